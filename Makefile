@@ -1,0 +1,54 @@
+# v6kit — `make test` is what CI runs (.ci/run). See README.md.
+GO        ?= go
+FUZZTIME  ?= 30s
+BENCHTIME ?= 1s
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ROOT      := $(shell id -u 2>/dev/null | grep -qx 0 && echo yes)
+
+.PHONY: test unit vet lint peers fuzz bench bench-discover clean-labs
+
+## test: vet, staticcheck, the race-enabled unit tests with fuzz seeds and
+## examples, and — as root — the interop tier against real peers, which must
+## run: V6KIT_REQUIRE_PEERS=1 turns every "cannot run" skip into a failure.
+ifeq ($(ROOT),yes)
+test: vet lint peers
+	V6KIT_REQUIRE_PEERS=1 $(GO) test -race -count=1 -timeout 60m ./...
+else
+test: vet lint
+	@echo "make test: not root: the interop tier will skip (run 'sudo make test' for all of it)"
+	$(GO) test -race -count=1 -timeout 30m ./...
+endif
+
+## unit: the unprivileged tier only, as any user would run it.
+unit:
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+lint:
+	$(GO) run $(STATICCHECK) ./...
+
+## peers: install the Debian packages the interop tests run (idempotent).
+peers:
+	bash scripts/install-peers.sh
+
+## fuzz: every Fuzz target for FUZZTIME each (make fuzz FUZZTIME=5m).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$f"; \
+			$(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+## bench: every benchmark, with allocations.
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./...
+
+## clean-labs: remove every namespace a lab or test left behind (v6k-*).
+clean-labs:
+	@for ns in $$(ip netns list | awk '/^v6k-/ {print $$1}'); do \
+		for pid in $$(ip netns pids $$ns); do kill -9 $$pid; done; \
+		ip netns delete $$ns && echo "removed $$ns"; \
+	done

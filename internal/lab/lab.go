@@ -1,0 +1,213 @@
+// Package lab builds throw-away IPv6 networks out of Linux network
+// namespaces, veth pairs and bridges, runs code and peer daemons inside them,
+// and removes everything afterwards. Every interop test and the lab program
+// (examples/lab) stand on it.
+//
+// Every namespace a [Lab] makes is named "v6k-<id>-<name>", where id is
+// random per Lab, so parallel tests and labs never collide, and [Leftovers]
+// can find (and [Lab.Close] remove) exactly what v6kit made and nothing else.
+// Interfaces are created directly inside namespaces: nothing is ever added to,
+// or changed in, the root namespace.
+//
+// Tests use [New], which skips without root (see sdktest) and registers
+// cleanup with t.Cleanup, so namespaces and daemons go away even when the
+// test fails. Programs use [Open] and call [Lab.Close].
+package lab
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/v6kit/v6kit/internal/sdktest"
+)
+
+// Prefix starts the name of every namespace a Lab makes.
+const Prefix = "v6k-"
+
+// Lab is one throw-away network: its namespaces and daemons.
+type Lab struct {
+	// ID is the random part of every name this Lab makes.
+	ID string
+	// Dir is a private directory for configs, logs, pid files and sockets;
+	// it is removed by Close.
+	Dir string
+
+	mu      sync.Mutex
+	nss     []*Netns
+	daemons []*Daemon
+	closed  bool
+}
+
+// New makes a Lab for a test: it skips unless root on Linux (failing under
+// V6KIT_REQUIRE_PEERS=1), needs the ip command, and removes everything in
+// t.Cleanup. On failure the logs of the Lab's daemons are printed.
+func New(t testing.TB) *Lab {
+	t.Helper()
+	sdktest.RequireRoot(t)
+	sdktest.RequireCommands(t, "ip")
+	l, err := Open()
+	if err != nil {
+		t.Fatalf("lab: %v", err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			l.dumpLogs(t)
+		}
+		if err := l.Close(); err != nil {
+			t.Errorf("lab: cleanup: %v", err)
+		}
+	})
+	return l
+}
+
+// Open makes a Lab for a program. The caller must call Close.
+func Open() (*Lab, error) {
+	if err := supported(); err != nil {
+		return nil, err
+	}
+	var b [3]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, fmt.Errorf("lab: random id: %w", err)
+	}
+	id := hex.EncodeToString(b[:])
+	dir, err := os.MkdirTemp("", "v6kit-lab-"+id+"-")
+	if err != nil {
+		return nil, fmt.Errorf("lab: %w", err)
+	}
+	return &Lab{ID: id, Dir: dir}, nil
+}
+
+// Name returns the full namespace name for a short name in this Lab.
+func (l *Lab) Name(short string) string { return Prefix + l.ID + "-" + short }
+
+// Namespace creates a network namespace named l.Name(short), brings its
+// loopback up and returns it.
+func (l *Lab) Namespace(short string) (*Netns, error) {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil, errors.New("lab: namespace: lab is closed")
+	}
+	l.mu.Unlock()
+	ns := &Netns{Name: l.Name(short), lab: l}
+	if _, err := run(context.Background(), "ip", "netns", "add", ns.Name); err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.nss = append(l.nss, ns)
+	l.mu.Unlock()
+	if err := ns.IP("link", "set", "lo", "up"); err != nil {
+		return nil, err
+	}
+	return ns, nil
+}
+
+// Namespaces returns the namespaces made so far, in order.
+func (l *Lab) Namespaces() []*Netns {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]*Netns(nil), l.nss...)
+}
+
+// Close stops every daemon (by PID) and deletes every namespace (and so
+// every link) this Lab made, then removes its directory. It is safe to call
+// more than once and keeps going past errors, returning them joined.
+func (l *Lab) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	daemons, nss := l.daemons, l.nss
+	l.mu.Unlock()
+
+	var errs []error
+	for i := len(daemons) - 1; i >= 0; i-- {
+		if err := daemons[i].Stop(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for i := len(nss) - 1; i >= 0; i-- {
+		if err := nss[i].delete(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := os.RemoveAll(l.Dir); err != nil {
+		errs = append(errs, fmt.Errorf("lab: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// dumpLogs prints the tail of every daemon's log, for a failed test.
+func (l *Lab) dumpLogs(t testing.TB) {
+	l.mu.Lock()
+	daemons := append([]*Daemon(nil), l.daemons...)
+	l.mu.Unlock()
+	for _, d := range daemons {
+		t.Logf("--- log of %s in %s (%s) ---\n%s", d.Name, d.ns.Name, d.LogPath, tail(d.Log(), 8000))
+	}
+}
+
+// Leftovers lists namespaces whose names start with [Prefix]: what labs (and
+// only labs) left behind.
+func Leftovers() ([]string, error) {
+	out, err := run(context.Background(), "ip", "netns", "list")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 0 && strings.HasPrefix(f[0], Prefix) {
+			names = append(names, f[0])
+		}
+	}
+	return names, nil
+}
+
+// RemoveLeftovers deletes the namespaces [Leftovers] names, after killing
+// every process still inside them (only processes in those namespaces).
+func RemoveLeftovers() ([]string, error) {
+	names, err := Leftovers()
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, name := range names {
+		ns := &Netns{Name: name}
+		if err := ns.delete(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return names, errors.Join(errs...)
+}
+
+// run runs a command and returns its combined output, with the output in the
+// error when it fails.
+func run(ctx context.Context, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	if err := cmd.Run(); err != nil {
+		return out.Bytes(), fmt.Errorf("lab: %s %s: %w: %s", name, strings.Join(args, " "), err, strings.TrimSpace(out.String()))
+	}
+	return out.Bytes(), nil
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}

@@ -1,0 +1,3 @@
+package sdktest
+
+const isLinux = true

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# install-peers.sh installs the Debian packages the interop tests run as real
+# peers. It is idempotent: packages already present are not touched, and
+# `apt-get update` runs at most once per call, only when something is missing.
+#
+# Services never start on install: a policy-rc.d that refuses every start is
+# put in place for the duration of the install (nothing here should ever run
+# in the root namespace; tests start each daemon inside their own namespace).
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-peers: must run as root (it calls apt-get install)" >&2
+	exit 1
+fi
+
+# Keep this list sorted; say in a comment which tests need a package.
+packages=(
+	bird2              # ripng: BIRD 2 RIPng peer
+	dhcpcd-base        # dhcpv4opt108: dhcpcd client
+	dnsmasq-base       # dhcpv4opt108: dnsmasq server
+	frr                # ripng: FRR ripngd + zebra
+	ieee-data          # discover: vendor registry source (go generate)
+	iproute2           # internal/lab: ip netns, veth, bridge
+	isc-dhcp-client    # dhcpv4opt108: dhclient
+	isc-dhcp-server    # dhcpv4opt108: ISC dhcpd
+	kea-admin          # dhcpv4opt108: perfdhcp benchmark
+	kea-dhcp4-server   # dhcpv4opt108: Kea server
+	librsvg2-bin       # lab: rsvg-convert renders the -svg picture
+	lxd                # lxdprofile: the real LXD daemon
+	lxd-client         # lxdprofile: lxc, to compare with our rendering
+	ndisc6             # ndp: rdisc6 checks our router advertiser
+	network-manager    # slaac: NetworkManager stable-privacy oracle
+	nftables           # discover: a host that drops echo requests
+	radvd              # ndp/discover/slaac: RA source
+	tshark             # ripng/dhcpv4opt108: capture cross-checks
+)
+
+missing=()
+for entry in "${packages[@]}"; do
+	pkg=${entry%% *}
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$pkg")
+	fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "install-peers: all ${#packages[@]} packages present"
+	exit 0
+fi
+
+echo "install-peers: installing ${missing[*]}"
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	made_policy=1
+fi
+cleanup() { if [ "$made_policy" -eq 1 ]; then rm -f "$policy"; fi; }
+trap cleanup EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+# Several tests or sessions may install at once: wait for dpkg's lock.
+apt_opts=(-o DPkg::Lock::Timeout=900 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+apt-get "${apt_opts[@]}" update -qq
+apt-get "${apt_opts[@]}" install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-peers: done"
