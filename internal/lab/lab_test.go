@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/netip"
@@ -14,12 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-func ctxTimeout(t *testing.T, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
-}
 
 // listen opens a UDP socket on [ll%ifname]:port inside ns.
 func listen(t *testing.T, ns *Netns, ifname string, ll netip.Addr, port int) *net.UDPConn {
