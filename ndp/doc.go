@@ -1,9 +1,25 @@
 // Package ndp implements IPv6 Neighbor Discovery tasks on top of
 // github.com/mdlayher/ndp, as described in RFC 4861 (Neighbor Discovery),
-// RFC 4862 (duplicate address detection), RFC 8106 (RDNSS and DNSSL options),
-// RFC 8781 (PREF64) and RFC 4191 (route information).
+// RFC 4862 (duplicate address detection), RFC 8106 (RDNSS and DNSSL),
+// RFC 4191 (router preference and route information) and RFC 8781 (PREF64).
 //
-// It resolves addresses to MACs, probes for duplicates, harvests router
-// advertisements, reads the kernel's neighbour cache, watches NDP traffic
-// passively and advertises a small router.
+// # Routers
+//
+// [SolicitRouters] sends a Router Solicitation and collects every Router
+// Advertisement on the link within a wait, decoded into [Router] values:
+// flags, lifetimes, MTU, [Prefix], [Route], [RDNSS], [DNSSL] and [PREF64].
+// [ParseRouterAdvertisement] decodes one advertisement offline; a malformed
+// option costs only itself.
+//
+// # Neighbours
+//
+// [Resolve] maps an address to a MAC with Neighbor Solicitations and
+// retries, [ProbeDuplicate] runs one duplicate address detection probe,
+// [Neighbors] reads the kernel's neighbour cache with state filtering and
+// [Watcher] turns NDP traffic seen on the link into [Sighting] events.
+//
+// # Platforms
+//
+// Socket and netlink functions work on Linux; elsewhere they return
+// [ErrNotSupported]. Parsers are pure and work everywhere.
 package ndp
