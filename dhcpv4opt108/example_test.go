@@ -1,0 +1,48 @@
+package dhcpv4opt108_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/insomniacslk/dhcp/dhcpv4"
+	"github.com/v6kit/v6kit/dhcpv4opt108"
+)
+
+// A server encodes V6ONLY_WAIT from seconds; values that do not fit are
+// refused rather than wrapped.
+func ExampleNew() {
+	o, err := dhcpv4opt108.New(dhcpv4opt108.DefaultV6OnlyWait)
+	if err != nil {
+		panic(err)
+	}
+	b, _ := o.MarshalBinary()
+	fmt.Printf("%v: % x\n", o, b)
+
+	_, err = dhcpv4opt108.New(1 << 32 * time.Second)
+	fmt.Println(err)
+	// Output:
+	// 1800 s: 00 00 07 08
+	// dhcpv4opt108: V6ONLY_WAIT out of range 0..4294967295 s: 1193046h28m16s
+}
+
+// A client tells absent, valid and malformed options apart, and clamps the
+// wait to MIN_V6ONLY_WAIT.
+func ExampleLookup() {
+	for _, v := range [][]byte{nil, {0, 0, 0, 60}, {0, 0, 7, 8}, []byte("0000i")} {
+		m, _ := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeOffer))
+		if v != nil {
+			m.UpdateOption(dhcpv4.OptGeneric(dhcpv4.OptionIPv6OnlyPreferred, v))
+		}
+		o, p := dhcpv4opt108.Lookup(m)
+		if p != dhcpv4opt108.Valid {
+			fmt.Println(p)
+			continue
+		}
+		fmt.Printf("%v: sent %v, wait %v\n", p, o.Wait(), o.Effective())
+	}
+	// Output:
+	// absent
+	// valid: sent 1m0s, wait 5m0s
+	// valid: sent 30m0s, wait 30m0s
+	// malformed
+}

@@ -1,0 +1,47 @@
+package dhcpv4opt108
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// FuzzOption checks the value codec: parse, marshal, parse again; marshal
+// twice gives the same bytes; only length 4 parses; never panics.
+func FuzzOption(f *testing.F) {
+	f.Add([]byte{0x00, 0x00, 0x07, 0x08}) // V6ONLY_WAIT = 1800 s
+	f.Add([]byte{0x00, 0x00, 0x00, 0x00}) // V6ONLY_WAIT = 0: clamps to 300 s
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff}) // V6ONLY_WAIT = 2^32-1 s
+	f.Add([]byte{0x00, 0x00, 0x07})       // length 3: malformed
+	f.Add([]byte("0000i"))                // length 5: malformed
+	f.Add([]byte{})                       // length 0: malformed
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var o Option
+		err := o.UnmarshalBinary(b)
+		if (err == nil) != (len(b) == Length) {
+			t.Fatalf("UnmarshalBinary(% x) = %v, but length is %d", b, err, len(b))
+		}
+		if err != nil {
+			return
+		}
+		m1, err := o.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m2, _ := o.MarshalBinary()
+		if !bytes.Equal(m1, m2) || !bytes.Equal(m1, b) {
+			t.Fatalf("marshal % x, % x; input % x", m1, m2, b)
+		}
+		var o2 Option
+		if err := o2.UnmarshalBinary(m1); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(o, o2); diff != "" {
+			t.Fatalf("round trip (-first +second):\n%s", diff)
+		}
+		if e := o.Effective(); e < MinV6OnlyWait || (o.Wait() >= MinV6OnlyWait && e != o.Wait()) {
+			t.Fatalf("Effective(%v) = %v", o, e)
+		}
+	})
+}
