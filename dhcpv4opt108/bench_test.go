@@ -35,3 +35,13 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkDecide(b *testing.B) {
+	m, _ := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeOffer), dhcpv4.WithOption(Option{1800}.DHCPv4()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if d := Decide(Selecting, true, m); d.Action != StopV6Only {
+			b.Fatal(d)
+		}
+	}
+}

@@ -46,3 +46,18 @@ func ExampleLookup() {
 	// valid: sent 30m0s, wait 30m0s
 	// malformed
 }
+
+// A capable client decides on an OFFER: with a requested, valid 108 it
+// sends no REQUEST and stays IPv6-only.
+func ExampleDecide() {
+	offer, _ := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeOffer),
+		dhcpv4.WithOption(dhcpv4opt108.Option{Seconds: 60}.DHCPv4()))
+	d := dhcpv4opt108.Decide(dhcpv4opt108.Selecting, true, offer)
+	fmt.Println(d.Action, d.Reason, d.Wait)
+
+	d = dhcpv4opt108.Decide(dhcpv4opt108.Selecting, false, offer)
+	fmt.Println(d.Action, d.Reason)
+	// Output:
+	// v6only option 108 valid 5m0s
+	// continue option 108 not requested: ignored
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/insomniacslk/dhcp/dhcpv4"
 )
 
 // FuzzOption checks the value codec: parse, marshal, parse again; marshal
@@ -45,3 +46,30 @@ func FuzzOption(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecide feeds whole DHCPv4 messages to Lookup and Decide: they never
+// panic, and the client stops only for a requested, valid 108.
+func FuzzDecide(f *testing.F) {
+	offer, _ := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeOffer), Option{1800}.modifier())
+	f.Add(offer.ToBytes(), uint8(Selecting), true)
+	ack, _ := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeAck), dhcpv4.WithOption(dhcpv4.OptGeneric(dhcpv4.OptionIPv6OnlyPreferred, []byte{0, 0, 1})))
+	f.Add(ack.ToBytes(), uint8(InitReboot), true)
+	f.Add([]byte{}, uint8(Selecting), false)
+	f.Fuzz(func(t *testing.T, b []byte, state uint8, requested bool) {
+		m, err := dhcpv4.FromBytes(b)
+		if err != nil {
+			return
+		}
+		d := Decide(State(state%4), requested, m)
+		o, p := Lookup(m)
+		if d.Action == StopV6Only {
+			if !requested || p != Valid || d.Wait != o.Effective() || d.Wait < MinV6OnlyWait {
+				t.Fatalf("stopped with requested=%v presence=%v decision=%+v", requested, p, d)
+			}
+		} else if d.Wait != 0 {
+			t.Fatalf("continue with a wait: %+v", d)
+		}
+	})
+}
+
+func (o Option) modifier() dhcpv4.Modifier { return dhcpv4.WithOption(o.DHCPv4()) }
