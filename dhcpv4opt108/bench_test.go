@@ -1,6 +1,8 @@
 package dhcpv4opt108
 
 import (
+	"net"
+	"net/netip"
 	"testing"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
@@ -43,5 +45,48 @@ func BenchmarkDecide(b *testing.B) {
 		if d := Decide(Selecting, true, m); d.Action != StopV6Only {
 			b.Fatal(d)
 		}
+	}
+}
+
+// discardConn is a PacketConn whose writes go nowhere.
+type discardConn struct{ net.PacketConn }
+
+func (discardConn) WriteTo(b []byte, _ net.Addr) (int, error) { return len(b), nil }
+
+func BenchmarkHandlerZeroYIAddr(b *testing.B) {
+	h, err := Handler(Policy{Wait: Option{1800}, ZeroYIAddr: true, ServerID: netip.MustParseAddr("192.0.2.1")}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := request(b, dhcpv4.MessageTypeDiscover, WithRequest())
+	peer := &net.UDPAddr{IP: net.IPv4bcast, Port: 68}
+	b.ReportAllocs()
+	for b.Loop() {
+		h(discardConn{}, peer, req)
+	}
+}
+
+func BenchmarkHandlerWrapped(b *testing.B) {
+	resp := nextServer(b, request(b, dhcpv4.MessageTypeDiscover, WithRequest())).ToBytes()
+	next := func(conn net.PacketConn, peer net.Addr, _ *dhcpv4.DHCPv4) { _, _ = conn.WriteTo(resp, peer) }
+	h, err := Handler(Policy{Wait: Option{1800}}, next)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := request(b, dhcpv4.MessageTypeDiscover, WithRequest())
+	peer := &net.UDPAddr{IP: net.IPv4bcast, Port: 68}
+	b.ReportAllocs()
+	for b.Loop() {
+		h(discardConn{}, peer, req)
+	}
+}
+
+func BenchmarkPolicyApply(b *testing.B) {
+	req := request(b, dhcpv4.MessageTypeDiscover, WithRequest())
+	resp := nextServer(b, req)
+	p := Policy{Wait: Option{1800}}
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Apply(req, resp)
 	}
 }

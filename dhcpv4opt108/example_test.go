@@ -2,6 +2,7 @@ package dhcpv4opt108_test
 
 import (
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
@@ -60,4 +61,24 @@ func ExampleDecide() {
 	// Output:
 	// v6only option 108 valid 5m0s
 	// continue option 108 not requested: ignored
+}
+
+// A server applies the policy to the reply it built: 108 goes only to a
+// client whose Parameter Request List asks for it.
+func ExamplePolicy_Apply() {
+	p := dhcpv4opt108.Policy{Wait: dhcpv4opt108.Option{Seconds: 1800}}
+	for _, ask := range []bool{false, true} {
+		req, _ := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeDiscover))
+		if ask {
+			dhcpv4opt108.WithRequest()(req)
+		}
+		resp, _ := dhcpv4.NewReplyFromRequest(req, dhcpv4.WithMessageType(dhcpv4.MessageTypeOffer),
+			dhcpv4.WithYourIP(net.IPv4(192, 0, 2, 100)))
+		v := p.Apply(req, resp)
+		o, presence := dhcpv4opt108.Lookup(resp)
+		fmt.Println(v.V6Only, presence, o, resp.YourIPAddr)
+	}
+	// Output:
+	// false absent 0 s 192.0.2.100
+	// true valid 1800 s 192.0.2.100
 }

@@ -69,6 +69,14 @@ func FuzzDecide(f *testing.F) {
 		} else if d.Wait != 0 {
 			t.Fatalf("continue with a wait: %+v", d)
 		}
+		var pol Policy
+		v := pol.Apply(m, m)
+		if mt := m.MessageType(); (mt == dhcpv4.MessageTypeDiscover || mt == dhcpv4.MessageTypeRequest) && v.V6Only != Requested(m) {
+			t.Fatalf("policy verdict %+v for requested=%v", v, Requested(m))
+		}
+		if _, p := Lookup(m); (p == Valid) != v.V6Only {
+			t.Fatalf("after Apply, 108 is %v with verdict %+v", p, v)
+		}
 	})
 }
 
