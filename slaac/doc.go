@@ -1,8 +1,38 @@
-// Package slaac computes IPv6 interface identifiers and addresses the way
-// hosts form them with stateless address autoconfiguration (RFC 4862):
-// modified EUI-64 (RFC 4291 Appendix A), stable opaque identifiers (RFC 7217)
-// bit-exact with the Linux kernel, NetworkManager and systemd-networkd, the
-// reserved identifiers of RFC 5453, and temporary addresses (RFC 8981).
+// Package slaac implements the ways a host forms the interface identifier of
+// its IPv6 addresses with stateless address autoconfiguration, as described
+// in RFC 4862, RFC 4291 Appendix A, RFC 7217 and RFC 8981, and predicts real
+// hosts bit for bit.
 //
-// It is pure: no I/O, and time and randomness come from the caller.
+// The package is pure: no I/O, no clock and no randomness of its own. Time
+// and randomness are injected where a state machine needs them.
+//
+// # Identifiers
+//
+// [IID] is a 64-bit interface identifier. [EUI64] forms the modified EUI-64
+// from a MAC and [IID.MAC] reverses it; [Addr] joins a /64 prefix and an
+// identifier; [LinkLocal] forms fe80::/64 addresses. [IID.Reserved] and
+// [ReservedRanges] hold the IANA registry of reserved identifiers (RFC 5453).
+//
+// # Stable identifiers
+//
+// Every [Generator] takes a prefix and a DAD counter and returns an
+// identifier; [Form] runs the DAD retry loop of RFC 7217 section 6.
+//
+//   - [RFC7217]: the generic algorithm with SHA-256 or any [PRF].
+//   - [Linux]: the kernel's addr_gen_mode 2 and 3 (one raw SHA-1 block over
+//     stable_secret, prefix, permanent MAC and dad_count).
+//   - [NetworkManager]: ipv6.addr-gen-mode=stable-privacy, with
+//     [ExpandNMStableID] for connection.stable-id templates and [NMHostID]
+//     for /var/lib/NetworkManager/secret_key.
+//   - [Networkd]: systemd-networkd's Token=prefixstable (SipHash-2-4), with
+//     [NetworkdKey] for the machine-derived key and
+//     [NetworkdLinkLocalSecret] for the stable_secret it writes.
+//
+// Each one reproduces its system's handling of reserved identifiers and
+// retry limits exactly, including where that differs from the RFCs.
+//
+// # Errors
+//
+// Errors wrap the sentinels [ErrPrefix], [ErrMAC], [ErrIID], [ErrSecret],
+// [ErrIDGenRetries] and [ErrNoAddress]; test them with errors.Is.
 package slaac

@@ -37,3 +37,43 @@ func ExampleIID_Reserved() {
 	// fdff:ffff:ffff:ff80 true
 	// 216:3eff:fe65:2b99 false
 }
+
+// NetworkManager's own unit-test vector: connection UUID as network ID,
+// host ID "key".
+func ExampleNetworkManager() {
+	g := &slaac.NetworkManager{
+		StableType: slaac.NMStableUUID,
+		NetworkID:  "6b138152-9f3e-4b97-aaf7-e6e553f2a24e",
+		IfName:     "eth666",
+		HostID:     []byte("key"),
+	}
+	prefix := netip.MustParsePrefix("1234::/64")
+	iid, _, _ := g.IID(prefix, 0)
+	addr, _ := slaac.Addr(prefix, iid)
+	fmt.Println(addr)
+	// Output: 1234::4ceb:14cd:3d54:793f
+}
+
+// systemd's integration-test vector for Token=prefixstable with a key.
+func ExampleNetworkd() {
+	mac, _ := net.ParseMAC("12:34:56:78:9a:bc")
+	g := &slaac.Networkd{
+		Key:    [16]byte{0x86, 0xb1, 0x23, 0xb9, 0x69, 0xba, 0x4b, 0x7e, 0xb8, 0xb3, 0xd8, 0x60, 0x51, 0x23, 0x52, 0x5a},
+		IfName: "veth99",
+		MAC:    mac,
+	}
+	prefix := netip.MustParsePrefix("2002:da8:1::/64")
+	addr, counter, _ := slaac.Form(g, prefix, nil)
+	fmt.Println(addr, counter)
+	// Output: 2002:da8:1:0:b47e:7975:fc7a:7d6e 0
+}
+
+// The kernel's stable-privacy link-local address of a veth (permanent
+// address all zero) with stable_secret 2001:db8::1, as `ip -6 addr` shows it.
+func ExampleLinux_LinkLocal() {
+	secret, _ := slaac.ParseLinuxSecret("2001:db8::1")
+	g := &slaac.Linux{Secret: secret}
+	ll, _, _ := g.LinkLocal(0)
+	fmt.Println(ll)
+	// Output: fe80::88cf:4891:a68c:e03f
+}

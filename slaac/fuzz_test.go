@@ -3,6 +3,7 @@ package slaac
 import (
 	"bytes"
 	"net"
+	"net/netip"
 	"testing"
 )
 
@@ -40,6 +41,46 @@ func FuzzEUI64(f *testing.F) {
 		p, err := ParseIID(s)
 		if err != nil || p != iid {
 			t.Fatalf("ParseIID(%q) = %v, %v; want %v", s, p, err, iid)
+		}
+	})
+}
+
+// FuzzNoReserved checks that no generator returns an identifier from the
+// IANA reserved registry (RFC 5453), whatever the prefix, secret, names and
+// DAD counter; systemd-networkd, which really can, is checked against its
+// own rule instead.
+func FuzzNoReserved(f *testing.F) {
+	f.Add([]byte{0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2}, []byte("0123456789abcdef"), "eth0", "net", []byte{0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc}, uint8(0))
+	f.Add([]byte{0x02, 0x00, 0x5e, 0xff, 0xfe, 0, 0, 0}, []byte("key"), "veth99", "", []byte{}, uint8(2))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0}, []byte{}, "", "", []byte(nil), uint8(200))
+	f.Fuzz(func(t *testing.T, pfx, secret []byte, ifname, netID string, mac []byte, dad uint8) {
+		var a [16]byte
+		copy(a[:], pfx)
+		p := netip.PrefixFrom(netip.AddrFrom16(a), 64)
+		var s16 [16]byte
+		copy(s16[:], secret)
+		gens := []Generator{
+			RFC7217{Secret: append(bytes.Clone(secret), s16[:]...), NetIface: []byte(ifname), NetworkID: []byte(netID)},
+			&Linux{Secret: s16, PermAddr: net.HardwareAddr(mac)},
+			&Linux{Secret: s16, BigEndian: true},
+			&NetworkManager{StableType: NMStableType(dad % 4), NetworkID: netID, IfName: ifname, HostID: append([]byte{1}, secret...)},
+		}
+		for _, g := range gens {
+			iid, used, err := g.IID(p, int(dad))
+			if err != nil {
+				continue
+			}
+			if iid.Reserved() {
+				t.Fatalf("%T returned reserved IID %v (counter %d)", g, iid, used)
+			}
+			if used < int(dad) {
+				t.Fatalf("%T used counter %d < requested %d", g, used, dad)
+			}
+		}
+		nd := &Networkd{Key: s16, IfName: ifname, MAC: net.HardwareAddr(mac)}
+		_, _, err := nd.IID(p, int(dad%3))
+		if (err != nil) != networkdInvalid(a) {
+			t.Fatalf("Networkd error %v for prefix %v", err, p)
 		}
 	})
 }

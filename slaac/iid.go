@@ -55,7 +55,7 @@ func (i IID) MAC() (net.HardwareAddr, bool) {
 // IIDFrom returns the interface identifier of addr: its low 64 bits. An IPv4
 // or invalid address yields the zero IID.
 func IIDFrom(addr netip.Addr) IID {
-	if !addr.Is6() || addr.Is4In6() {
+	if !addr.Is6() {
 		return IID{}
 	}
 	b := addr.As16()

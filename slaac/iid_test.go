@@ -89,6 +89,7 @@ func TestParseIID(t *testing.T) {
 		{name: "groups", in: "216:3eff:fe65:2b99", want: IID{0x02, 0x16, 0x3e, 0xff, 0xfe, 0x65, 0x2b, 0x99}, ok: true},
 		{name: "address form", in: "::216:3eff:fe65:2b99", want: IID{0x02, 0x16, 0x3e, 0xff, 0xfe, 0x65, 0x2b, 0x99}, ok: true},
 		{name: "zero", in: "::", ok: true},
+		{name: "looks IPv4-mapped as an address", in: "0:ffff:fe30:3030", want: IID{0, 0, 0xff, 0xff, 0xfe, 0x30, 0x30, 0x30}, ok: true},
 		{name: "compressed inside", in: "::1", want: IID{7: 1}, ok: true},
 		{name: "too many bits", in: "1::216:3eff:fe65:2b99"},
 		{name: "three groups", in: "1:2:3"},

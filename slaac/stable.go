@@ -1,0 +1,126 @@
+package slaac
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/netip"
+)
+
+// IDGenRetries is IDGEN_RETRIES of RFC 7217 section 7: how many times a new
+// identifier is tried after a DAD conflict (or a reserved result) before
+// address formation gives up.
+const IDGenRetries = 3
+
+var (
+	// ErrIDGenRetries reports that the DAD counter went past the generator's
+	// retry limit (RFC 7217 section 6): no further identifier is tried.
+	ErrIDGenRetries = errors.New("slaac: too many DAD conflicts (IDGEN_RETRIES exhausted)")
+	// ErrSecret reports a missing or malformed secret key.
+	ErrSecret = errors.New("slaac: invalid secret key")
+	// ErrNoAddress reports that a generator produced no address for the
+	// prefix, as the real implementation would.
+	ErrNoAddress = errors.New("slaac: no address can be generated")
+)
+
+// A Generator forms a stable interface identifier for a prefix, given the
+// DAD counter (RFC 7217 section 5: 0 for the first attempt, incremented after
+// each DAD conflict). It returns the identifier and the counter actually
+// hashed, which is larger than dadCounter when reserved identifiers were
+// skipped. [RFC7217], [Linux], [NetworkManager] and [Networkd] implement it.
+type Generator interface {
+	IID(prefix netip.Prefix, dadCounter int) (IID, int, error)
+}
+
+// Form runs the DAD loop of RFC 7217 section 6 with g: it forms the address
+// for dadCounter 0, asks duplicate whether DAD found a conflict, and if so
+// retries with the next counter until g gives up. It returns the address and
+// the counter used. A nil duplicate means no conflicts.
+func Form(g Generator, prefix netip.Prefix, duplicate func(netip.Addr) bool) (netip.Addr, int, error) {
+	for dad := 0; ; dad++ {
+		iid, used, err := g.IID(prefix, dad)
+		if err != nil {
+			return netip.Addr{}, dad, err
+		}
+		a, err := Addr(prefix, iid)
+		if err != nil {
+			return netip.Addr{}, used, err
+		}
+		if duplicate == nil || !duplicate(a) {
+			return a, used, nil
+		}
+		dad = used
+	}
+}
+
+// PRF is the pseudorandom function F() of RFC 7217 section 5. It receives
+// the concatenation Prefix | Net_Iface | Network_ID | DAD_Counter |
+// secret_key and returns at least 8 bytes; the first 8 become the
+// identifier.
+type PRF func(input []byte) []byte
+
+// SHA256 is the default [PRF]: SHA-256, as RFC 7217 section 5 suggests.
+func SHA256(input []byte) []byte {
+	s := sha256.Sum256(input)
+	return s[:]
+}
+
+// RFC7217 generates stable, semantically opaque interface identifiers as
+// described in RFC 7217 section 5:
+//
+//	RID = F(Prefix, Net_Iface, Network_ID, DAD_Counter, secret_key)
+//
+// The input to F is the plain concatenation of the upper 64 bits of the
+// prefix, NetIface, NetworkID, the DAD counter as one byte and Secret. The
+// identifier is the first 8 bytes of F's output. A reserved result
+// (RFC 5453) is skipped by incrementing the DAD counter, as section 5 says.
+type RFC7217 struct {
+	// Secret is secret_key: at least 128 bits (RFC 7217 section 5).
+	Secret []byte
+	// NetIface identifies the interface (its name, index or MAC).
+	NetIface []byte
+	// NetworkID optionally identifies the network (an SSID, say).
+	NetworkID []byte
+	// PRF is F(); nil means [SHA256].
+	PRF PRF
+	// Retries is IDGEN_RETRIES; 0 means [IDGenRetries]. Counters 0 through
+	// Retries are tried.
+	Retries int
+}
+
+// IID implements [Generator].
+func (g RFC7217) IID(prefix netip.Prefix, dadCounter int) (IID, int, error) {
+	if err := CheckPrefix(prefix); err != nil {
+		return IID{}, dadCounter, err
+	}
+	if len(g.Secret) < 16 {
+		return IID{}, dadCounter, fmt.Errorf("%w: RFC 7217 needs at least 128 bits, got %d", ErrSecret, 8*len(g.Secret))
+	}
+	retries := g.Retries
+	if retries <= 0 {
+		retries = IDGenRetries
+	}
+	prf := g.PRF
+	if prf == nil {
+		prf = SHA256
+	}
+	p := prefix.Addr().As16()
+	buf := make([]byte, 0, 8+len(g.NetIface)+len(g.NetworkID)+1+len(g.Secret))
+	for dad := dadCounter; dad <= retries && dad < 256; dad++ {
+		buf = append(buf[:0], p[:8]...)
+		buf = append(buf, g.NetIface...)
+		buf = append(buf, g.NetworkID...)
+		buf = append(buf, byte(dad))
+		buf = append(buf, g.Secret...)
+		out := prf(buf)
+		if len(out) < 8 {
+			return IID{}, dad, fmt.Errorf("slaac: PRF returned %d bytes, need 8", len(out))
+		}
+		var iid IID
+		copy(iid[:], out)
+		if !iid.Reserved() {
+			return iid, dad, nil
+		}
+	}
+	return IID{}, dadCounter, fmt.Errorf("%w: DAD counter %d, limit %d", ErrIDGenRetries, dadCounter, retries)
+}
