@@ -1,0 +1,201 @@
+package ndpadv
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/mdlayher/ndp"
+)
+
+// ErrInvalidConfig means an AdvertiserConfig breaks RFC 4861 (or the RFCs
+// of its options).
+var ErrInvalidConfig = errors.New("ndp: invalid advertiser config")
+
+// Default router variables of RFC 4861, Section 6.2.1, and RFC 8106.
+const (
+	DefaultMaxRtrAdvInterval = 600 * time.Second
+	DefaultValidLifetime     = 30 * 24 * time.Hour // AdvValidLifetime
+	DefaultPreferredLifetime = 7 * 24 * time.Hour  // AdvPreferredLifetime
+	maxRouterLifetime        = 9000 * time.Second
+)
+
+// AdvertisedPrefix is one Prefix Information option (RFC 4861, 4.6.2).
+type AdvertisedPrefix struct {
+	Prefix     netip.Prefix
+	OnLink     bool // L flag
+	Autonomous bool // A flag: hosts form SLAAC addresses from it
+	// ValidLifetime and PreferredLifetime default to 30 and 7 days; use
+	// ndp.Infinity for infinite.
+	ValidLifetime, PreferredLifetime time.Duration
+}
+
+// AdvertisedRoute is one Route Information option (RFC 4191, 2.3).
+type AdvertisedRoute struct {
+	Prefix     netip.Prefix
+	Preference ndp.Preference
+	Lifetime   time.Duration
+}
+
+// AdvertiserConfig holds a router's advertising variables (RFC 4861,
+// Section 6.2.1) and the options it sends. The zero value, with at least
+// one prefix, is a sensible home router.
+type AdvertiserConfig struct {
+	// MinInterval and MaxInterval bound the random interval between
+	// unsolicited RAs: MaxInterval in [4 s, 1800 s] (default 600 s),
+	// MinInterval in [3 s, 0.75 × MaxInterval] (default 0.33 × MaxInterval).
+	MinInterval, MaxInterval time.Duration
+	// RouterLifetime says how long hosts may use us as default router: 0
+	// means "not a default router"; default 3 × MaxInterval, at most 9000 s.
+	// Set NotDefault to advertise lifetime 0 deliberately.
+	RouterLifetime time.Duration
+	NotDefault     bool
+	Preference     ndp.Preference // default router preference (RFC 4191)
+	Managed, Other bool           // M and O flags
+	CurHopLimit    uint8          // default 64
+	ReachableTime  time.Duration
+	RetransTimer   time.Duration
+
+	Prefixes []AdvertisedPrefix
+	Routes   []AdvertisedRoute
+	// MTU, when not 0, is sent in an MTU option.
+	MTU uint32
+	// NoSourceLinkLayer leaves out the source link-layer address option.
+	NoSourceLinkLayer bool
+	// RDNSS and DNSSL (RFC 8106) with one lifetime each (default 3 ×
+	// MaxInterval, the RFC's recommendation).
+	RDNSS       []netip.Addr
+	DNSSL       []string
+	DNSLifetime time.Duration
+	// PREF64 is the NAT64 prefix (RFC 8781), if any; its lifetime is 3 ×
+	// MaxInterval rounded up to 8 s.
+	PREF64 netip.Prefix
+
+	// Clock and Rand make the advertiser deterministic in tests; nil
+	// means the real clock and math/rand/v2.
+	Clock Clock
+	Rand  func(n time.Duration) time.Duration
+}
+
+// withDefaults validates c and fills in defaults.
+func (c AdvertiserConfig) withDefaults() (AdvertiserConfig, error) {
+	if c.MaxInterval == 0 {
+		c.MaxInterval = DefaultMaxRtrAdvInterval
+	}
+	if c.MinInterval == 0 {
+		c.MinInterval = c.MaxInterval * 33 / 100
+		if c.MinInterval < 3*time.Second {
+			c.MinInterval = 3 * time.Second
+		}
+	}
+	if c.MaxInterval < 4*time.Second || c.MaxInterval > 1800*time.Second {
+		return c, fmt.Errorf("%w: MaxInterval %v not in [4s, 1800s]", ErrInvalidConfig, c.MaxInterval)
+	}
+	if c.MinInterval < 3*time.Second || c.MinInterval > c.MaxInterval*3/4 {
+		return c, fmt.Errorf("%w: MinInterval %v not in [3s, %v]", ErrInvalidConfig, c.MinInterval, c.MaxInterval*3/4)
+	}
+	switch {
+	case c.NotDefault:
+		c.RouterLifetime = 0
+	case c.RouterLifetime == 0:
+		c.RouterLifetime = 3 * c.MaxInterval
+		if c.RouterLifetime > maxRouterLifetime {
+			c.RouterLifetime = maxRouterLifetime
+		}
+	case c.RouterLifetime < c.MaxInterval || c.RouterLifetime > maxRouterLifetime:
+		return c, fmt.Errorf("%w: RouterLifetime %v not 0 or in [MaxInterval, 9000s]", ErrInvalidConfig, c.RouterLifetime)
+	}
+	if c.CurHopLimit == 0 {
+		c.CurHopLimit = 64
+	}
+	if c.DNSLifetime == 0 {
+		c.DNSLifetime = 3 * c.MaxInterval
+	}
+	for i := range c.Prefixes {
+		p := &c.Prefixes[i]
+		if !p.Prefix.Addr().Is6() || p.Prefix.Masked() != p.Prefix || p.Prefix.Addr().Zone() != "" {
+			return c, fmt.Errorf("%w: prefix %v is not a masked IPv6 prefix", ErrInvalidConfig, p.Prefix)
+		}
+		if p.Autonomous && p.Prefix.Bits() != 64 {
+			// RFC 4862 5.5.3 (d): hosts ignore autonomous prefixes
+			// whose length plus the IID length is not 128.
+			return c, fmt.Errorf("%w: autonomous prefix %v is not a /64", ErrInvalidConfig, p.Prefix)
+		}
+		if p.ValidLifetime == 0 {
+			p.ValidLifetime = DefaultValidLifetime
+		}
+		if p.PreferredLifetime == 0 {
+			p.PreferredLifetime = DefaultPreferredLifetime
+		}
+		if p.PreferredLifetime > p.ValidLifetime {
+			return c, fmt.Errorf("%w: prefix %v preferred lifetime %v exceeds valid %v", ErrInvalidConfig, p.Prefix, p.PreferredLifetime, p.ValidLifetime)
+		}
+	}
+	for _, r := range c.Routes {
+		if !r.Prefix.Addr().Is6() || r.Prefix.Masked() != r.Prefix {
+			return c, fmt.Errorf("%w: route %v is not a masked IPv6 prefix", ErrInvalidConfig, r.Prefix)
+		}
+	}
+	if c.PREF64.IsValid() {
+		switch c.PREF64.Bits() {
+		case 96, 64, 56, 48, 40, 32:
+		default:
+			return c, fmt.Errorf("%w: PREF64 %v: length not in RFC 8781", ErrInvalidConfig, c.PREF64)
+		}
+	}
+	return c, nil
+}
+
+// message builds the RA, with routerLifetime in place of the configured
+// one (0 for the final RA).
+func (c *AdvertiserConfig) message(mac net.HardwareAddr, routerLifetime time.Duration) *ndp.RouterAdvertisement {
+	ra := &ndp.RouterAdvertisement{
+		CurrentHopLimit:           c.CurHopLimit,
+		ManagedConfiguration:      c.Managed,
+		OtherConfiguration:        c.Other,
+		RouterSelectionPreference: c.Preference,
+		RouterLifetime:            routerLifetime,
+		ReachableTime:             c.ReachableTime,
+		RetransmitTimer:           c.RetransTimer,
+	}
+	if !c.NoSourceLinkLayer && len(mac) == 6 {
+		ra.Options = append(ra.Options, &ndp.LinkLayerAddress{Direction: ndp.Source, Addr: mac})
+	}
+	if c.MTU != 0 {
+		ra.Options = append(ra.Options, ndp.NewMTU(c.MTU))
+	}
+	for _, p := range c.Prefixes {
+		ra.Options = append(ra.Options, &ndp.PrefixInformation{
+			PrefixLength:                   uint8(p.Prefix.Bits()),
+			OnLink:                         p.OnLink,
+			AutonomousAddressConfiguration: p.Autonomous,
+			ValidLifetime:                  p.ValidLifetime,
+			PreferredLifetime:              p.PreferredLifetime,
+			Prefix:                         p.Prefix.Addr(),
+		})
+	}
+	for _, r := range c.Routes {
+		ra.Options = append(ra.Options, &ndp.RouteInformation{
+			PrefixLength:  uint8(r.Prefix.Bits()),
+			Preference:    r.Preference,
+			RouteLifetime: r.Lifetime,
+			Prefix:        r.Prefix.Addr(),
+		})
+	}
+	if len(c.RDNSS) > 0 {
+		ra.Options = append(ra.Options, &ndp.RecursiveDNSServer{Lifetime: c.DNSLifetime, Servers: c.RDNSS})
+	}
+	if len(c.DNSSL) > 0 {
+		ra.Options = append(ra.Options, &ndp.DNSSearchList{Lifetime: c.DNSLifetime, DomainNames: c.DNSSL})
+	}
+	if c.PREF64.IsValid() {
+		lt := (3*c.MaxInterval + 7*time.Second) / (8 * time.Second) * (8 * time.Second)
+		if lt > 8191*8*time.Second {
+			lt = 8191 * 8 * time.Second
+		}
+		ra.Options = append(ra.Options, &ndp.PREF64{Lifetime: lt, Prefix: c.PREF64})
+	}
+	return ra
+}
