@@ -15,8 +15,13 @@
 //
 // [Resolve] maps an address to a MAC with Neighbor Solicitations and
 // retries, [ProbeDuplicate] runs one duplicate address detection probe,
-// [Neighbors] reads the kernel's neighbour cache with state filtering and
-// [Watcher] turns NDP traffic seen on the link into [Sighting] events.
+// [Neighbors] and [NeighborTable] read the kernel's neighbour cache with
+// state filtering (multicast entries and the host's own addresses left
+// out), and a [Watcher] turns NDP traffic seen on the link into [Sighting]
+// events.
+//
+// Sockets and netlink handles belong to the network namespace of the
+// thread that opens them: open them inside the namespace you mean.
 //
 // # Platforms
 //

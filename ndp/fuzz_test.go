@@ -3,6 +3,9 @@ package ndp
 import (
 	"bytes"
 	"testing"
+	"time"
+
+	"github.com/v6kit/v6kit/internal/v6frame"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -56,6 +59,25 @@ func FuzzParseRouterAdvertisement(f *testing.F) {
 					t.Fatalf("parsed PREF64 %v does not marshal: %v", p, err)
 				}
 			}
+		}
+	})
+}
+
+func FuzzSight(f *testing.F) {
+	// Ethernet, IPv6 from :: (hop limit 255), NS for 2001:db8::1: a DAD probe.
+	f.Add([]byte{0x33, 0x33, 0xff, 0, 0, 1, 2, 0, 0, 0, 0, 1, 0x86, 0xdd,
+		0x60, 0, 0, 0, 0, 24, 58, 255,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 1,
+		135, 0, 0, 0, 0, 0, 0, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p v6frame.Packet
+		if v6frame.Parse(b, &p) != nil {
+			return
+		}
+		s, ok := sight(&p, time.Time{})
+		if ok && s.Addr.IsValid() && (s.Addr.IsMulticast() || s.Addr.IsUnspecified()) {
+			t.Fatalf("sighting of a non-unicast address: %+v", s)
 		}
 	})
 }

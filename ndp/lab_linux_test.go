@@ -2,6 +2,7 @@ package ndp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -156,5 +157,119 @@ func TestSolicitRoutersNoRouterAndCancel(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestResolveProbeNeighborsWatch(t *testing.T) {
+	l := lab.New(t)
+	r, h := pair(t, l)
+	if err := r.Sysctl("net.ipv6.conf.all.forwarding", "1"); err != nil { // NA R flag
+		t.Fatal(err)
+	}
+	if err := r.AddAddr("eth0", netip.MustParsePrefix("2001:db8:1::1/64")); err != nil {
+		t.Fatal(err)
+	}
+	ifi, err := h.Interface("eth0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rmac, _ := net.ParseMAC("02:00:5e:10:00:01")
+	ctx := ctxFor(t, 60*time.Second)
+
+	// The watcher runs on h while the other probes run.
+	var w *Watcher
+	if err := h.Run(func() (err error) { w, err = NewWatcher(ifi); return err }); err != nil {
+		t.Fatal(err)
+	}
+	wctx, wcancel := context.WithCancel(ctx)
+	sightings := make(chan Sighting, 64)
+	done := make(chan error, 1)
+	go func() {
+		defer close(sightings)
+		for s, err := range w.Sightings(wctx) {
+			if err != nil {
+				done <- err
+				return
+			}
+			sightings <- s
+		}
+		done <- nil
+	}()
+	t.Cleanup(func() { wcancel(); <-done; w.Close() })
+
+	err = h.Run(func() error {
+		n, err := Resolve(ctx, ifi, netip.MustParseAddr("2001:db8:1::1"), nil)
+		if err != nil {
+			return err
+		}
+		if n.MAC.String() != rmac.String() || !n.Router {
+			return fmt.Errorf("Resolve = %+v, want MAC %v with router flag", n, rmac)
+		}
+		start := time.Now()
+		_, err = Resolve(ctx, ifi, netip.MustParseAddr("2001:db8:1::77"), &ResolveOptions{Attempts: 2, Interval: 100 * time.Millisecond})
+		if !errors.Is(err, ErrNoResponse) || time.Since(start) > 5*time.Second {
+			return fmt.Errorf("Resolve(absent) = %v after %v, want ErrNoResponse after ~200ms", err, time.Since(start))
+		}
+		def, dup, err := ProbeDuplicate(ctx, ifi, netip.MustParseAddr("2001:db8:1::1"), 2*time.Second)
+		if err != nil || !dup || def.MAC.String() != rmac.String() {
+			return fmt.Errorf("ProbeDuplicate(taken) = %+v, %v, %v; want defended by %v", def, dup, err, rmac)
+		}
+		_, dup, err = ProbeDuplicate(ctx, ifi, netip.MustParseAddr("2001:db8:1::78"), 300*time.Millisecond)
+		if err != nil || dup {
+			return fmt.Errorf("ProbeDuplicate(free) = %v, %v; want false, nil", dup, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The kernel fills its cache when h talks to r.
+	if err := h.AddAddr("eth0", netip.MustParsePrefix("2001:db8:1::2/64")); err != nil {
+		t.Fatal(err)
+	}
+	err = h.Run(func() error {
+		c, err := net.Dial("udp6", "[2001:db8:1::1]:9")
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		_, err = c.Write([]byte("fill the neighbour cache"))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ns []Neighbor
+	err = lab.WaitFor(ctx, 20*time.Millisecond, func() (bool, error) {
+		err := h.Run(func() (err error) { ns, err = Neighbors(ifi, StatesUsable); return err })
+		for _, n := range ns {
+			if n.Addr == netip.MustParseAddr("2001:db8:1::1") && n.MAC.String() == rmac.String() {
+				return true, err
+			}
+		}
+		return false, err
+	})
+	if err != nil {
+		t.Fatalf("Neighbors never listed 2001:db8:1::1 at %v: %v (last %+v)", rmac, err, ns)
+	}
+	for _, n := range ns {
+		if n.Addr == netip.MustParseAddr("fe80::2") || n.Addr == netip.MustParseAddr("2001:db8:1::2") || n.State&StatesUsable == 0 {
+			t.Errorf("Neighbors lists our own address or an unusable entry: %+v", n)
+		}
+	}
+	// r answered our NS and DAD probe with NAs: the watcher saw them.
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case s, ok := <-sightings:
+			if !ok {
+				t.Fatalf("watcher ended early: %v", <-done)
+			}
+			if s.Kind == SawNA && s.Addr == netip.MustParseAddr("2001:db8:1::1") && s.MAC.String() == rmac.String() && s.Router {
+				return
+			}
+		case <-timeout:
+			t.Fatal("watcher never reported r's NA")
+		}
 	}
 }

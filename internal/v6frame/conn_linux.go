@@ -1,0 +1,64 @@
+package v6frame
+
+import (
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/mdlayher/packet"
+	"golang.org/x/sys/unix"
+)
+
+// Conn is an AF_PACKET socket for IPv6 frames on one interface, in
+// all-multicast mode so it sees every group's traffic.
+type Conn struct {
+	c   *packet.Conn
+	ifi *net.Interface
+}
+
+// Listen opens a raw packet socket for IPv6 on ifi.
+func Listen(ifi *net.Interface) (*Conn, error) {
+	c, err := packet.Listen(ifi, packet.Raw, unix.ETH_P_IPV6, nil)
+	if err != nil {
+		return nil, fmt.Errorf("v6frame: listen on %s: %w", ifi.Name, err)
+	}
+	rc, err := c.SyscallConn()
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	var serr error
+	err = rc.Control(func(fd uintptr) {
+		mreq := unix.PacketMreq{Ifindex: int32(ifi.Index), Type: unix.PACKET_MR_ALLMULTI}
+		serr = unix.SetsockoptPacketMreq(int(fd), unix.SOL_PACKET, unix.PACKET_ADD_MEMBERSHIP, &mreq)
+	})
+	if err == nil {
+		err = serr
+	}
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("v6frame: all-multicast on %s: %w", ifi.Name, err)
+	}
+	return &Conn{c: c, ifi: ifi}, nil
+}
+
+// ReadFrame reads one whole Ethernet frame into b.
+func (c *Conn) ReadFrame(b []byte) (int, error) {
+	n, _, err := c.c.ReadFrom(b)
+	return n, err
+}
+
+// WriteFrame sends one whole Ethernet frame (destination MAC first).
+func (c *Conn) WriteFrame(b []byte) error {
+	if len(b) < 14 {
+		return fmt.Errorf("%w: frame of %d bytes", ErrMalformed, len(b))
+	}
+	_, err := c.c.WriteTo(b, &packet.Addr{HardwareAddr: net.HardwareAddr(b[0:6])})
+	return err
+}
+
+// SetReadDeadline sets the read deadline.
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.c.SetReadDeadline(t) }
+
+// Close closes the socket.
+func (c *Conn) Close() error { return c.c.Close() }

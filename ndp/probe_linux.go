@@ -1,0 +1,220 @@
+package ndp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net"
+	"net/netip"
+	"time"
+
+	mdndp "github.com/mdlayher/ndp"
+	"github.com/v6kit/v6kit/internal/v6frame"
+	"golang.org/x/net/ipv6"
+)
+
+// ResolveOptions tune Resolve. The zero value means RFC 4861 defaults.
+type ResolveOptions struct {
+	// Attempts is how many solicitations to send (default
+	// MaxMulticastSolicit, 3).
+	Attempts int
+	// Interval is the wait for an answer after each (default
+	// RetransTimer, 1 s).
+	Interval time.Duration
+}
+
+// Defaults of RFC 4861, Section 10.
+const (
+	MaxMulticastSolicit = 3
+	RetransTimer        = time.Second
+)
+
+// Resolve finds the MAC of target on ifi's link the way a host does
+// (RFC 4861, Section 7.2.2): a Neighbor Solicitation to target's
+// solicited-node group from ifi's link-local address, repeated until a
+// Neighbor Advertisement for target arrives. It returns ErrNoResponse after
+// the last attempt, and ctx's error when ctx ends first.
+func Resolve(ctx context.Context, ifi *net.Interface, target netip.Addr, opts *ResolveOptions) (Neighbor, error) {
+	var o ResolveOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Attempts <= 0 {
+		o.Attempts = MaxMulticastSolicit
+	}
+	if o.Interval <= 0 {
+		o.Interval = RetransTimer
+	}
+	target = target.WithZone("")
+	if !target.Is6() || target.IsMulticast() || target.IsUnspecified() {
+		return Neighbor{}, fmt.Errorf("ndp: resolve %v: not an IPv6 unicast address", target)
+	}
+	c, src, err := listen(ifi)
+	if err != nil {
+		return Neighbor{}, err
+	}
+	defer c.Close()
+	var f ipv6.ICMPFilter
+	f.SetAll(true)
+	f.Accept(ipv6.ICMPTypeNeighborAdvertisement)
+	if err := c.SetICMPFilter(&f); err != nil {
+		return Neighbor{}, fmt.Errorf("ndp: resolve: %w", err)
+	}
+	ns := &mdndp.NeighborSolicitation{TargetAddress: target}
+	if !src.IsUnspecified() {
+		ns.Options = []mdndp.Option{&mdndp.LinkLayerAddress{Direction: mdndp.Source, Addr: ifi.HardwareAddr}}
+	}
+	group := v6frame.SolicitedNode(target)
+	stop := watchCancel(ctx, c)
+	defer stop()
+	for range o.Attempts {
+		if err := c.WriteTo(ns, nil, group); err != nil {
+			return Neighbor{}, fmt.Errorf("ndp: resolve %v on %s: %w", target, ifi.Name, err)
+		}
+		if err := c.SetReadDeadline(time.Now().Add(o.Interval)); err != nil {
+			return Neighbor{}, err
+		}
+		for {
+			m, _, from, err := c.ReadFrom()
+			if err != nil {
+				if ctx.Err() != nil {
+					return Neighbor{}, ctx.Err()
+				}
+				if isTimeout(err) {
+					break
+				}
+				return Neighbor{}, fmt.Errorf("ndp: resolve %v on %s: %w", target, ifi.Name, err)
+			}
+			na, ok := m.(*mdndp.NeighborAdvertisement)
+			if !ok || na.TargetAddress != target {
+				continue
+			}
+			n := Neighbor{Addr: target, Router: na.Router, Ifindex: ifi.Index}
+			for _, opt := range na.Options {
+				if lla, ok := opt.(*mdndp.LinkLayerAddress); ok && lla.Direction == mdndp.Target {
+					n.MAC = append(net.HardwareAddr(nil), lla.Addr...)
+				}
+			}
+			if n.MAC == nil {
+				_ = from // an NA without a target link-layer option names no MAC
+				continue
+			}
+			return n, nil
+		}
+	}
+	return Neighbor{}, fmt.Errorf("ndp: resolve %v on %s after %d attempts: %w", target, ifi.Name, o.Attempts, ErrNoResponse)
+}
+
+// ProbeDuplicate sends one duplicate address detection probe for addr
+// (RFC 4862, Section 5.4.2: a Neighbor Solicitation from the unspecified
+// address to addr's solicited-node group) and waits up to wait for a
+// defender. dup is true when a node answers with a Neighbor Advertisement
+// for addr, or probes for addr itself (Section 5.4.3); the returned
+// Neighbor then names it. It needs a packet socket (CAP_NET_RAW), since
+// the kernel will not send from the unspecified address.
+func ProbeDuplicate(ctx context.Context, ifi *net.Interface, addr netip.Addr, wait time.Duration) (defender Neighbor, dup bool, err error) {
+	addr = addr.WithZone("")
+	mine, ok := v6frame.MACFrom(ifi.HardwareAddr)
+	if !ok {
+		return Neighbor{}, false, fmt.Errorf("ndp: probe on %s: not an Ethernet interface", ifi.Name)
+	}
+	if !addr.Is6() || addr.IsMulticast() || addr.IsUnspecified() {
+		return Neighbor{}, false, fmt.Errorf("ndp: probe %v: not an IPv6 unicast address", addr)
+	}
+	c, err := v6frame.Listen(ifi)
+	if err != nil {
+		return Neighbor{}, false, fmt.Errorf("ndp: probe: %w", err)
+	}
+	defer c.Close()
+	msg, err := mdndp.MarshalMessage(&mdndp.NeighborSolicitation{TargetAddress: addr})
+	if err != nil {
+		return Neighbor{}, false, err
+	}
+	group := v6frame.SolicitedNode(addr)
+	pkt := v6frame.Packet{DstMAC: v6frame.MulticastMAC(group), SrcMAC: mine, Src: netip.IPv6Unspecified(), Dst: group, HopLimit: HopLimit, ICMP: msg}
+	frame, err := pkt.Append(nil)
+	if err != nil {
+		return Neighbor{}, false, err
+	}
+	if err := c.WriteFrame(frame); err != nil {
+		return Neighbor{}, false, fmt.Errorf("ndp: probe %v on %s: %w", addr, ifi.Name, err)
+	}
+	if err := c.SetReadDeadline(time.Now().Add(wait)); err != nil {
+		return Neighbor{}, false, err
+	}
+	stop := watchCancel(ctx, c)
+	defer stop()
+	buf := make([]byte, max(ifi.MTU, 1500)+14)
+	for {
+		n, err := c.ReadFrame(buf)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Neighbor{}, false, ctx.Err()
+			}
+			if isTimeout(err) {
+				return Neighbor{}, false, nil
+			}
+			return Neighbor{}, false, fmt.Errorf("ndp: probe %v on %s: %w", addr, ifi.Name, err)
+		}
+		var p v6frame.Packet
+		if v6frame.Parse(buf[:n], &p) != nil || p.SrcMAC == mine {
+			continue
+		}
+		s, ok := sight(&p, time.Now())
+		if !ok || s.Addr != addr || (s.Kind != SawNA && s.Kind != SawDAD) {
+			continue
+		}
+		return Neighbor{Addr: addr, MAC: s.MAC, Router: s.Router, Ifindex: ifi.Index}, true, nil
+	}
+}
+
+// A Watcher listens passively to NDP traffic on one interface, through a
+// packet socket in all-multicast mode (CAP_NET_RAW). Its socket belongs to
+// the network namespace of the thread that called NewWatcher.
+type Watcher struct {
+	c    *v6frame.Conn
+	ifi  *net.Interface
+	mine v6frame.MAC
+}
+
+// NewWatcher opens the watcher's socket on ifi.
+func NewWatcher(ifi *net.Interface) (*Watcher, error) {
+	c, err := v6frame.Listen(ifi)
+	if err != nil {
+		return nil, fmt.Errorf("ndp: watch: %w", err)
+	}
+	mine, _ := v6frame.MACFrom(ifi.HardwareAddr)
+	return &Watcher{c: c, ifi: ifi, mine: mine}, nil
+}
+
+// Close closes the socket; a running Sightings loop ends.
+func (w *Watcher) Close() error { return w.c.Close() }
+
+// Sightings yields a Sighting for every NS, NA, RS, RA and DAD probe
+// another node sends, as it arrives. It stops when ctx ends or the watcher
+// is closed (yielding no error for either) or the loop breaks; any other
+// socket error is yielded once, last. Use one loop at a time.
+func (w *Watcher) Sightings(ctx context.Context) iter.Seq2[Sighting, error] {
+	return func(yield func(Sighting, error) bool) {
+		stop := watchCancel(ctx, w.c)
+		defer stop()
+		buf := make([]byte, max(w.ifi.MTU, 1500)+14)
+		for ctx.Err() == nil {
+			n, err := w.c.ReadFrame(buf)
+			if err != nil {
+				if ctx.Err() == nil && !errors.Is(err, net.ErrClosed) {
+					yield(Sighting{}, fmt.Errorf("ndp: watch %s: %w", w.ifi.Name, err))
+				}
+				return
+			}
+			var p v6frame.Packet
+			if v6frame.Parse(buf[:n], &p) != nil || p.SrcMAC == w.mine {
+				continue
+			}
+			if s, ok := sight(&p, time.Now()); ok && !yield(s, nil) {
+				return
+			}
+		}
+	}
+}
