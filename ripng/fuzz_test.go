@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -70,6 +71,45 @@ func FuzzMessage(f *testing.F) {
 			}
 			if e.IsNextHop() && e.NextHop() != netip.IPv6Unspecified() && !e.NextHop().IsLinkLocalUnicast() {
 				t.Fatalf("entry %d: next hop %v kept though not link-local", i, e.NextHop())
+			}
+		}
+	})
+}
+
+// FuzzSpeakerReceive feeds random packets from random sources to a speaker
+// with small limits: the table never holds more than the limits allow, or
+// anything a receiver must drop.
+func FuzzSpeakerReceive(f *testing.F) {
+	f.Add(response(RTE{Prefix: pA, Metric: 1}), uint8(0), uint16(521), uint8(255))
+	f.Add(join([]byte{2, 1, 0, 0}, addr16("fe80::1"), []byte{0, 0, 0, 0xff}, addr16("2001:db8::"), []byte{0, 1, 32, 15}), uint8(3), uint16(521), uint8(255))
+	f.Add([]byte{1, 1, 0, 0}, uint8(1), uint16(521), uint8(255))
+	f.Add(join([]byte{1, 1, 0, 0}, addr16("::"), []byte{0, 0, 0, 16}), uint8(2), uint16(1234), uint8(1))
+	f.Fuzz(func(t *testing.T, b []byte, src uint8, port uint16, hop uint8) {
+		c := newTestCore(t, Config{RouteLimit: 20, NeighborLimit: 4})
+		now := c.nextPeriodic.Add(-time.Second)
+		from := netip.AddrFrom16([16]byte{0xfe, 0x80, 15: src})
+		if src == 0xff {
+			from = netip.MustParseAddr("2001:db8::1")
+		}
+		for i := range 3 {
+			// The same packet from three neighbours, and again later.
+			from2 := netip.AddrFrom16([16]byte{0xfe, 0x80, 14: byte(i), 15: src})
+			c.receive(now, 0, b, PacketInfo{Src: netip.AddrPortFrom(from, port), Dst: AllRIPRouters(), HopLimit: int(hop)})
+			c.receive(now, 0, b, PacketInfo{Src: netip.AddrPortFrom(from2, port), Dst: llA, HopLimit: int(hop)})
+			c.tick(now.Add(time.Duration(i) * time.Minute))
+		}
+		if c.nrip > 20 || len(c.table) > 20 {
+			t.Fatalf("%d learned routes, limit 20", c.nrip)
+		}
+		if len(c.ifaces[0].neighbors) > 4 {
+			t.Fatalf("%d neighbours, limit 4", len(c.ifaces[0].neighbors))
+		}
+		for p, e := range c.table {
+			if err := (RTE{Prefix: p, Metric: e.metric, Tag: e.tag}).Validate(Response); err != nil {
+				t.Fatalf("table holds %v metric %d: %v", p, e.metric, err)
+			}
+			if !e.nexthop.IsLinkLocalUnicast() || !e.from.IsLinkLocalUnicast() {
+				t.Fatalf("route %v via %v from %v", p, e.nexthop, e.from)
 			}
 		}
 	})

@@ -1,0 +1,410 @@
+package ripng
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// SplitHorizon says what a speaker advertises back onto the interface a
+// route was learned on (RFC 2080 §2.5).
+type SplitHorizon uint8
+
+// Split horizon modes; the zero value is poisoned reverse.
+const (
+	// SplitHorizonPoisonedReverse advertises such routes with metric 16.
+	SplitHorizonPoisonedReverse SplitHorizon = iota
+	// SplitHorizonSimple leaves them out.
+	SplitHorizonSimple
+	// SplitHorizonNone advertises them normally, with a next-hop entry
+	// naming the router we learned them from.
+	SplitHorizonNone
+)
+
+// Interface is one interface a speaker runs on.
+type Interface struct {
+	// Name is the interface name, used in views and as the zone of static
+	// next hops.
+	Name string
+	// Conn is the interface's socket; the speaker owns it and closes it.
+	Conn PacketConn
+	// LinkLocal is the interface's link-local address, the source of
+	// everything the speaker sends there; packets from it are our own.
+	LinkLocal netip.Addr
+	// Cost is added to the metric of routes learned here (1–15, default 1).
+	Cost uint8
+	// MTU sizes the packets (default 1500: 72 entries).
+	MTU int
+}
+
+// Config configures a [Speaker]. Zero fields take RFC 2080's defaults.
+type Config struct {
+	Interfaces []Interface
+	// Announce lists static or connected routes to advertise (metric
+	// default 1). A link-local NextHop with a zone names the interface on
+	// which it is advertised as a next-hop entry (RFC 2080 §2.1.1).
+	Announce []Route
+	// Import, when set, decides which learned routes enter the table.
+	Import func(RouteInfo) bool
+	// Export, when set, decides which routes are advertised.
+	Export func(RouteInfo) bool
+	// SplitHorizon defaults to poisoned reverse.
+	SplitHorizon SplitHorizon
+	// RouteLimit bounds the learned routes (default 10000): a hostile
+	// neighbour cannot exhaust memory. NeighborLimit bounds the
+	// neighbours per interface (default 64).
+	RouteLimit    int
+	NeighborLimit int
+	// UpdateInterval (30 s) ± UpdateJitter (5 s) spaces periodic updates;
+	// Timeout (180 s) expires unrefreshed routes, GarbageCollection (120 s)
+	// deletes unreachable ones; triggered updates are held for a random
+	// TriggeredMin–TriggeredMax (1–5 s) after each one (RFC 2080 §2.4–2.5).
+	UpdateInterval    time.Duration
+	UpdateJitter      time.Duration
+	Timeout           time.Duration
+	GarbageCollection time.Duration
+	TriggeredMin      time.Duration
+	TriggeredMax      time.Duration
+	// Clock defaults to the real clock; Rand (for jitter) to crypto/rand.
+	Clock Clock
+	Rand  io.Reader
+	// RouteSync, when set, is told of every learned route that becomes
+	// best or goes away: kernel route sync (see NewKernelSync on Linux).
+	RouteSync RouteSync
+	// OnError, when set, receives errors of sends and route sync; the
+	// speaker keeps running.
+	OnError func(error)
+}
+
+// RouteSync receives the learned routes a speaker installs and removes.
+type RouteSync interface {
+	Add(RouteInfo) error
+	Delete(RouteInfo) error
+}
+
+// RouteInfo is one route as a speaker's table holds it (like
+// `birdc show route`).
+type RouteInfo struct {
+	Prefix    netip.Prefix
+	NextHop   netip.Addr // the router to forward to (learned routes)
+	Metric    uint8
+	Tag       uint16
+	Interface string     // learned on (or static next hop's interface)
+	From      netip.Addr // the neighbour that advertised it
+	Source    string     // "rip" or "static"
+	Updated   time.Time
+	Age       time.Duration
+}
+
+// InterfaceInfo is one interface as `birdc show rip interfaces` shows it.
+type InterfaceInfo struct {
+	Name       string
+	Up         bool
+	Cost       uint8
+	LinkLocal  netip.Addr
+	Neighbors  int
+	NextUpdate time.Time
+}
+
+// NeighborInfo is one neighbour as `birdc show rip neighbors` shows it.
+type NeighborInfo struct {
+	Addr       netip.Addr
+	Interface  string
+	Routes     int
+	LastSeen   time.Time
+	BadPackets uint64
+	BadRoutes  uint64
+}
+
+// Stats counts what a speaker has seen and done.
+type Stats struct {
+	PacketsReceived, OwnPackets, BadPackets, BadRoutes uint64
+	RequestsReceived, ResponsesReceived                uint64
+	RequestsSent, ResponsesSent                        uint64
+	PeriodicUpdates, TriggeredUpdates, Timeouts        uint64
+	RouteLimitDrops, NeighborLimitDrops, SendErrors    uint64
+}
+
+// Speaker is a RIPng router: it learns routes from its neighbours and
+// advertises its table (RFC 2080). Create it with [NewSpeaker], run it with
+// [Speaker.Run]; the views and Announce/Withdraw are safe to call at any
+// time from any goroutine.
+type Speaker struct {
+	mu    sync.Mutex
+	c     *core
+	clock Clock
+	conns []PacketConn
+	kick  chan struct{}
+	ran   bool
+}
+
+// ErrConfig reports an unusable Config.
+var ErrConfig = errors.New("ripng: invalid config")
+
+// NewSpeaker checks cfg, fills in defaults and returns a speaker that does
+// nothing until Run.
+func NewSpeaker(cfg Config) (*Speaker, error) {
+	if len(cfg.Interfaces) == 0 {
+		return nil, fmt.Errorf("%w: no interfaces", ErrConfig)
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&cfg.UpdateInterval, 30*time.Second)
+	def(&cfg.UpdateJitter, 5*time.Second)
+	def(&cfg.Timeout, 180*time.Second)
+	def(&cfg.GarbageCollection, 120*time.Second)
+	def(&cfg.TriggeredMin, time.Second)
+	def(&cfg.TriggeredMax, 5*time.Second)
+	if cfg.UpdateJitter >= cfg.UpdateInterval || cfg.TriggeredMax < cfg.TriggeredMin {
+		return nil, fmt.Errorf("%w: jitter or triggered-update bounds", ErrConfig)
+	}
+	if cfg.RouteLimit == 0 {
+		cfg.RouteLimit = 10000
+	}
+	if cfg.NeighborLimit == 0 {
+		cfg.NeighborLimit = 64
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = realClock{}
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	var ics []ifaceConf
+	var conns []PacketConn
+	for _, ifc := range cfg.Interfaces {
+		if ifc.Conn == nil || !ifc.LinkLocal.IsLinkLocalUnicast() {
+			return nil, fmt.Errorf("%w: interface %q needs a conn and a link-local address", ErrConfig, ifc.Name)
+		}
+		if ifc.Cost == 0 {
+			ifc.Cost = 1
+		}
+		if ifc.Cost >= Infinity {
+			return nil, fmt.Errorf("%w: interface %q cost %d", ErrConfig, ifc.Name, ifc.Cost)
+		}
+		if ifc.MTU == 0 {
+			ifc.MTU = 1500
+		}
+		if MaxEntries(ifc.MTU) < 2 {
+			return nil, fmt.Errorf("%w: interface %q: %w", ErrConfig, ifc.Name, ErrMTU)
+		}
+		ics = append(ics, ifaceConf{name: ifc.Name, cost: ifc.Cost, ll: ifc.LinkLocal.WithZone(""), mtu: ifc.MTU})
+		conns = append(conns, ifc.Conn)
+	}
+	for _, r := range cfg.Announce {
+		rr := RTE{Prefix: r.Prefix, Tag: r.Tag, Metric: max(r.Metric, 1)}
+		if err := rr.Validate(Response); err != nil {
+			return nil, fmt.Errorf("%w: announce %v: %w", ErrConfig, r.Prefix, err)
+		}
+	}
+	return &Speaker{c: newCore(cfg, ics), clock: cfg.Clock, conns: conns, kick: make(chan struct{}, 1)}, nil
+}
+
+// Run runs the speaker until ctx ends: it asks its neighbours for their
+// tables, advertises its own, answers requests, and keeps the timers. On
+// the way out it sends a final update poisoning every route it advertised,
+// closes the conns and waits for its goroutines. It returns nil after ctx
+// ends, or an error if a conn fails.
+func (s *Speaker) Run(ctx context.Context) error {
+	s.mu.Lock()
+	if s.ran {
+		s.mu.Unlock()
+		return errors.New("ripng: speaker already ran")
+	}
+	s.ran = true
+	out := s.c.start(s.clock.Now())
+	s.mu.Unlock()
+	s.send(out)
+
+	var wg sync.WaitGroup
+	errc := make(chan error, len(s.conns))
+	for i, conn := range s.conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errc <- s.read(i, conn)
+		}()
+	}
+	var runErr error
+loop:
+	for {
+		s.mu.Lock()
+		now := s.clock.Now()
+		out := s.c.tick(now)
+		wait := s.c.next().Sub(now)
+		s.mu.Unlock()
+		s.send(out)
+		timer, stop := s.clock.NewTimer(max(wait, 0))
+		select {
+		case <-ctx.Done():
+			stop()
+			break loop
+		case err := <-errc:
+			stop()
+			runErr = fmt.Errorf("ripng: read: %w", err)
+			break loop
+		case <-timer:
+		case <-s.kick:
+			stop()
+		}
+	}
+	s.mu.Lock()
+	out = s.c.shutdown()
+	s.mu.Unlock()
+	s.send(out)
+	for _, conn := range s.conns {
+		conn.Close()
+	}
+	wg.Wait()
+	return runErr
+}
+
+func (s *Speaker) read(i int, conn PacketConn) error {
+	buf := make([]byte, 65536)
+	for {
+		n, pi, err := conn.ReadPacket(buf)
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		out := s.c.receive(s.clock.Now(), i, buf[:n], pi)
+		pending := s.c.trigPending
+		s.mu.Unlock()
+		s.send(out)
+		if pending {
+			s.wake()
+		}
+	}
+}
+
+func (s *Speaker) wake() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Speaker) send(out []outPkt) {
+	for _, p := range out {
+		if err := s.conns[p.ifi].WritePacket(p.b, p.dst); err != nil {
+			s.mu.Lock()
+			s.c.stats.SendErrors++
+			s.mu.Unlock()
+			s.report(fmt.Errorf("ripng: send on %s to %v: %w", s.c.ifaces[p.ifi].name, p.dst, err))
+		}
+	}
+	s.mu.Lock()
+	syncs := s.c.syncs
+	s.c.syncs = nil
+	s.mu.Unlock()
+	for _, op := range syncs {
+		var err error
+		if op.del {
+			err = s.c.cfg.RouteSync.Delete(op.r)
+		} else {
+			err = s.c.cfg.RouteSync.Add(op.r)
+		}
+		if err != nil {
+			s.report(fmt.Errorf("ripng: route sync %v: %w", op.r.Prefix, err))
+		}
+	}
+}
+
+func (s *Speaker) report(err error) {
+	if s.c.cfg.OnError != nil {
+		s.c.cfg.OnError(err)
+	}
+}
+
+// Announce adds or replaces a static route and sends a triggered update.
+func (s *Speaker) Announce(r Route) error {
+	if err := (RTE{Prefix: r.Prefix, Tag: r.Tag, Metric: max(r.Metric, 1)}).Validate(Response); err != nil {
+		return fmt.Errorf("ripng: announce %v: %w", r.Prefix, err)
+	}
+	s.mu.Lock()
+	s.c.announce(s.clock.Now(), r)
+	s.mu.Unlock()
+	s.wake()
+	return nil
+}
+
+// Withdraw stops announcing a static route: it is advertised with metric
+// 16 in a triggered update, then removed after garbage collection. It
+// reports whether the route was announced.
+func (s *Speaker) Withdraw(p netip.Prefix) bool {
+	s.mu.Lock()
+	ok := s.c.withdraw(s.clock.Now(), p)
+	s.mu.Unlock()
+	s.wake()
+	return ok
+}
+
+// SetInterfaceUp tells the speaker an interface went up (it asks for its
+// neighbours' tables and sends its own) or down (routes learned there
+// become unreachable).
+func (s *Speaker) SetInterfaceUp(name string, up bool) {
+	s.mu.Lock()
+	out := s.c.setUp(s.clock.Now(), name, up)
+	s.mu.Unlock()
+	s.send(out)
+	s.wake()
+}
+
+// Routes returns the table, sorted by prefix.
+func (s *Speaker) Routes() []RouteInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	var rs []RouteInfo
+	for _, e := range s.c.sorted() {
+		rs = append(rs, s.c.info(e, now))
+	}
+	return rs
+}
+
+// Interfaces returns the interfaces in configuration order.
+func (s *Speaker) Interfaces() []InterfaceInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var is []InterfaceInfo
+	for _, ifi := range s.c.ifaces {
+		is = append(is, InterfaceInfo{Name: ifi.name, Up: ifi.up, Cost: ifi.cost, LinkLocal: ifi.ll, Neighbors: len(ifi.neighbors), NextUpdate: s.c.nextPeriodic})
+	}
+	return is
+}
+
+// Neighbors returns the neighbours, by interface then address.
+func (s *Speaker) Neighbors() []NeighborInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ns []NeighborInfo
+	for _, ifi := range s.c.ifaces {
+		start := len(ns)
+		for _, n := range ifi.neighbors {
+			ni := NeighborInfo{Addr: n.addr, Interface: ifi.name, LastSeen: n.lastSeen, BadPackets: n.badPackets, BadRoutes: n.badRoutes}
+			for _, e := range s.c.table {
+				if e.ifi == ifi && e.from == n.addr && !e.static && e.metric < Infinity {
+					ni.Routes++
+				}
+			}
+			ns = append(ns, ni)
+		}
+		sortNeighbors(ns[start:])
+	}
+	return ns
+}
+
+// Stats returns the counters.
+func (s *Speaker) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.c.stats
+}
