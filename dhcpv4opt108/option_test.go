@@ -209,7 +209,7 @@ func TestErrorMessages(t *testing.T) {
 	if want := "dhcpv4opt108: option 108 with length 5: option 108 is malformed: length is not 4"; err != want {
 		t.Errorf("Error() = %q, want %q", err, want)
 	}
-	for _, e := range []error{ErrAbsent, ErrMalformed, ErrRange, ErrFraction} {
+	for _, e := range []error{ErrAbsent, ErrMalformed, ErrRange, ErrFraction, ErrNoServerID, ErrTarget} {
 		if s := e.Error(); len(s) < 14 || s[:14] != "dhcpv4opt108: " {
 			t.Errorf("error %q lacks the package prefix", s)
 		}
