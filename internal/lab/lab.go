@@ -69,16 +69,27 @@ func New(t testing.TB) *Lab {
 	return l
 }
 
-// Open makes a Lab for a program. The caller must call Close.
+// Open makes a Lab with a random ID for a program. The caller must call
+// Close.
 func Open() (*Lab, error) {
-	if err := supported(); err != nil {
-		return nil, err
-	}
 	var b [3]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, fmt.Errorf("lab: random id: %w", err)
 	}
-	id := hex.EncodeToString(b[:])
+	return OpenID(hex.EncodeToString(b[:]))
+}
+
+// OpenID is Open with a given ID (letters and digits), so a test that runs
+// a lab in another process knows its namespaces' names beforehand.
+func OpenID(id string) (*Lab, error) {
+	if err := supported(); err != nil {
+		return nil, err
+	}
+	if id == "" || strings.IndexFunc(id, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}) >= 0 {
+		return nil, fmt.Errorf("lab: id %q: want lower-case letters and digits", id)
+	}
 	dir, err := os.MkdirTemp("", "v6kit-lab-"+id+"-")
 	if err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
@@ -177,10 +188,17 @@ func Leftovers() ([]string, error) {
 
 // RemoveLeftovers deletes the namespaces [Leftovers] names, after killing
 // every process still inside them (only processes in those namespaces).
-func RemoveLeftovers() ([]string, error) {
-	names, err := Leftovers()
+// A non-empty id limits it to that lab's namespaces.
+func RemoveLeftovers(id string) ([]string, error) {
+	all, err := Leftovers()
 	if err != nil {
 		return nil, err
+	}
+	var names []string
+	for _, name := range all {
+		if id == "" || strings.HasPrefix(name, Prefix+id+"-") {
+			names = append(names, name)
+		}
 	}
 	var errs []error
 	for _, name := range names {

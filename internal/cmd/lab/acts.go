@@ -1,0 +1,8 @@
+package lab
+
+// acts lists the lab's stories in the order they run.
+func acts(ps []prediction, raSource string) []act {
+	return []act{
+		actPredict(ps, raSource),
+	}
+}

@@ -1,0 +1,82 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	mdndp "github.com/mdlayher/ndp"
+	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/ndpadv"
+)
+
+// raConfig is what the LAN router advertises: a global and a ULA /64,
+// RDNSS, DNSSL and the well-known NAT64 prefix, so the LAN is ready to go
+// IPv6-mostly.
+func raConfig() ndpadv.AdvertiserConfig {
+	return ndpadv.AdvertiserConfig{
+		MaxInterval: 30 * time.Second,
+		Preference:  mdndp.High,
+		Prefixes: []ndpadv.AdvertisedPrefix{
+			{Prefix: lanPrefix, OnLink: true, Autonomous: true},
+			{Prefix: lanULA, OnLink: true, Autonomous: true},
+		},
+		RDNSS:  []netip.Addr{routerLANAddr},
+		DNSSL:  []string{"home.arpa"},
+		PREF64: pref64,
+	}
+}
+
+// startRA makes the router advertise on the LAN: with our Advertiser, or
+// with radvd when peers is set (radvd 2.19 cannot send PREF64).
+func (n *network) startRA(peers bool) (source string, err error) {
+	if peers {
+		if _, err := exec.LookPath("radvd"); err == nil {
+			return "radvd", n.startRadvd()
+		}
+	}
+	ifi, err := n.router.Interface("eth0")
+	if err != nil {
+		return "", err
+	}
+	var adv *ndpadv.Advertiser
+	if err := n.router.Run(func() error {
+		var err error
+		adv, err = ndpadv.NewAdvertiser(ifi, raConfig())
+		return err
+	}); err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- adv.Serve(ctx) }()
+	n.stops = append(n.stops, func() { cancel(); <-done })
+	return "v6kit ndp advertiser", nil
+}
+
+func (n *network) startRadvd() error {
+	conf := filepath.Join(n.l.Dir, "radvd.conf")
+	var b strings.Builder
+	fmt.Fprintf(&b, "interface eth0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 30;\n  AdvDefaultPreference high;\n")
+	for _, p := range []string{lanPrefix.String(), lanULA.String()} {
+		fmt.Fprintf(&b, "  prefix %s { AdvOnLink on; AdvAutonomous on; };\n", p)
+	}
+	fmt.Fprintf(&b, "  RDNSS %s { };\n  DNSSL home.arpa { };\n};\n", routerLANAddr)
+	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	_, err := n.router.Start(lab.DaemonSpec{
+		Name: "radvd",
+		Args: []string{"radvd", "-n", "-C", conf, "-p", filepath.Join(n.l.Dir, "radvd.pid"), "-m", "stderr", "-d", "1"},
+		Ready: func(d *lab.Daemon) (bool, error) {
+			_, err := os.Stat(filepath.Join(n.l.Dir, "radvd.pid"))
+			return err == nil, nil
+		},
+	})
+	return err
+}

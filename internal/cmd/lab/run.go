@@ -1,0 +1,216 @@
+// Package lab is the program behind examples/lab: it builds a small home
+// network out of network namespaces, runs one act per v6kit package on it,
+// checks each result against what the kernel (or a real peer) did, reports,
+// and removes everything.
+package lab
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/v6kit/v6kit/internal/lab"
+)
+
+// Options are the program's flags.
+type Options struct {
+	JSON  bool   // one JSON object per act
+	Keep  bool   // leave the lab up and say how to enter it
+	Down  bool   // remove every lab left behind, and nothing else
+	SVG   string // write a picture of the lab here
+	Peers bool   // swap in the real daemons where installed
+	// ActTimeout cuts an act that hangs (default 30 s).
+	ActTimeout time.Duration
+	// ID names the lab (default random); with Down it limits the removal
+	// to that lab. Tests use it to know the namespaces' names.
+	ID string
+}
+
+// ErrNotRoot is returned when the lab cannot build namespaces.
+var ErrNotRoot = errors.New("lab: needs root (CAP_SYS_ADMIN for network namespaces, CAP_NET_ADMIN, CAP_NET_RAW); " +
+	"run `sudo go run ./examples/lab`, or without privileges try `go run ./examples/slaacaddr -mode eui64 -mac 00:16:3e:65:2b:99 -prefix 2001:db8:8011:fd44::/64`")
+
+// ErrActsFailed is returned when at least one act did not succeed.
+var ErrActsFailed = errors.New("lab: some acts failed")
+
+// Result is one act's outcome: what -json prints.
+type Result struct {
+	Act     string         `json:"act"`
+	OK      bool           `json:"ok"`
+	Seconds float64        `json:"seconds"`
+	Details map[string]any `json:"details"`
+	// Summary is the one-line human figure; Next is the command a user
+	// would type next. Both are in Details for -json.
+	Summary string `json:"-"`
+	Next    string `json:"-"`
+	Err     error  `json:"-"`
+}
+
+// act is one story of the lab.
+type act struct {
+	name string
+	run  func(ctx context.Context, n *network, r *Result) error
+}
+
+// Run builds the lab, runs the acts and tears it down (unless Keep). A
+// cancelled ctx (Ctrl-C) stops at once and still tears everything down.
+func Run(ctx context.Context, opts Options, stdout io.Writer) error {
+	if opts.Down {
+		names, err := lab.RemoveLeftovers(opts.ID)
+		for _, name := range names {
+			fmt.Fprintln(stdout, "removed", name)
+		}
+		if len(names) == 0 && err == nil {
+			fmt.Fprintln(stdout, "no lab namespaces left behind")
+		}
+		return err
+	}
+	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
+		return ErrNotRoot
+	}
+	if opts.ActTimeout == 0 {
+		opts.ActTimeout = 30 * time.Second
+	}
+
+	open := lab.Open
+	if opts.ID != "" {
+		open = func() (*lab.Lab, error) { return lab.OpenID(opts.ID) }
+	}
+	l, err := open()
+	if err != nil {
+		return err
+	}
+	keep := false
+	var n *network
+	defer func() {
+		if n != nil {
+			n.stop()
+		}
+		if !keep {
+			_ = l.Close()
+		}
+	}()
+
+	start := time.Now()
+	n, err = build(l)
+	if err != nil {
+		return fmt.Errorf("lab: build: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Predict before the router says a word, then let it advertise.
+	predictions, err := predictAll(n)
+	if err != nil {
+		return fmt.Errorf("lab: predict: %w", err)
+	}
+	raSource, err := n.startRA(opts.Peers)
+	if err != nil {
+		return fmt.Errorf("lab: router advertisements: %w", err)
+	}
+	if !opts.JSON {
+		fmt.Fprintf(stdout, "v6kit lab %s: %d namespaces, LAN %s + %s, built in %.2fs\n",
+			l.ID, len(l.Namespaces()), lanPrefix, lanULA, time.Since(start).Seconds())
+	}
+
+	failed := false
+	for _, a := range acts(predictions, raSource) {
+		r := runAct(ctx, a, n, opts.ActTimeout)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !r.OK {
+			failed = true
+		}
+		report(stdout, opts.JSON, r)
+	}
+	if opts.SVG != "" {
+		if err := writeSVG(opts.SVG, n); err != nil {
+			return err
+		}
+	}
+	if opts.Keep {
+		keep = true
+		printKeep(stdout, l)
+	}
+	if failed {
+		return ErrActsFailed
+	}
+	return nil
+}
+
+// runAct runs one act under its own deadline; a panic or hang becomes ✘.
+func runAct(ctx context.Context, a act, n *network, timeout time.Duration) Result {
+	r := Result{Act: a.name, Details: map[string]any{}}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- fmt.Errorf("panic: %v", p)
+			}
+		}()
+		done <- a.run(actx, n, &r)
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-actx.Done():
+		// The act ignored its context; report it and move on (the
+		// goroutine ends when the lab's sockets close at teardown).
+		err = fmt.Errorf("cut after %v: %w", timeout, actx.Err())
+	}
+	r.Seconds = time.Since(start).Seconds()
+	r.Err = err
+	r.OK = err == nil
+	if err != nil {
+		r.Details["error"] = err.Error()
+	}
+	if r.Summary != "" {
+		r.Details["summary"] = r.Summary
+	}
+	if r.Next != "" {
+		r.Details["next"] = r.Next
+	}
+	return r
+}
+
+func report(w io.Writer, asJSON bool, r Result) {
+	if asJSON {
+		b, _ := json.Marshal(r)
+		fmt.Fprintf(w, "%s\n", b)
+		return
+	}
+	mark := "✔"
+	if !r.OK {
+		mark = "✘"
+	}
+	fmt.Fprintf(w, "%s %-10s %5.2fs  %s\n", mark, r.Act, r.Seconds, r.Summary)
+	if r.Err != nil {
+		fmt.Fprintf(w, "    error: %v\n", r.Err)
+	}
+	if lines, ok := r.Details["lines"].([]string); ok {
+		for _, line := range lines {
+			fmt.Fprintf(w, "    %s\n", line)
+		}
+	}
+	if r.Next != "" {
+		fmt.Fprintf(w, "    next: %s\n", r.Next)
+	}
+}
+
+func printKeep(w io.Writer, l *lab.Lab) {
+	fmt.Fprintf(w, "lab %s left up (-keep). Enter a namespace with:\n", l.ID)
+	for _, ns := range l.Namespaces() {
+		fmt.Fprintf(w, "    ip netns exec %s bash\n", ns.Name)
+	}
+	fmt.Fprintln(w, "remove it with: go run ./examples/lab -down")
+}
+
