@@ -213,4 +213,3 @@ func printKeep(w io.Writer, l *lab.Lab) {
 	}
 	fmt.Fprintln(w, "remove it with: go run ./examples/lab -down")
 }
-

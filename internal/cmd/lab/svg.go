@@ -97,4 +97,3 @@ func writeSVG(path string, n *network) error {
 	}
 	return nil
 }
-
