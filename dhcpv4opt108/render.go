@@ -18,9 +18,10 @@ const (
 	Dnsmasq Target = iota + 1
 	// DnsmasqNumeric: dnsmasq's numbered form with the value spelled as
 	// four hex octets, "dhcp-option=108,00:00:07:08", which does not
-	// depend on dnsmasq knowing the option's name or size. This is the
-	// hex form OpenWrt users write by hand; written as "108,0000i" it
-	// is not four octets (see the interop test).
+	// depend on dnsmasq knowing the option's name or size. OpenWrt
+	// users often write "108,0000i" instead: dnsmasq 2.90 sends that as
+	// V6ONLY_WAIT 0, so clients wait MIN_V6ONLY_WAIT (300 s), not the
+	// wait meant (the interop test pins this down).
 	DnsmasqNumeric
 	// OpenWrtUCI: /etc/config/dhcp, "list dhcp_option '108,00:00:07:08'"
 	// in the LAN's dhcp section (OpenWrt's dnsmasq reads it as

@@ -99,6 +99,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		routers = ndp.SolicitRouters
 	}
 
+	raCtx := ctx // SolicitRouters bounds itself by RAWait
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	type probed struct {
@@ -111,7 +112,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		ch <- probed{r, err}
 	}()
 	// On this goroutine: SolicitRouters opens its socket here.
-	rs, _ := routers(ctx, ifi, o.RAWait) // no RA is an answer, not an error
+	rs, _ := routers(raCtx, ifi, o.RAWait) // no RA is an answer, not an error
 	p := <-ch
 	if p.err != nil {
 		if errors.Is(p.err, nclient4.ErrNoResponse) || errors.Is(p.err, context.DeadlineExceeded) {
