@@ -31,8 +31,15 @@
 // Each one reproduces its system's handling of reserved identifiers and
 // retry limits exactly, including where that differs from the RFCs.
 //
+// # Temporary addresses
+//
+// [TempManager] implements RFC 8981 temporary addresses for one interface,
+// driven by prefix information, the passing of time and DAD results, with
+// an injected clock and random source. [RFC8981Profile] and [LinuxProfile]
+// hold the two sets of defaults.
+//
 // # Errors
 //
 // Errors wrap the sentinels [ErrPrefix], [ErrMAC], [ErrIID], [ErrSecret],
-// [ErrIDGenRetries] and [ErrNoAddress]; test them with errors.Is.
+// [ErrIDGenRetries], [ErrNoAddress] and [ErrTempConfig]; test them with errors.Is.
 package slaac

@@ -1,0 +1,391 @@
+package slaac
+
+import (
+	"encoding/binary"
+	"errors"
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+type fakeClock struct{ now time.Time }
+
+func (c *fakeClock) Now() time.Time      { return c.now }
+func (c *fakeClock) add(d time.Duration) { c.now = c.now.Add(d) }
+func (c *fakeClock) set(d time.Duration) { c.now = t0.Add(d) }
+func newClock() *fakeClock               { return &fakeClock{now: t0} }
+
+// desyncBytes makes the manager draw DESYNC_FACTOR d (it takes whole
+// seconds modulo the maximum).
+func desyncBytes(d time.Duration) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(d/time.Second))
+	return b[:]
+}
+
+// scripted returns the given chunks in order, then a repeating pattern.
+type scripted struct {
+	chunks [][]byte
+	n      byte
+}
+
+func (s *scripted) Read(p []byte) (int, error) {
+	if len(s.chunks) > 0 {
+		c := s.chunks[0]
+		s.chunks = s.chunks[1:]
+		return copy(p, c), nil
+	}
+	for i := range p {
+		s.n++
+		p[i] = s.n
+	}
+	return len(p), nil
+}
+
+var docPrefix = netip.MustParsePrefix("2001:db8:1:2::/64")
+
+func kinds(evs []TempEvent) []string {
+	var out []string
+	for _, e := range evs {
+		out = append(out, e.Kind.String()+"@"+e.Time.Sub(t0).String())
+	}
+	return out
+}
+
+func newTestManager(t *testing.T, p TempProfile, r *scripted) (*TempManager, *fakeClock) {
+	t.Helper()
+	c := newClock()
+	m, err := NewTempManager(TempConfig{Profile: p, Now: c.Now, Rand: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, c
+}
+
+func TestTempCreate(t *testing.T) {
+	iid := []byte{0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0}
+	tests := []struct {
+		name                string
+		profile             TempProfile
+		desync              time.Duration
+		valid, preferred    time.Duration
+		wantValid, wantPref time.Duration // 0: no address
+	}{
+		{name: "RFC defaults, long prefix lifetimes", profile: RFC8981Profile(), desync: time.Hour,
+			valid: 30 * 24 * time.Hour, preferred: 7 * 24 * time.Hour, wantValid: 48 * time.Hour, wantPref: 23 * time.Hour},
+		{name: "prefix lifetimes shorter", profile: RFC8981Profile(), desync: time.Hour,
+			valid: 2 * time.Hour, preferred: time.Hour, wantValid: 2 * time.Hour, wantPref: time.Hour},
+		{name: "preferred equal to REGEN_ADVANCE: none", profile: RFC8981Profile(),
+			valid: time.Hour, preferred: 5 * time.Second},
+		{name: "preferred just above REGEN_ADVANCE", profile: RFC8981Profile(),
+			valid: time.Hour, preferred: 6 * time.Second, wantValid: time.Hour, wantPref: 6 * time.Second},
+		{name: "preferred 0: none", profile: RFC8981Profile(), valid: time.Hour},
+		{name: "Linux defaults", profile: LinuxProfile(), desync: 599 * time.Second,
+			valid: InfiniteLifetime, preferred: InfiniteLifetime, wantValid: 7 * 24 * time.Hour, wantPref: 24*time.Hour - 599*time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &scripted{chunks: [][]byte{desyncBytes(tt.desync), iid}}
+			m, _ := newTestManager(t, tt.profile, r)
+			evs, err := m.PrefixInfo(docPrefix, tt.valid, tt.preferred)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantValid == 0 {
+				if len(evs) != 0 || len(m.Addrs()) != 0 {
+					t.Fatalf("got events %v, addrs %v; want none", kinds(evs), m.Addrs())
+				}
+				return
+			}
+			if len(evs) != 1 || evs[0].Kind != TempCreated {
+				t.Fatalf("events %v, want one created", kinds(evs))
+			}
+			a := evs[0].TempAddr
+			want := TempAddr{
+				Addr: netip.MustParseAddr("2001:db8:1:2:1234:5678:9abc:def0"), Prefix: docPrefix, Created: t0,
+				PreferredUntil: t0.Add(tt.wantPref), ValidUntil: t0.Add(tt.wantValid), Desync: tt.desync,
+			}
+			if diff := cmp.Diff(want, a, cmp.AllowUnexported(TempAddr{}), cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{})); diff != "" {
+				t.Errorf("created (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTempLifecycle(t *testing.T) {
+	p := RFC8981Profile()
+	r := &scripted{chunks: [][]byte{desyncBytes(time.Hour)}}
+	m, c := newTestManager(t, p, r)
+	// Prefix valid 30 days, preferred 7 days, refreshed by RAs below.
+	evs, err := m.PrefixInfo(docPrefix, 30*24*time.Hour, 7*24*time.Hour)
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("first RA: %v, %v", kinds(evs), err)
+	}
+	first := evs[0].Addr
+	next, ok := m.NextDeadline()
+	if want := t0.Add(23*time.Hour - 5*time.Second); !ok || !next.Equal(want) {
+		t.Fatalf("NextDeadline = %v, want %v (regeneration)", next, want)
+	}
+	c.set(23*time.Hour + time.Minute)
+	evs = m.Advance()
+	if diff := cmp.Diff([]string{"created@22h59m55s", "deprecated@23h0m0s"}, kinds(evs)); diff != "" {
+		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+	if evs[0].Addr == first {
+		t.Error("regenerated the same address")
+	}
+	c.set(48*time.Hour + time.Minute)
+	evs = m.Advance()
+	var got []string
+	for _, e := range evs {
+		if e.Addr == first {
+			got = append(got, e.Kind.String()+"@"+e.Time.Sub(t0).String())
+		}
+	}
+	if diff := cmp.Diff([]string{"expired@48h0m0s"}, got); diff != "" {
+		t.Errorf("first address events (-want +got):\n%s", diff)
+	}
+}
+
+// TestTempNoRegenWhenPrefixDeprecated: no replacement when the prefix's
+// preferred lifetime has ended.
+func TestTempNoRegenWhenPrefixDeprecated(t *testing.T) {
+	m, c := newTestManager(t, RFC8981Profile(), &scripted{chunks: [][]byte{desyncBytes(0)}})
+	if _, err := m.PrefixInfo(docPrefix, 30*24*time.Hour, 24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	c.set(time.Hour)
+	evs, err := m.PrefixInfo(docPrefix, 30*24*time.Hour, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"deprecated@1h0m0s"}, kinds(evs)); diff != "" {
+		t.Fatalf("preferred 0 (-want +got):\n%s", diff)
+	}
+	c.set(72 * time.Hour)
+	evs = m.Advance()
+	if diff := cmp.Diff([]string{"expired@48h0m0s"}, kinds(evs)); diff != "" {
+		t.Errorf("later (-want +got):\n%s", diff)
+	}
+}
+
+// TestTempNeverExtended: lifetime updates never extend an address past
+// its creation-time limits.
+func TestTempNeverExtended(t *testing.T) {
+	m, c := newTestManager(t, RFC8981Profile(), &scripted{chunks: [][]byte{desyncBytes(time.Hour)}})
+	if _, err := m.PrefixInfo(docPrefix, 4*time.Hour, 3*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	c.set(time.Hour)
+	if _, err := m.PrefixInfo(docPrefix, 30*24*time.Hour, 7*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	a := m.Addrs()[0]
+	if want := t0.Add(48 * time.Hour); !a.ValidUntil.Equal(want) {
+		t.Errorf("ValidUntil = %v, want %v (TEMP_VALID_LIFETIME from creation)", a.ValidUntil, want)
+	}
+	if want := t0.Add(23 * time.Hour); !a.PreferredUntil.Equal(want) {
+		t.Errorf("PreferredUntil = %v, want %v", a.PreferredUntil, want)
+	}
+	// A shorter advertisement shortens it; the two-hour rule guards the
+	// valid lifetime.
+	c.set(2 * time.Hour)
+	if _, err := m.PrefixInfo(docPrefix, 10*time.Minute, 5*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	a = m.Addrs()[0]
+	if want := t0.Add(4 * time.Hour); !a.ValidUntil.Equal(want) {
+		t.Errorf("after short RA ValidUntil = %v, want %v (two-hour rule)", a.ValidUntil, want)
+	}
+	if want := t0.Add(2*time.Hour + 5*time.Minute); !a.PreferredUntil.Equal(want) {
+		t.Errorf("after short RA PreferredUntil = %v, want %v", a.PreferredUntil, want)
+	}
+}
+
+func TestTempDADFailed(t *testing.T) {
+	m, _ := newTestManager(t, RFC8981Profile(), &scripted{})
+	evs, err := m.PrefixInfo(docPrefix, 30*24*time.Hour, 7*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := evs[0].Addr
+	for i := 1; i <= 3; i++ {
+		evs, err = m.DADFailed(addr)
+		if err != nil {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+		if diff := cmp.Diff([]string{"dad-failed@0s", "created@0s"}, kinds(evs)); diff != "" {
+			t.Fatalf("failure %d (-want +got):\n%s", i, diff)
+		}
+		if evs[1].DADCounter != i || evs[1].Addr == addr {
+			t.Fatalf("failure %d: new address %v counter %d", i, evs[1].Addr, evs[1].DADCounter)
+		}
+		addr = evs[1].Addr
+	}
+	evs, err = m.DADFailed(addr)
+	if !errors.Is(err, ErrIDGenRetries) || len(evs) != 1 || len(m.Addrs()) != 0 {
+		t.Errorf("fourth failure: %v, %v, addrs %v", kinds(evs), err, m.Addrs())
+	}
+	if _, err := m.DADFailed(addr); err == nil {
+		t.Error("DADFailed of an unknown address succeeded")
+	}
+}
+
+func TestTempLinuxDesyncPerInterface(t *testing.T) {
+	m, _ := newTestManager(t, LinuxProfile(), &scripted{chunks: [][]byte{desyncBytes(100 * time.Second)}})
+	p2 := netip.MustParsePrefix("2001:db8:8011:fd44::/64")
+	if _, err := m.PrefixInfo(docPrefix, InfiniteLifetime, InfiniteLifetime); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.PrefixInfo(p2, InfiniteLifetime, InfiniteLifetime); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range m.Addrs() {
+		if a.Desync != 100*time.Second {
+			t.Errorf("%v desync %v, want the interface's 100s", a.Addr, a.Desync)
+		}
+	}
+}
+
+func TestTempHashIID(t *testing.T) {
+	c := newClock()
+	m, err := NewTempManager(TempConfig{Profile: RFC8981Profile(), Now: c.Now, Rand: &scripted{}, HashSecret: []byte("secret"), NetIface: []byte("eth0")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := m.PrefixInfo(docPrefix, time.Hour, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := m.tempIID(docPrefix, t0, 0)
+	if got := IIDFrom(evs[0].Addr); got != want {
+		t.Errorf("IID %v, want hash %v", got, want)
+	}
+}
+
+func TestTempConfigErrors(t *testing.T) {
+	c := newClock()
+	bad := RFC8981Profile()
+	bad.RegenAdvance = bad.PreferredLifetime
+	for name, cfg := range map[string]TempConfig{
+		"no clock":      {Profile: RFC8981Profile(), Rand: &scripted{}},
+		"no rand":       {Profile: RFC8981Profile(), Now: c.Now},
+		"zero profile":  {Now: c.Now, Rand: &scripted{}},
+		"regen advance": {Profile: bad, Now: c.Now, Rand: &scripted{}},
+	} {
+		if _, err := NewTempManager(cfg); !errors.Is(err, ErrTempConfig) {
+			t.Errorf("%s: error %v, want ErrTempConfig", name, err)
+		}
+	}
+	m, _ := newTestManager(t, RFC8981Profile(), &scripted{})
+	if _, err := m.PrefixInfo(docPrefix, time.Hour, 2*time.Hour); err == nil {
+		t.Error("preferred > valid accepted")
+	}
+	if _, err := m.PrefixInfo(netip.MustParsePrefix("2001:db8::/48"), time.Hour, time.Hour); !errors.Is(err, ErrPrefix) {
+		t.Errorf("/48: %v", err)
+	}
+	failing := &failReader{}
+	m2, _ := NewTempManager(TempConfig{Profile: RFC8981Profile(), Now: c.Now, Rand: failing})
+	if _, err := m2.PrefixInfo(docPrefix, time.Hour, time.Hour); err == nil {
+		t.Error("randomness failure not reported")
+	}
+}
+
+type failReader struct{}
+
+func (failReader) Read([]byte) (int, error) { return 0, errors.New("no entropy") }
+
+// checkTempInvariants verifies what must hold after any event sequence.
+func checkTempInvariants(t *testing.T, m *TempManager, now time.Time) {
+	t.Helper()
+	p := m.cfg.Profile
+	seen := map[netip.Addr]bool{}
+	for _, a := range m.Addrs() {
+		switch {
+		case seen[a.Addr]:
+			t.Fatalf("duplicate address %v", a.Addr)
+		case IIDFrom(a.Addr).Reserved():
+			t.Fatalf("reserved IID %v", a.Addr)
+		case a.PreferredUntil.After(a.ValidUntil):
+			t.Fatalf("%v preferred %v after valid %v", a.Addr, a.PreferredUntil, a.ValidUntil)
+		case a.ValidUntil.After(a.Created.Add(p.ValidLifetime)):
+			t.Fatalf("%v valid past TEMP_VALID_LIFETIME", a.Addr)
+		case a.PreferredUntil.After(a.Created.Add(p.PreferredLifetime - a.Desync)):
+			t.Fatalf("%v preferred past TEMP_PREFERRED_LIFETIME - DESYNC_FACTOR", a.Addr)
+		case a.Desync < 0 || a.Desync >= max(p.MaxDesyncFactor, time.Second):
+			t.Fatalf("%v desync %v out of range", a.Addr, a.Desync)
+		case !a.ValidUntil.After(now):
+			t.Fatalf("%v still present at %v after its valid lifetime %v", a.Addr, now, a.ValidUntil)
+		case a.Deprecated == a.PreferredUntil.After(now):
+			t.Fatalf("%v deprecated=%v at %v with preferred until %v", a.Addr, a.Deprecated, now, a.PreferredUntil)
+		case !docPrefix.Contains(a.Addr) && !netip.MustParsePrefix("2001:db8:8011:fd44::/64").Contains(a.Addr):
+			t.Fatalf("%v outside the advertised prefixes", a.Addr)
+		}
+		seen[a.Addr] = true
+	}
+}
+
+// FuzzTempManager drives a manager with random event sequences and checks
+// its invariants and that events come in time order.
+func FuzzTempManager(f *testing.F) {
+	f.Add([]byte{0, 10, 20, 1, 200, 30, 2, 0, 0, 3, 255, 255}, uint64(1), false)
+	f.Add([]byte{0, 255, 255, 1, 255, 255, 1, 255, 255, 0, 0, 0}, uint64(2), true)
+	f.Fuzz(func(t *testing.T, ops []byte, seed uint64, linux bool) {
+		profile := RFC8981Profile()
+		if linux {
+			profile = LinuxProfile()
+		}
+		c := newClock()
+		m, err := NewTempManager(TempConfig{Profile: profile, Now: c.Now, Rand: rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prefixes := []netip.Prefix{docPrefix, netip.MustParsePrefix("2001:db8:8011:fd44::/64")}
+		last := t0
+		for len(ops) >= 3 {
+			op, a, b := ops[0], ops[1], ops[2]
+			ops = ops[3:]
+			var evs []TempEvent
+			switch op % 4 {
+			case 0, 1: // RA
+				valid := time.Duration(a) * 15 * time.Minute
+				if a == 255 {
+					valid = InfiniteLifetime
+				}
+				preferred := min(time.Duration(b)*10*time.Minute, valid)
+				evs, err = m.PrefixInfo(prefixes[op/4%2], valid, preferred)
+				if err != nil && !errors.Is(err, ErrIDGenRetries) {
+					t.Fatal(err)
+				}
+			case 2: // time passes
+				c.add(time.Duration(a)*time.Minute*7 + time.Duration(b)*time.Second)
+				evs = m.Advance()
+			case 3: // DAD failure of some address
+				if as := m.Addrs(); len(as) > 0 {
+					evs, _ = m.DADFailed(as[int(a)%len(as)].Addr)
+				}
+			}
+			for _, e := range evs {
+				if e.Time.Before(last) || e.Time.After(c.now) {
+					t.Fatalf("event %v at %v outside [%v, %v]", e.Kind, e.Time, last, c.now)
+				}
+				last = e.Time
+			}
+			checkTempInvariants(t, m, c.now)
+		}
+		// Far in the future every address has expired.
+		c.add(400 * 24 * time.Hour)
+		m.Advance()
+		for _, a := range m.Addrs() {
+			if !a.ValidUntil.After(c.now) {
+				t.Fatalf("%v not expired", a.Addr)
+			}
+		}
+	})
+}
