@@ -1,0 +1,178 @@
+package discover
+
+import (
+	"net"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Method is a set of discovery techniques.
+type Method uint16
+
+// Techniques. Their names (String) are the "methods" of v6disc's JSON.
+const (
+	// MethodEcho: Echo Request to ff02::1 (RFC 4443, Section 4.1) from the
+	// link-local and from every global and ULA source.
+	MethodEcho Method = 1 << iota
+	// MethodInvalidDst: a Destination Options header with unknown option
+	// 0x80 on an ICMPv6 message of unknown type, to ff02::1; every node
+	// answers Parameter Problem, code 2 (RFC 8200, Section 4.2), even one
+	// that drops or ignores echo.
+	MethodInvalidDst
+	// MethodMLD: an MLDv2 General Query with Router Alert (RFC 3810,
+	// Section 5.1); nodes answer with listener reports.
+	MethodMLD
+	// MethodNS: Neighbor Solicitations for EUI-64 guesses in every known
+	// prefix and for every link-local seen (RFC 4861, Section 7.2.2).
+	MethodNS
+	// MethodNeighbor: the kernel's neighbour cache.
+	MethodNeighbor
+	// MethodRA: Router Advertisements, solicited at scan start.
+	MethodRA
+	// MethodPassive: NDP traffic other nodes sent during the scan.
+	MethodPassive
+
+	// MethodsAll is every technique.
+	MethodsAll = MethodEcho | MethodInvalidDst | MethodMLD | MethodNS | MethodNeighbor | MethodRA | MethodPassive
+	// methodsActive are the techniques that show a host is up now.
+	methodsActive = MethodsAll &^ MethodNeighbor
+)
+
+var methodNames = [...]string{"echo", "invalid-dst", "mld", "ns", "neighbor", "ra", "passive"}
+
+// Names returns the techniques' names in a fixed order.
+func (m Method) Names() []string {
+	names := []string{}
+	for i, n := range methodNames {
+		if m&(1<<i) != 0 {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// String joins Names with ",".
+func (m Method) String() string { return strings.Join(m.Names(), ",") }
+
+// ParseMethods parses a comma-separated list of technique names.
+func ParseMethods(s string) (Method, bool) {
+	var m Method
+	for _, f := range strings.Split(s, ",") {
+		i := slices.Index(methodNames[:], strings.TrimSpace(f))
+		if i < 0 {
+			return 0, false
+		}
+		m |= 1 << i
+	}
+	return m, true
+}
+
+// Addr is one address of a host and how it was found.
+type Addr struct {
+	Addr    netip.Addr
+	Methods Method
+	RTT     time.Duration // first answer's round trip; 0 when not timed (neighbour cache, passive)
+}
+
+// A Host is one MAC on the link and everything found for it.
+type Host struct {
+	MAC     net.HardwareAddr
+	Vendor  string // from the IEEE registry; LocallyAdministered or "" when unknown
+	Addrs   []Addr // link-local first, then by address
+	Methods Method // union of the addresses' (and MAC-only sightings')
+	Router  bool   // sent a Router Advertisement or an NA with the R flag, or the cache says so
+	RTT     time.Duration
+}
+
+// clone deep-copies h so yielded snapshots never change.
+func (h *Host) clone() Host {
+	c := *h
+	c.MAC = slices.Clone(h.MAC)
+	c.Addrs = slices.Clone(h.Addrs)
+	return c
+}
+
+// sortAddrs puts link-local addresses first, then the rest by address.
+func sortAddrs(as []Addr) {
+	slices.SortFunc(as, func(a, b Addr) int {
+		al, bl := a.Addr.IsLinkLocalUnicast(), b.Addr.IsLinkLocalUnicast()
+		switch {
+		case al && !bl:
+			return -1
+		case bl && !al:
+			return 1
+		}
+		return a.Addr.Compare(b.Addr)
+	})
+}
+
+// table groups observations by MAC.
+type table struct {
+	hosts   map[string]*Host
+	own     map[netip.Addr]bool
+	vendors *Vendors
+}
+
+func newTable(own []netip.Addr, v *Vendors) *table {
+	t := &table{hosts: map[string]*Host{}, own: map[netip.Addr]bool{}, vendors: v}
+	for _, a := range own {
+		t.own[a.WithZone("")] = true
+	}
+	return t
+}
+
+// usable reports whether a is a host address worth listing.
+func usable(a netip.Addr) bool {
+	return a.Is6() && !a.Is4In6() && !a.IsMulticast() && !a.IsUnspecified() && !a.IsLoopback() &&
+		(a.IsLinkLocalUnicast() || a.IsGlobalUnicast())
+}
+
+// observe records one sighting. It returns the host, whether anything but
+// its RTT changed (worth reporting), and whether the MAC is new.
+func (t *table) observe(mac net.HardwareAddr, a netip.Addr, m Method, rtt time.Duration, router bool) (h *Host, changed, newMAC bool) {
+	if len(mac) != 6 || mac[0]&1 != 0 {
+		return nil, false, false
+	}
+	a = a.WithZone("")
+	if a.IsValid() && (!usable(a) || t.own[a]) {
+		if t.own[a] {
+			return nil, false, false
+		}
+		a = netip.Addr{}
+	}
+	key := string(mac)
+	h = t.hosts[key]
+	if h == nil {
+		h = &Host{MAC: slices.Clone(mac), Vendor: t.vendors.Name(mac)}
+		t.hosts[key] = h
+		changed, newMAC = true, true
+	}
+	if router && !h.Router {
+		h.Router, changed = true, true
+	}
+	if h.Methods|m != h.Methods {
+		h.Methods, changed = h.Methods|m, true
+	}
+	if rtt > 0 && (h.RTT == 0 || rtt < h.RTT) {
+		h.RTT = rtt
+	}
+	if !a.IsValid() {
+		return h, changed, newMAC
+	}
+	for i := range h.Addrs {
+		if h.Addrs[i].Addr == a {
+			if h.Addrs[i].Methods|m != h.Addrs[i].Methods {
+				h.Addrs[i].Methods, changed = h.Addrs[i].Methods|m, true
+			}
+			if rtt > 0 && (h.Addrs[i].RTT == 0 || rtt < h.Addrs[i].RTT) {
+				h.Addrs[i].RTT = rtt
+			}
+			return h, changed, newMAC
+		}
+	}
+	h.Addrs = append(h.Addrs, Addr{Addr: a, Methods: m, RTT: rtt})
+	sortAddrs(h.Addrs)
+	return h, true, newMAC
+}

@@ -1,0 +1,186 @@
+package discover
+
+import (
+	"encoding/binary"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"time"
+
+	mdndp "github.com/mdlayher/ndp"
+	"github.com/v6kit/v6kit/internal/v6frame"
+	"github.com/v6kit/v6kit/ndp"
+)
+
+// fakeHost answers probes the way a Linux host with the given quirks does.
+type fakeHost struct {
+	mac             v6frame.MAC
+	addrs           []netip.Addr // first is the link-local
+	replyFrom       netip.Addr   // global source it answers from (temporary address); default: same /64
+	dropEcho        bool         // nftables drops echo requests
+	ignoreMcastEcho bool         // net.ipv6.icmp.echo_ignore_multicast=1
+	router          bool
+	prefix          netip.Prefix // advertised by a router
+}
+
+// memLink is an in-memory link: every frame written reaches the fake hosts,
+// whose answers come back on ReadFrame.
+type memLink struct {
+	us   v6frame.MAC
+	in   chan []byte
+	mu   sync.Mutex
+	hs   []*fakeHost
+	dl   time.Time
+	wk   chan struct{}
+	cls  chan struct{}
+	once sync.Once
+	sent int
+}
+
+func newMemLink(us v6frame.MAC, hs ...*fakeHost) *memLink {
+	return &memLink{us: us, in: make(chan []byte, 4096), hs: hs, wk: make(chan struct{}), cls: make(chan struct{})}
+}
+
+func (l *memLink) setHosts(hs ...*fakeHost) {
+	l.mu.Lock()
+	l.hs = hs
+	l.mu.Unlock()
+}
+
+func (l *memLink) SetReadDeadline(t time.Time) error {
+	l.mu.Lock()
+	l.dl = t
+	close(l.wk)
+	l.wk = make(chan struct{})
+	l.mu.Unlock()
+	return nil
+}
+
+func (l *memLink) Close() error {
+	l.once.Do(func() { close(l.cls) })
+	return nil
+}
+
+func (l *memLink) ReadFrame(b []byte) (int, error) {
+	for {
+		l.mu.Lock()
+		dl, wk := l.dl, l.wk
+		l.mu.Unlock()
+		var tc <-chan time.Time
+		if !dl.IsZero() {
+			d := time.Until(dl)
+			if d <= 0 {
+				return 0, os.ErrDeadlineExceeded
+			}
+			t := time.NewTimer(d)
+			tc = t.C
+			defer t.Stop()
+		}
+		select {
+		case f := <-l.in:
+			return copy(b, f), nil
+		case <-tc:
+			return 0, os.ErrDeadlineExceeded
+		case <-wk:
+		case <-l.cls:
+			return 0, net.ErrClosed
+		}
+	}
+}
+
+func (l *memLink) WriteFrame(b []byte) error {
+	var p v6frame.Packet
+	if err := v6frame.Parse(b, &p); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	hs := l.hs
+	l.sent++
+	l.mu.Unlock()
+	for _, h := range hs {
+		for _, f := range h.answer(&p, b[14:]) {
+			f.SrcMAC, f.DstMAC = h.mac, l.us
+			if f.Dst.IsMulticast() {
+				f.DstMAC = v6frame.MulticastMAC(f.Dst)
+			}
+			out, err := f.Append(nil)
+			if err != nil {
+				panic(err)
+			}
+			l.in <- out
+		}
+	}
+	return nil
+}
+
+// source picks the host's address to answer a packet from src.
+func (h *fakeHost) source(src netip.Addr) (netip.Addr, bool) {
+	if src.IsLinkLocalUnicast() {
+		return h.addrs[0], true
+	}
+	if h.replyFrom.IsValid() && netip.PrefixFrom(h.replyFrom, 64).Masked().Contains(src) {
+		return h.replyFrom, true
+	}
+	for _, a := range h.addrs[1:] {
+		if netip.PrefixFrom(a, 64).Masked().Contains(src) {
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+func (h *fakeHost) answer(p *v6frame.Packet, ip []byte) []v6frame.Packet {
+	m := p.ICMP
+	from, ok := h.source(p.Src)
+	switch {
+	case len(p.DestOpts) > 0 && p.DestOpts[0] == 0x80:
+		if !ok {
+			return nil
+		}
+		pp := append([]byte{4, 2, 0, 0, 0, 0, 0, 42}, ip...)
+		return []v6frame.Packet{{Src: from, Dst: p.Src, HopLimit: 64, ICMP: pp}}
+	case m[0] == 128:
+		if !ok || h.dropEcho || (h.ignoreMcastEcho && p.Dst.IsMulticast()) {
+			return nil
+		}
+		r := append([]byte{129}, m[1:]...)
+		return []v6frame.Packet{{Src: from, Dst: p.Src, HopLimit: 64, ICMP: r}}
+	case m[0] == 130:
+		report := make([]byte, 8+20)
+		report[0] = 143
+		binary.BigEndian.PutUint16(report[6:8], 1)
+		report[8] = 4 // CHANGE_TO_EXCLUDE ff02::1:ffXX:XXXX
+		sn := v6frame.SolicitedNode(h.addrs[0]).As16()
+		copy(report[12:], sn[:])
+		return []v6frame.Packet{{Src: h.addrs[0], Dst: netip.MustParseAddr("ff02::16"), HopLimit: 1, HopByHop: v6frame.RouterAlertMLD, ICMP: report}}
+	case m[0] == 133 && h.router:
+		ra, _ := mdndp.MarshalMessage(&mdndp.RouterAdvertisement{CurrentHopLimit: 64, RouterLifetime: 30 * time.Minute,
+			Options: []mdndp.Option{&mdndp.PrefixInformation{PrefixLength: 64, OnLink: true, AutonomousAddressConfiguration: true,
+				ValidLifetime: time.Hour, PreferredLifetime: time.Hour, Prefix: h.prefix.Addr()}}})
+		return []v6frame.Packet{{Src: h.addrs[0], Dst: netip.IPv6LinkLocalAllNodes(), HopLimit: 255, ICMP: ra}}
+	case m[0] == 135:
+		msg, err := mdndp.ParseMessage(m)
+		if err != nil {
+			return nil
+		}
+		ns := msg.(*mdndp.NeighborSolicitation)
+		for _, a := range h.addrs {
+			if a == ns.TargetAddress {
+				na, _ := mdndp.MarshalMessage(&mdndp.NeighborAdvertisement{Router: h.router, Solicited: true, Override: true, TargetAddress: a,
+					Options: []mdndp.Option{&mdndp.LinkLayerAddress{Direction: mdndp.Target, Addr: h.mac.HardwareAddr()}}})
+				return []v6frame.Packet{{Src: a, Dst: p.Src, HopLimit: 255, ICMP: na}}
+			}
+		}
+	}
+	return nil
+}
+
+// memEnv is the env of a scanner with fixed addresses and cache.
+func memEnv(mac v6frame.MAC, own []netip.Addr, cache []ndp.Neighbor) env {
+	return env{
+		mac:       mac,
+		addrs:     func() ([]netip.Addr, error) { return own, nil },
+		neighbors: func() ([]ndp.Neighbor, error) { return cache, nil },
+	}
+}

@@ -1,0 +1,206 @@
+package discover
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/v6kit/v6kit/internal/v6frame"
+	"github.com/v6kit/v6kit/ndp"
+)
+
+var (
+	ourMAC = v6frame.MAC{2, 0, 0, 0, 0, 1}
+	ourLL  = netip.MustParseAddr("fe80::1")
+	ourGUA = netip.MustParseAddr("2001:db8:1::1")
+	ourULA = netip.MustParseAddr("fd00:1::1")
+	a      = netip.MustParseAddr
+)
+
+func eui(mac v6frame.MAC, prefix string) netip.Addr {
+	iid, _ := eui64(mac.HardwareAddr())
+	return join(a(prefix), iid)
+}
+
+// labHosts mirrors the interop lab with fake hosts.
+func labHosts() []*fakeHost {
+	rpi := v6frame.MAC{0xb8, 0x27, 0xeb, 0, 0, 2}
+	xen := v6frame.MAC{0x00, 0x16, 0x3e, 0, 0, 3}
+	tmp := v6frame.MAC{0x00, 0x16, 0x3e, 0, 0, 4}
+	rnd := v6frame.MAC{0xda, 0xa1, 0x19, 0, 0, 5}
+	rtr := v6frame.MAC{0x00, 0x16, 0x3e, 0, 0, 6}
+	return []*fakeHost{
+		{mac: rpi, addrs: []netip.Addr{eui(rpi, "fe80::"), eui(rpi, "2001:db8:1::"), eui(rpi, "fd00:1::")}},
+		{mac: xen, addrs: []netip.Addr{eui(xen, "fe80::"), a("2001:db8:1::99")}, dropEcho: true},
+		{mac: tmp, addrs: []netip.Addr{eui(tmp, "fe80::"), eui(tmp, "2001:db8:1::"), a("2001:db8:1::7e3:1111:2222:3333")},
+			replyFrom: a("2001:db8:1::7e3:1111:2222:3333")},
+		{mac: rnd, addrs: []netip.Addr{a("fe80::1234:5678:9abc:def0"), a("2001:db8:1::aaaa:bbbb:cccc:dddd")}, ignoreMcastEcho: true},
+		{mac: rtr, addrs: []netip.Addr{a("fe80::ff"), a("2001:db8:1::ff")}, router: true, prefix: netip.MustParsePrefix("2001:db8:1::/64")},
+	}
+}
+
+func TestScanMemLink(t *testing.T) {
+	hs := labHosts()
+	l := newMemLink(ourMAC, hs...)
+	cache := []ndp.Neighbor{{Addr: a("fe80::ee"), MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xee}, State: ndp.StateStale}}
+	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, cache), &Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	start := time.Now()
+	var first time.Duration
+	byMAC := map[string]Host{}
+	for h, err := range s.Scan(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == 0 {
+			first = time.Since(start)
+		}
+		byMAC[string(h.MAC)] = h
+	}
+	got := sortHosts(byMAC)
+	if first > 900*time.Millisecond {
+		t.Errorf("first host after %v: results are not streamed", first)
+	}
+	const (
+		echo = MethodEcho
+		idst = MethodInvalidDst
+		mld  = MethodMLD
+		ns   = MethodNS
+	)
+	addr := func(s string, m Method) Addr { return Addr{Addr: a(s), Methods: m} }
+	hw := func(m v6frame.MAC) net.HardwareAddr { return m.HardwareAddr() }
+	want := []Host{
+		{MAC: hw(hs[1].mac), Vendor: "Xensource, Inc.", Methods: idst | mld | ns, Addrs: []Addr{
+			{Addr: hs[1].addrs[0], Methods: idst | mld | ns}, addr("2001:db8:1::99", idst)}},
+		{MAC: hw(hs[2].mac), Vendor: "Xensource, Inc.", Methods: echo | idst | mld | ns, Addrs: []Addr{
+			{Addr: hs[2].addrs[0], Methods: echo | idst | mld | ns}, {Addr: hs[2].addrs[1], Methods: ns}, addr("2001:db8:1::7e3:1111:2222:3333", echo|idst)}},
+		{MAC: hw(hs[4].mac), Vendor: "Xensource, Inc.", Router: true, Methods: echo | idst | mld | ns | MethodRA, Addrs: []Addr{
+			addr("fe80::ff", echo|idst|mld|ns|MethodRA), addr("2001:db8:1::ff", echo|idst)}},
+		{MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 2}, Vendor: "Raspberry Pi Foundation", Methods: echo | idst | mld | ns, Addrs: []Addr{
+			{Addr: hs[0].addrs[0], Methods: echo | idst | mld | ns}, {Addr: hs[0].addrs[1], Methods: echo | idst | ns}, {Addr: hs[0].addrs[2], Methods: echo | idst | ns}}},
+		{MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xee}, Vendor: "Raspberry Pi Foundation", Methods: MethodNeighbor, Addrs: []Addr{addr("fe80::ee", MethodNeighbor)}},
+		{MAC: hw(hs[3].mac), Vendor: LocallyAdministered, Methods: idst | mld | ns, Addrs: []Addr{
+			addr("fe80::1234:5678:9abc:def0", idst|mld|ns), addr("2001:db8:1::aaaa:bbbb:cccc:dddd", idst)}},
+	}
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(x, y netip.Addr) bool { return x == y }), cmpopts.IgnoreFields(Host{}, "RTT"), cmpopts.IgnoreFields(Addr{}, "RTT")); diff != "" {
+		t.Errorf("hosts (-want +got):\n%s", diff)
+	}
+	for _, h := range got {
+		if h.Methods&methodsActive != 0 && h.RTT <= 0 {
+			t.Errorf("%v: no RTT", h.MAC)
+		}
+	}
+}
+
+func TestScanCancel(t *testing.T) {
+	l := newMemLink(ourMAC, labHosts()...)
+	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	var last error
+	for _, err := range s.Scan(ctx) {
+		if err != nil {
+			last = err
+			continue
+		}
+		if n++; n == 1 {
+			cancel()
+		}
+	}
+	if !errors.Is(last, context.Canceled) {
+		t.Errorf("last error %v, want context.Canceled", last)
+	}
+	// Breaking out of the loop stops the scan too.
+	for range s.Scan(context.Background()) {
+		break
+	}
+}
+
+func TestScanRateBound(t *testing.T) {
+	l := newMemLink(ourMAC, labHosts()...)
+	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, nil), &Options{Timeout: 100 * time.Millisecond, Rate: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.ScanAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// burst 32, then 50/s for 0.1 s: at most 32+5 (+1 rounding).
+	if l.sent > rateBurst+6 {
+		t.Errorf("sent %d frames in 100 ms at rate 50, want ≤ %d", l.sent, rateBurst+6)
+	}
+}
+
+func TestWatchMemLink(t *testing.T) {
+	hs := labHosts()
+	l := newMemLink(ourMAC, hs[0])
+	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var events []string
+	for c, err := range s.Watch(ctx, &WatchOptions{Interval: 10 * time.Millisecond, Misses: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, c.Kind.String()+" "+c.Host.MAC.String())
+		switch len(events) {
+		case 1:
+			l.setHosts(hs[0], hs[1]) // a host joins
+		case 2:
+			l.setHosts(hs[1]) // and the first leaves
+		}
+		if len(events) == 3 {
+			break
+		}
+	}
+	want := []string{"joined " + hs[0].mac.String(), "joined " + hs[1].mac.String(), "left " + hs[0].mac.String()}
+	if diff := cmp.Diff(want, events); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+func TestMethodNames(t *testing.T) {
+	m := MethodEcho | MethodMLD | MethodPassive
+	if got, want := m.String(), "echo,mld,passive"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
+	if p, ok := ParseMethods("echo, mld,passive"); !ok || p != m {
+		t.Errorf("ParseMethods = %v, %v", p, ok)
+	}
+	if _, ok := ParseMethods("echo,bogus"); ok {
+		t.Error("ParseMethods accepted bogus")
+	}
+}
+
+func BenchmarkScanMemLink(b *testing.B) {
+	l := newMemLink(ourMAC, labHosts()...)
+	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, nil), &Options{Timeout: 20 * time.Millisecond})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.ScanAll(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
