@@ -1,0 +1,263 @@
+package lxdprofile
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+
+	lxd "github.com/canonical/lxd/client"
+	"github.com/canonical/lxd/shared/api"
+)
+
+// ProfileServer is the part of the LXD client ([lxd.InstanceServer]) that
+// Apply uses.
+type ProfileServer interface {
+	GetProfile(name string) (*api.Profile, string, error)
+	CreateProfile(profile api.ProfilesPost) error
+	UpdateProfile(name string, profile api.ProfilePut, ETag string) error
+}
+
+var _ ProfileServer = lxd.InstanceServer(nil)
+
+// Errors Apply returns; test with errors.Is.
+var (
+	// ErrDiffers means the profile exists with other content and
+	// ApplyOptions.Overwrite was not set.
+	ErrDiffers = errors.New("lxdprofile: profile exists with different content (set Overwrite to replace it)")
+	// ErrConflict means the profile changed since its ETag was read (HTTP
+	// 412 Precondition Failed); *ConflictError carries the details.
+	ErrConflict = errors.New("lxdprofile: profile changed since it was read (ETag mismatch)")
+)
+
+// ConflictError is an update refused with HTTP 412 because the profile's
+// ETag no longer matched.
+type ConflictError struct {
+	Profile string
+	ETag    string
+	// Err is the server's error.
+	Err error
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("lxdprofile: profile %q changed since ETag %q was read: %v", e.Profile, e.ETag, e.Err)
+}
+
+// Unwrap returns ErrConflict and the server's error.
+func (e *ConflictError) Unwrap() []error { return []error{ErrConflict, e.Err} }
+
+// ApplyOptions tune Apply.
+type ApplyOptions struct {
+	// Overwrite replaces a profile that exists with other content.
+	Overwrite bool
+	// IfMatch is an ETag the caller read earlier: the update happens only
+	// if the profile is still at that version. Empty means the ETag Apply
+	// reads itself.
+	IfMatch string
+}
+
+// Result says what Apply did.
+type Result int
+
+// Results of Apply.
+const (
+	Unchanged Result = iota
+	Created
+	Updated
+)
+
+// String returns "unchanged", "created" or "updated".
+func (r Result) String() string {
+	switch r {
+	case Created:
+		return "created"
+	case Updated:
+		return "updated"
+	}
+	return "unchanged"
+}
+
+// Apply makes the server's profile p.Name equal to p: it validates p, creates
+// the profile if it is missing, leaves it alone if it already has p's
+// description, config and devices, and otherwise updates it with the ETag it
+// read (or opts.IfMatch) when opts.Overwrite is set, or returns ErrDiffers.
+// An update the server refuses with 412 returns a *ConflictError.
+func Apply(ctx context.Context, srv ProfileServer, p Profile, opts ApplyOptions) (Result, error) {
+	if err := Validate(p); err != nil {
+		return Unchanged, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Unchanged, err
+	}
+	put := api.ProfilePut{Config: p.Config, Description: p.Description, Devices: devicesOut(p.Devices)}
+	if put.Config == nil {
+		put.Config = map[string]string{}
+	}
+	if put.Devices == nil {
+		put.Devices = map[string]map[string]string{}
+	}
+	cur, etag, err := srv.GetProfile(p.Name)
+	if api.StatusErrorCheck(err, http.StatusNotFound) {
+		if opts.IfMatch != "" {
+			return Unchanged, &ConflictError{Profile: p.Name, ETag: opts.IfMatch, Err: err}
+		}
+		if err := ctx.Err(); err != nil {
+			return Unchanged, err
+		}
+		if err := srv.CreateProfile(api.ProfilesPost{ProfilePut: put, Name: p.Name}); err != nil {
+			return Unchanged, fmt.Errorf("lxdprofile: create profile %q: %w", p.Name, err)
+		}
+		return Created, nil
+	}
+	if err != nil {
+		return Unchanged, fmt.Errorf("lxdprofile: get profile %q: %w", p.Name, err)
+	}
+	if opts.IfMatch != "" && opts.IfMatch != etag {
+		// Still send the update: the server is the judge of the ETag.
+		etag = opts.IfMatch
+	} else if FromAPI(cur).Equal(p) {
+		return Unchanged, nil
+	}
+	if !opts.Overwrite {
+		return Unchanged, fmt.Errorf("%w: %q", ErrDiffers, p.Name)
+	}
+	if err := ctx.Err(); err != nil {
+		return Unchanged, err
+	}
+	if err := srv.UpdateProfile(p.Name, put, etag); err != nil {
+		if api.StatusErrorCheck(err, http.StatusPreconditionFailed) {
+			return Unchanged, &ConflictError{Profile: p.Name, ETag: etag, Err: err}
+		}
+		return Unchanged, fmt.Errorf("lxdprofile: update profile %q: %w", p.Name, err)
+	}
+	return Updated, nil
+}
+
+// FromAPI converts the LXD client's profile.
+func FromAPI(a *api.Profile) Profile {
+	p := Profile{Name: a.Name, Description: a.Description, Project: a.Project, UsedBy: slices.Clone(a.UsedBy)}
+	if len(a.Config) > 0 {
+		p.Config = a.Config
+	}
+	if len(a.Devices) > 0 {
+		p.Devices = make(map[string]Device, len(a.Devices))
+		for k, d := range a.Devices {
+			p.Devices[k] = d
+		}
+	}
+	if len(p.UsedBy) == 0 {
+		p.UsedBy = nil
+	}
+	return p.Clone()
+}
+
+// DevicesFromAPI converts an instance's devices (api.Instance.Devices or
+// ExpandedDevices).
+func DevicesFromAPI(in map[string]map[string]string) map[string]Device {
+	out := make(map[string]Device, len(in))
+	for k, d := range in {
+		out[k] = Device(d)
+	}
+	return out
+}
+
+// ServerLayout asks the server for its version and returns the layout its
+// `lxc profile show` prints.
+func ServerLayout(srv lxd.InstanceServer) (Layout, error) {
+	s, _, err := srv.GetServer()
+	if err != nil {
+		return 0, fmt.Errorf("lxdprofile: get server: %w", err)
+	}
+	return LayoutFor(s.Environment.ServerVersion)
+}
+
+// ConnectUnix connects to the LXD daemon's unix socket. An empty path means
+// the client's default: $LXD_SOCKET, else $LXD_DIR/unix.socket, else
+// /var/lib/lxd/unix.socket (a snap's is /var/snap/lxd/common/lxd/unix.socket).
+func ConnectUnix(ctx context.Context, path string) (lxd.InstanceServer, error) {
+	srv, err := lxd.ConnectLXDUnixWithContext(ctx, path, &lxd.ConnectionArgs{UserAgent: "v6kit-lxdprofile"})
+	if err != nil {
+		return nil, fmt.Errorf("lxdprofile: connect unix %q: %w", path, err)
+	}
+	return srv, nil
+}
+
+// HTTPSOptions are the credentials for a remote LXD on its HTTPS port (8443).
+type HTTPSOptions struct {
+	// ClientCert and ClientKey are the PEM client certificate and key the
+	// server trusts (`lxc config trust add`).
+	ClientCert, ClientKey string
+	// ServerCert is the server's PEM certificate (server.crt), pinned.
+	ServerCert string
+	// Dial, when set, makes the TCP connections (a test dials inside a
+	// network namespace).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// ConnectHTTPS connects to a remote LXD, such as "https://host:8443", with a
+// client certificate.
+func ConnectHTTPS(ctx context.Context, url string, opts HTTPSOptions) (lxd.InstanceServer, error) {
+	args := &lxd.ConnectionArgs{
+		TLSClientCert: opts.ClientCert,
+		TLSClientKey:  opts.ClientKey,
+		TLSServerCert: opts.ServerCert,
+		UserAgent:     "v6kit-lxdprofile",
+	}
+	if opts.Dial != nil {
+		args.TransportWrapper = func(t *http.Transport) lxd.HTTPTransporter {
+			t.DialContext = opts.Dial
+			t.DialTLSContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+				c, err := dialTLS(ctx, opts.Dial, network, addr, t.TLSClientConfig, false)
+				if err != nil {
+					// As the client does: retry naming the host we dialled.
+					c, err = dialTLS(ctx, opts.Dial, network, addr, t.TLSClientConfig, true)
+				}
+				return c, err
+			}
+			return transport{t}
+		}
+	}
+	srv, err := lxd.ConnectLXDWithContext(ctx, url, args)
+	if err != nil {
+		return nil, fmt.Errorf("lxdprofile: connect %s: %w", url, err)
+	}
+	return srv, nil
+}
+
+// transport adapts an *http.Transport to lxd.HTTPTransporter.
+type transport struct{ t *http.Transport }
+
+func (t transport) RoundTrip(r *http.Request) (*http.Response, error) { return t.t.RoundTrip(r) }
+
+func (t transport) Transport() *http.Transport { return t.t }
+
+// dialTLS is the LXD client's TLS dial over a caller's dialer.
+func dialTLS(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error), network, addr string, config *tls.Config, resetName bool) (net.Conn, error) {
+	conn, err := dial(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	if resetName {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			host = addr
+		}
+		config = config.Clone()
+		config.ServerName = host
+	}
+	tc := tls.Client(conn, config)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if !config.InsecureSkipVerify {
+		if err := tc.VerifyHostname(config.ServerName); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	return tc, nil
+}

@@ -1,0 +1,70 @@
+package lxdprofile_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+
+	"github.com/v6kit/v6kit/lxdprofile"
+)
+
+func ExampleRender() {
+	p := lxdprofile.Macvlan("eth0", "default")
+	b, err := lxdprofile.Render(p, lxdprofile.Layout50)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	os.Stdout.Write(b)
+	// Output:
+	// config: {}
+	// description: LAN addresses via macvlan on eth0
+	// devices:
+	//   eth0:
+	//     name: eth0
+	//     nictype: macvlan
+	//     parent: eth0
+	//     type: nic
+	//   root:
+	//     path: /
+	//     pool: default
+	//     type: disk
+	// name: macvlan
+	// used_by: []
+}
+
+func ExampleExpand() {
+	def := lxdprofile.Profile{Name: "default", Devices: map[string]lxdprofile.Device{
+		"root": lxdprofile.RootDisk("default"),
+		"eth0": {"type": "nic", "nictype": "bridged", "parent": "lxdbr0"},
+	}}
+	_, devices := lxdprofile.Expand([]lxdprofile.Profile{def, lxdprofile.ExtBridge("br0")}, nil, nil)
+	fmt.Println(devices["eth0"]["parent"], devices["root"]["pool"])
+	// Output: br0 default
+}
+
+func ExamplePredict() {
+	config := map[string]string{"volatile.eth0.hwaddr": "00:16:3e:65:2b:99"}
+	devices := map[string]lxdprofile.Device{"eth0": {"type": "nic", "nictype": "macvlan", "parent": "eth0"}}
+	preds, err := lxdprofile.Predict("web", config, devices, []netip.Prefix{netip.MustParsePrefix("2001:db8:1:2::/64")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(lxdprofile.ZoneLines(preds))
+	// Output: web IN AAAA 2001:db8:1:2:216:3eff:fe65:2b99
+}
+
+// Apply the macvlan profile over the local unix socket.
+func ExampleApply() {
+	ctx := context.Background()
+	srv, err := lxdprofile.ConnectUnix(ctx, "")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Disconnect()
+	res, err := lxdprofile.Apply(ctx, srv, lxdprofile.Macvlan("eth0", "default"), lxdprofile.ApplyOptions{})
+	fmt.Println(res, err)
+}

@@ -1,0 +1,173 @@
+package lxdprofile
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v2"
+)
+
+// Layout is the key order `lxc profile show` prints, which depends on the
+// LXD version.
+type Layout int
+
+const (
+	// Layout50 is LXD 5.0.x: config, description, devices, name, used_by.
+	Layout50 Layout = iota
+	// Layout521 is LXD 5.21 and later: name, description, config, devices,
+	// used_by, project.
+	Layout521
+)
+
+// String names the layout.
+func (l Layout) String() string {
+	switch l {
+	case Layout50:
+		return "lxd-5.0"
+	case Layout521:
+		return "lxd-5.21"
+	}
+	return "Layout(" + strconv.Itoa(int(l)) + ")"
+}
+
+// LayoutFor returns the layout of an LXD server version such as "5.0.2" or
+// "5.21.1" (api.Server's Environment.ServerVersion).
+func LayoutFor(version string) (Layout, error) {
+	f := strings.SplitN(version, ".", 3)
+	if len(f) < 2 {
+		return 0, fmt.Errorf("lxdprofile: unknown LXD version %q", version)
+	}
+	major, err1 := strconv.Atoi(f[0])
+	minor, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil || major < 0 || minor < 0 {
+		return 0, fmt.Errorf("lxdprofile: unknown LXD version %q", version)
+	}
+	if major > 5 || (major == 5 && minor >= 21) {
+		return Layout521, nil
+	}
+	return Layout50, nil
+}
+
+// profile50 is api.Profile as LXD 5.0 declares it; yaml.v2 writes struct
+// fields in order and map keys sorted, as lxc does.
+type profile50 struct {
+	Config      any      `yaml:"config"`
+	Description string   `yaml:"description"`
+	Devices     any      `yaml:"devices"`
+	Name        string   `yaml:"name"`
+	UsedBy      []string `yaml:"used_by"`
+}
+
+// profile521 is api.Profile as LXD 5.21 and later declare it.
+type profile521 struct {
+	Name        string   `yaml:"name"`
+	Description string   `yaml:"description"`
+	Config      any      `yaml:"config"`
+	Devices     any      `yaml:"devices"`
+	UsedBy      []string `yaml:"used_by"`
+	Project     string   `yaml:"project"`
+}
+
+// profileIn accepts either layout.
+type profileIn struct {
+	Name               string                       `yaml:"name"`
+	Description        string                       `yaml:"description"`
+	Config             map[string]string            `yaml:"config"`
+	Devices            map[string]map[string]string `yaml:"devices"`
+	UsedBy             []string                     `yaml:"used_by"`
+	Project            string                       `yaml:"project"`
+	AccessEntitlements []string                     `yaml:"access_entitlements"`
+}
+
+func devicesOut(in map[string]Device) map[string]map[string]string {
+	if in == nil {
+		return nil
+	}
+	out := make(map[string]map[string]string, len(in))
+	for k, d := range in {
+		out[k] = d
+	}
+	return out
+}
+
+// Render returns p as `lxc profile show` prints it for the layout: YAML with
+// the layout's key order, sorted keys, and lxc's quoting. UsedBy is printed
+// as the daemon reports it ([] when empty); with Layout521 an empty Project
+// prints as "default".
+func Render(p Profile, layout Layout) ([]byte, error) {
+	var v any
+	switch layout {
+	case Layout50:
+		v = profile50{Config: ordered(p.Config), Description: p.Description, Devices: orderedDevices(p.Devices), Name: p.Name, UsedBy: p.UsedBy}
+	case Layout521:
+		project := p.Project
+		if project == "" {
+			project = "default"
+		}
+		v = profile521{Name: p.Name, Description: p.Description, Config: ordered(p.Config), Devices: orderedDevices(p.Devices), UsedBy: p.UsedBy, Project: project}
+	default:
+		return nil, fmt.Errorf("lxdprofile: unknown layout %v", layout)
+	}
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("lxdprofile: render: %w", err)
+	}
+	return b, nil
+}
+
+// ErrSyntax is wrapped by the *ParseError of YAML that does not parse.
+var ErrSyntax = errors.New("not a profile in YAML")
+
+// ParseError is a profile that does not parse.
+type ParseError struct {
+	// Line is the 1-based line yaml reports, or 0.
+	Line int
+	Err  error
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("lxdprofile: parse: line %d: %v", e.Line, e.Err)
+	}
+	return "lxdprofile: parse: " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Parse reads a profile in either layout (as `lxc profile show` prints it, or
+// as `lxc profile edit` takes it). Empty config, devices and used_by come back
+// nil.
+func Parse(b []byte) (Profile, error) {
+	var in profileIn
+	if err := yaml.UnmarshalStrict(b, &in); err != nil {
+		pe := &ParseError{Err: fmt.Errorf("%w: %v", ErrSyntax, err)}
+		if i := strings.Index(err.Error(), "line "); i >= 0 {
+			rest := err.Error()[i+5:]
+			if j := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' }); j > 0 {
+				pe.Line, _ = strconv.Atoi(rest[:j])
+			}
+		}
+		return Profile{}, pe
+	}
+	p := Profile{Name: in.Name, Description: in.Description, Project: in.Project}
+	if len(in.Config) > 0 {
+		p.Config = maps.Clone(in.Config)
+	}
+	if len(in.UsedBy) > 0 {
+		p.UsedBy = in.UsedBy
+	}
+	if len(in.Devices) > 0 {
+		p.Devices = make(map[string]Device, len(in.Devices))
+		for k, d := range in.Devices {
+			if d == nil {
+				d = map[string]string{}
+			}
+			p.Devices[k] = d
+		}
+	}
+	return p, nil
+}

@@ -1,0 +1,138 @@
+package lxdprofile
+
+import (
+	"errors"
+	"regexp"
+	"slices"
+	"strconv"
+)
+
+// Errors Validate reports, as LXD 5.0 rejects them at profile time. Test
+// with errors.Is; the *ValidationError says which device and key.
+var (
+	ErrMissingType       = errors.New("missing device type")
+	ErrUnknownDeviceType = errors.New("unsupported device type")
+	ErrUnknownNICType    = errors.New("unsupported nictype")
+	ErrMissingParent     = errors.New("parent is required")
+	ErrBadHWAddr         = errors.New("invalid MAC address, must be 6 bytes of hex separated by colons")
+	ErrBadMTU            = errors.New("invalid MTU (1280-16384)")
+	ErrBadVLAN           = errors.New("invalid VLAN ID (0-4094)")
+	ErrRootPool          = errors.New(`root disk must have a "pool" property`)
+	ErrMissingPath       = errors.New(`disk must have a "path" property`)
+	ErrBadName           = errors.New("invalid name")
+)
+
+// ValidationError says which device and key of a profile LXD would reject.
+type ValidationError struct {
+	Profile string
+	Device  string
+	Key     string
+	Value   string
+	Err     error
+}
+
+func (e *ValidationError) Error() string {
+	s := "lxdprofile: "
+	if e.Profile != "" {
+		s += "profile " + strconv.Quote(e.Profile) + ": "
+	}
+	if e.Device != "" {
+		s += "device " + strconv.Quote(e.Device) + ": "
+	}
+	if e.Key != "" {
+		s += e.Key + "=" + strconv.Quote(e.Value) + ": "
+	}
+	return s + e.Err.Error()
+}
+
+// Unwrap returns the sentinel.
+func (e *ValidationError) Unwrap() error { return e.Err }
+
+var (
+	macRe  = regexp.MustCompile(`^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$`)
+	nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+)
+
+var deviceTypes = []string{"nic", "disk", "none", "unix-char", "unix-block", "unix-hotplug", "usb", "gpu", "infiniband", "proxy", "tpm", "pci"}
+
+var nicTypes = []string{NICTypeMacvlan, NICTypeBridged, NICTypePhysical, NICTypeIPVLAN, NICTypeP2P, NICTypeSRIOV, NICTypeRouted}
+
+// needParent are the NIC types whose parent LXD requires (without "network").
+var needParent = []string{NICTypeMacvlan, NICTypeBridged, NICTypePhysical, NICTypeIPVLAN, NICTypeSRIOV}
+
+// Validate checks p the way LXD 5.0 checks a profile's devices when it is
+// created or edited: the profile name, every device's type, a NIC's nictype,
+// parent, hwaddr, mtu and vlan, and a disk's path and the root disk's pool.
+// It does not know every device key LXD knows, so it never rejects an
+// unknown key; the daemon has the last word.
+func Validate(p Profile) error {
+	if p.Name == "" || !nameRe.MatchString(p.Name) || p.Name == "." || p.Name == ".." {
+		return &ValidationError{Profile: p.Name, Key: "name", Value: p.Name, Err: ErrBadName}
+	}
+	names := make([]string, 0, len(p.Devices))
+	for name := range p.Devices {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := ValidateDevice(name, p.Devices[name]); err != nil {
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				ve.Profile = p.Name
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidateDevice checks one device as [Validate] does.
+func ValidateDevice(name string, d Device) error {
+	bad := func(key string, err error) error {
+		return &ValidationError{Device: name, Key: key, Value: d[key], Err: err}
+	}
+	if name == "" {
+		return &ValidationError{Device: name, Err: ErrBadName}
+	}
+	typ, ok := d["type"]
+	switch {
+	case !ok || typ == "":
+		return bad("", ErrMissingType)
+	case !slices.Contains(deviceTypes, typ):
+		return bad("type", ErrUnknownDeviceType)
+	}
+	switch typ {
+	case "nic":
+		nt := d["nictype"]
+		if nt == "" && d["network"] == "" {
+			return bad("nictype", ErrUnknownDeviceType)
+		}
+		if nt != "" && !slices.Contains(nicTypes, nt) {
+			return bad("nictype", ErrUnknownNICType)
+		}
+		if slices.Contains(needParent, nt) && d["parent"] == "" && d["network"] == "" {
+			return bad("parent", ErrMissingParent)
+		}
+		if v, ok := d["hwaddr"]; ok && v != "" && !macRe.MatchString(v) {
+			return bad("hwaddr", ErrBadHWAddr)
+		}
+		if v, ok := d["mtu"]; ok && v != "" {
+			if n, err := strconv.Atoi(v); err != nil || n < 1280 || n > 16384 {
+				return bad("mtu", ErrBadMTU)
+			}
+		}
+		if v, ok := d["vlan"]; ok && v != "" {
+			if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 4094 {
+				return bad("vlan", ErrBadVLAN)
+			}
+		}
+	case "disk":
+		if d["path"] == "" {
+			return bad("path", ErrMissingPath)
+		}
+		if d["path"] == "/" && d["pool"] == "" {
+			return bad("pool", ErrRootPool)
+		}
+	}
+	return nil
+}
