@@ -177,6 +177,9 @@ func ServerLayout(srv lxd.InstanceServer) (Layout, error) {
 // ConnectUnix connects to the LXD daemon's unix socket. An empty path means
 // the client's default: $LXD_SOCKET, else $LXD_DIR/unix.socket, else
 // /var/lib/lxd/unix.socket (a snap's is /var/snap/lxd/common/lxd/unix.socket).
+// The LXD client keeps ctx for every later request: cancelling it ends the
+// connection's usefulness, so pass a context that lives as long as the
+// server value. Call Disconnect when done.
 func ConnectUnix(ctx context.Context, path string) (lxd.InstanceServer, error) {
 	srv, err := lxd.ConnectLXDUnixWithContext(ctx, path, &lxd.ConnectionArgs{UserAgent: "v6kit-lxdprofile"})
 	if err != nil {
@@ -198,7 +201,8 @@ type HTTPSOptions struct {
 }
 
 // ConnectHTTPS connects to a remote LXD, such as "https://host:8443", with a
-// client certificate.
+// client certificate. As with [ConnectUnix], the client keeps ctx for every
+// later request.
 func ConnectHTTPS(ctx context.Context, url string, opts HTTPSOptions) (lxd.InstanceServer, error) {
 	args := &lxd.ConnectionArgs{
 		TLSClientCert: opts.ClientCert,
