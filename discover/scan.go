@@ -360,14 +360,16 @@ func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
 				p := r.queue[0]
 				r.queue = r.queue[1:]
 				r.tokens--
+				// Stamp before sending: on a veth the answer can be read
+				// before WriteFrame returns.
+				if _, ok := r.sentAt[p.key]; !ok {
+					r.sentAt[p.key] = time.Now()
+				}
 				if err := r.s.link.WriteFrame(p.frame); err != nil {
 					if ctx.Err() == nil {
 						yield(Host{}, fmt.Errorf("discover: send: %w", err))
 					}
 					return
-				}
-				if _, ok := r.sentAt[p.key]; !ok {
-					r.sentAt[p.key] = time.Now()
 				}
 				continue
 			} else {

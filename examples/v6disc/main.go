@@ -1,0 +1,55 @@
+// Command v6disc finds every IPv6 host on the local links — including hosts
+// that drop or ignore echo requests — and prints one line per address:
+// address, MAC and vendor.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/v6kit/v6kit/internal/cmd/v6disc"
+)
+
+func main() {
+	var o v6disc.Options
+	fs := flag.NewFlagSet("v6disc", flag.ExitOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: v6disc [-i IF] [-L] [-q] [-json] [-timeout 1s] [-watch]
+
+Finds the IPv6 hosts on a link (echo from every source, an unknown
+destination option that draws Parameter Problem, an MLDv2 query, NS to
+EUI-64 guesses, the neighbour cache) and prints address, MAC and vendor,
+one line per address. Needs root (CAP_NET_RAW).
+
+examples:
+  sudo v6disc -i eth0
+  sudo v6disc -L -q                  # link-local addresses of every link
+  sudo v6disc -i br0 -json -timeout 2s
+  sudo v6disc -i eth0 -watch         # "+ " for hosts that join, "- " for those that leave
+
+`)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.Interface, "i", "", "interface (default: every up, non-loopback interface with carrier)")
+	fs.BoolVar(&o.LinkLocal, "L", false, "link-local addresses only")
+	fs.BoolVar(&o.Quiet, "q", false, "print addresses only")
+	fs.BoolVar(&o.JSON, "json", false, `one JSON object per host: {"mac","vendor","addrs","methods","router"}`)
+	fs.DurationVar(&o.Timeout, "timeout", 0, "how long each scan waits for answers (default 1s)")
+	fs.BoolVar(&o.Watch, "watch", false, "keep scanning; report hosts that join (+) and leave (-)")
+	fs.DurationVar(&o.Interval, "interval", 0, "pause between scans with -watch (default 10s)")
+	_ = fs.Parse(os.Args[1:])
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "v6disc: unexpected argument %q\n", fs.Arg(0))
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := v6disc.Run(ctx, o, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
