@@ -4,5 +4,6 @@ package lab
 func acts(ps []prediction, raSource string) []act {
 	return []act{
 		actPredict(ps, raSource),
+		actContainer(),
 	}
 }
