@@ -82,3 +82,19 @@ func ExamplePolicy_Apply() {
 	// false absent 0 s 192.0.2.100
 	// true valid 1800 s 192.0.2.100
 }
+
+// Render writes the line that makes a real server send option 108.
+func ExampleRender() {
+	for _, t := range []dhcpv4opt108.Target{dhcpv4opt108.DnsmasqNumeric, dhcpv4opt108.ISCDhcpd} {
+		b, err := dhcpv4opt108.Render(t, dhcpv4opt108.Option{Seconds: 1800})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Print(string(b))
+	}
+	// Output:
+	// # dnsmasq.conf: RFC 8925 IPv6-Only Preferred (option 108, four octets)
+	// dhcp-option=108,00:00:07:08
+	// # dhcpd.conf, in a subnet or global scope: RFC 8925 IPv6-Only Preferred
+	// option v6-only-preferred 1800;
+}

@@ -337,11 +337,18 @@ func dhclientConf(t *testing.T, dir string, ask bool) string {
 }
 
 func startDhclient(t *testing.T, dl *dhcpLink, ask bool) (*lab.Daemon, string) {
+	return startDhclientLease(t, dl, ask, "")
+}
+
+// startDhclientLease starts dhclient with leases as its lease file, so a
+// remembered lease makes it start in INIT-REBOOT.
+func startDhclientLease(t *testing.T, dl *dhcpLink, ask bool, leases string) (*lab.Daemon, string) {
 	t.Helper()
 	sdktest.RequireCommands(t, "dhclient")
 	dir := dl.l.Dir
 	script, reasons := hookScript(t, dir, "dhclient")
 	conf := dhclientConf(t, dir, ask)
+	writeFile(t, filepath.Join(dir, "dhclient.leases"), leases, 0o644)
 	d, err := dl.cli.Start(lab.DaemonSpec{
 		Name: "dhclient",
 		Args: []string{"dhclient", "-4", "-d", "-v", "-cf", conf, "-sf", script,
@@ -367,6 +374,31 @@ func TestInteropOurServerDhclient(t *testing.T) {
 			t.Fatal(err)
 		}
 		requireStoppedWithoutRequest(t, cp, 1800)
+	})
+	t.Run("INIT-REBOOT: ACK with 108 stops", func(t *testing.T) {
+		dl := newDHCPLink(t)
+		startOurServer(t, dl, v6onlyserver.Options{V6OnlyWait: 1800})
+		cp := startCapture(t, dl.cli, "eth0")
+		lease := "lease {\n  interface \"eth0\";\n  fixed-address 192.0.2.100;\n  option subnet-mask 255.255.255.0;\n" +
+			"  option dhcp-server-identifier 192.0.2.1;\n  renew 4 2099/01/01 00:00:00;\n  rebind 4 2099/01/01 00:00:00;\n" +
+			"  expire 4 2099/01/01 00:00:00;\n}\n"
+		d, reasons := startDhclientLease(t, dl, true, lease)
+		ctx := waitCtx(t, 60*time.Second)
+		if err := lab.WaitFor(ctx, 10*time.Millisecond, fileContains(reasons, "V6ONLY")); err != nil {
+			t.Fatalf("dhclient never ran its script with reason V6ONLY: %v\n%s\ncapture:\n%s", err, d.Log(), cp.summary())
+		}
+		cp.sync(t)
+		t.Logf("capture:\n%s", cp.summary())
+		reqs, acks := cp.messages(dhcpv4.MessageTypeRequest), cp.messages(dhcpv4.MessageTypeAck)
+		if len(reqs) == 0 || !dhcpv4opt108.Requested(reqs[0]) || len(acks) == 0 {
+			t.Fatalf("want an INIT-REBOOT REQUEST asking for 108 and an ACK:\n%s", cp.summary())
+		}
+		if o, p := dhcpv4opt108.Lookup(acks[0]); p != dhcpv4opt108.Valid || o.Seconds != 1800 {
+			t.Errorf("ACK carries 108 %v %v, want valid 1800 s", p, o)
+		}
+		if b, _ := os.ReadFile(reasons); strings.Contains(string(b), "REBOOT") || strings.Contains(string(b), "BOUND") {
+			t.Errorf("dhclient took the lease anyway: reasons %q", b)
+		}
 	})
 	t.Run("does not ask: lease, no 108", func(t *testing.T) {
 		dl := newDHCPLink(t)
