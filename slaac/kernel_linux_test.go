@@ -282,4 +282,3 @@ func TestKernelDADConflict(t *testing.T) {
 		})
 	}
 }
-
