@@ -1,0 +1,57 @@
+package lxddns
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/slaac"
+)
+
+func TestRunInterop(t *testing.T) {
+	l := lab.New(t)
+	x := startLXD(t, l)
+	x.run(t, "", "lxc", "profile", "create", "twointfrev")
+	x.run(t, "devices:\n  eth0:\n    name: eth0\n    nictype: bridged\n    parent: br0\n    type: nic\n  eth1:\n    name: eth1\n    nictype: bridged\n    parent: lxdbr0\n    type: nic\n",
+		"lxc", "profile", "edit", "twointfrev")
+	x.run(t, "", "lxc", "init", "--empty", "web", "-p", "default")
+	x.run(t, "", "lxc", "config", "device", "add", "web", "eth0", "nic", "nictype=macvlan", "parent=eth0")
+	x.run(t, "", "lxc", "init", "--empty", "router", "-p", "default", "-p", "twointfrev")
+
+	// The expected lines, from the daemon's own record of the MACs.
+	var want strings.Builder
+	for _, in := range []struct{ name, nics string }{{"router", "eth0 eth1"}, {"web", "eth0"}} {
+		for _, nic := range strings.Fields(in.nics) {
+			v := strings.TrimSpace(x.run(t, "", "lxc", "config", "get", in.name, "volatile."+nic+".hwaddr"))
+			mac, err := net.ParseMAC(v)
+			if err != nil {
+				t.Fatalf("%s %s hwaddr %q: %v", in.name, nic, v, err)
+			}
+			iid, err := slaac.EUI64(mac)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&want, "%s IN AAAA 2001:db8:1:2:%s\n", in.name, iid)
+		}
+	}
+	var out bytes.Buffer
+	if err := Run(context.Background(), Options{Prefixes: []string{"2001:db8:1:2::/64"}, Socket: x.socket()}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.String(), out.String()); diff != "" {
+		t.Errorf("zone lines (-want +got):\n%s", diff)
+	}
+	out.Reset()
+	if err := Run(context.Background(), Options{Prefixes: []string{"2001:db8:1:2::/64", "fd00:db8:1::/64"}, Socket: x.socket(), JSON: true}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "\n"); n != 6 {
+		t.Errorf("-json printed %d lines, want 6:\n%s", n, out.String())
+	}
+}
