@@ -28,7 +28,9 @@ func (c *Conn) LinkLocal() netip.Addr { return netip.Addr{} }
 func (c *Conn) Interface() *net.Interface { return nil }
 
 // ReadPacket is not supported outside Linux.
-func (c *Conn) ReadPacket(b []byte) (int, PacketInfo, error) { return 0, PacketInfo{}, errUnsupported() }
+func (c *Conn) ReadPacket(b []byte) (int, PacketInfo, error) {
+	return 0, PacketInfo{}, errUnsupported()
+}
 
 // WritePacket is not supported outside Linux.
 func (c *Conn) WritePacket(b []byte, dst netip.AddrPort) error { return errUnsupported() }
