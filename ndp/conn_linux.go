@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"time"
 
 	mdndp "github.com/mdlayher/ndp"
@@ -15,12 +16,20 @@ import (
 
 // listen opens an ICMPv6 NDP socket on ifi from its link-local address, or
 // from the unspecified address when it has no usable one yet.
+//
+// The socket names its zone by interface index, not by name: the net
+// package caches zone names process-wide for a minute, so in a program that
+// works in several network namespaces "eth0" would resolve to another
+// namespace's index and bind the wrong link. Sources therefore carry a
+// numeric zone; callers strip zones anyway.
 func listen(ifi *net.Interface) (*mdndp.Conn, netip.Addr, error) {
-	c, src, err := mdndp.Listen(ifi, mdndp.LinkLocal)
+	byIndex := *ifi
+	byIndex.Name = strconv.Itoa(ifi.Index)
+	c, src, err := mdndp.Listen(&byIndex, mdndp.LinkLocal)
 	if err == nil {
 		return c, src, nil
 	}
-	c, src, err2 := mdndp.Listen(ifi, mdndp.Unspecified)
+	c, src, err2 := mdndp.Listen(&byIndex, mdndp.Unspecified)
 	if err2 != nil {
 		return nil, netip.Addr{}, fmt.Errorf("ndp: listen on %s: %w", ifi.Name, errors.Join(err, err2))
 	}
