@@ -1,9 +1,10 @@
 package lab
 
 // acts lists the lab's stories in the order they run.
-func acts(ps []prediction, raSource string) []act {
+func acts(ps []prediction, raSource string, peers bool) []act {
 	return []act{
 		actPredict(ps, raSource),
+		actMostlyV6(peers),
 		actContainer(),
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -35,10 +34,9 @@ func raConfig() ndpadv.AdvertiserConfig {
 // startRA makes the router advertise on the LAN: with our Advertiser, or
 // with radvd when peers is set (radvd 2.19 cannot send PREF64).
 func (n *network) startRA(peers bool) (source string, err error) {
-	if peers {
-		if _, err := exec.LookPath("radvd"); err == nil {
-			return "radvd", n.startRadvd()
-		}
+	if peers && haveCommand("radvd") {
+		n.raSource = "radvd"
+		return n.raSource, n.startRadvd()
 	}
 	ifi, err := n.router.Interface("eth0")
 	if err != nil {
@@ -56,7 +54,8 @@ func (n *network) startRA(peers bool) (source string, err error) {
 	done := make(chan error, 1)
 	go func() { done <- adv.Serve(ctx) }()
 	n.stops = append(n.stops, func() { cancel(); <-done })
-	return "v6kit ndp advertiser", nil
+	n.raSource = "v6kit ndp advertiser"
+	return n.raSource, nil
 }
 
 func (n *network) startRadvd() error {

@@ -119,7 +119,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	}
 
 	failed := false
-	for _, a := range acts(predictions, raSource) {
+	for _, a := range acts(predictions, raSource, opts.Peers) {
 		r := runAct(ctx, a, n, opts.ActTimeout)
 		if err := ctx.Err(); err != nil {
 			return err

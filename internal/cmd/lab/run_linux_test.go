@@ -63,7 +63,7 @@ func TestLabEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	for _, a := range acts(nil, "") {
+	for _, a := range acts(nil, "", false) {
 		if !strings.Contains(out.String(), "✔ "+a.name) {
 			t.Errorf("act %s not reported ✔", a.name)
 		}
@@ -127,8 +127,8 @@ func TestLabPeersJSON(t *testing.T) {
 		t.Fatalf("Run -peers -json: %v\n%s", err, out.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != len(acts(nil, "")) {
-		t.Fatalf("got %d JSON lines, want one per act (%d):\n%s", len(lines), len(acts(nil, "")), out.String())
+	if len(lines) != len(acts(nil, "", false)) {
+		t.Fatalf("got %d JSON lines, want one per act (%d):\n%s", len(lines), len(acts(nil, "", false)), out.String())
 	}
 	for _, line := range lines {
 		var r struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os/exec"
 
 	"github.com/v6kit/v6kit/internal/lab"
 )
@@ -57,6 +58,8 @@ type network struct {
 	// found is what the rescue act learned per MAC ("vendor, found by
 	// …"), for the picture.
 	found map[string]string
+	// raSource names what sends the LAN's RAs.
+	raSource string
 }
 
 // stop ends everything the acts started in this process.
@@ -229,4 +232,20 @@ func configureHost(h *host) error {
 // all returns every LAN host, the LXD host and the container.
 func (n *network) all() []*host {
 	return append(append([]*host(nil), n.hosts...), n.lxdHost, n.container)
+}
+
+// byRole returns the host with that role.
+func (n *network) byRole(role string) *host {
+	for _, h := range n.all() {
+		if h.Role == role {
+			return h
+		}
+	}
+	panic("lab: no host " + role) // roles are constants
+}
+
+// haveCommand reports whether a peer program is installed.
+func haveCommand(name string) bool {
+	_, err := exec.LookPath(name)
+	return err == nil
 }

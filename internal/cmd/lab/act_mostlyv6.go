@@ -1,0 +1,226 @@
+package lab
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
+	"github.com/v6kit/v6kit/dhcpv4opt108"
+	v6onlyprobe "github.com/v6kit/v6kit/internal/cmd/v6only-probe"
+	v6onlyserver "github.com/v6kit/v6kit/internal/cmd/v6only-server"
+	"github.com/v6kit/v6kit/internal/lab"
+)
+
+const v6OnlyWait = 1800 // seconds, the seed's value
+
+var (
+	poolFirst = netip.MustParseAddr("192.0.2.100")
+	poolLast  = netip.MustParseAddr("192.0.2.150")
+)
+
+// syncBuffer is a bytes.Buffer that a server goroutine writes while the
+// act reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// dhcpServer is the LAN's DHCPv4 server for the act: ours, or dnsmasq.
+type dhcpServer struct {
+	name string
+	// requestsFrom reports whether the server saw a REQUEST from mac.
+	requestsFrom func(mac string) bool
+}
+
+// startOurDHCP runs v6only-server on the router's LAN link.
+func startOurDHCP(ctx context.Context, n *network) (*dhcpServer, error) {
+	log := &syncBuffer{}
+	sctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- n.router.Run(func() error {
+			return v6onlyserver.Run(sctx, v6onlyserver.Options{
+				Interface: "eth0", First: poolFirst, Last: poolLast, Router: routerLANv4.Addr(),
+				V6OnlyWait: v6OnlyWait, JSON: true, Ready: func() { close(ready) },
+			}, log)
+		})
+	}()
+	n.stops = append(n.stops, func() { cancel(); <-done })
+	select {
+	case <-ready:
+	case err := <-done:
+		return nil, fmt.Errorf("v6only-server: %w", err)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return &dhcpServer{name: "v6kit v6only-server", requestsFrom: func(mac string) bool {
+		for _, line := range strings.Split(log.String(), "\n") {
+			var d v6onlyserver.Decision
+			if json.Unmarshal([]byte(line), &d) == nil && d.Client == mac && d.Request == "REQUEST" {
+				return true
+			}
+		}
+		return false
+	}}, nil
+}
+
+// startDnsmasq runs dnsmasq on the router's LAN link, option 108 set by
+// our renderer.
+func startDnsmasq(n *network) (*dhcpServer, error) {
+	opt, err := dhcpv4opt108.FromSeconds(v6OnlyWait)
+	if err != nil {
+		return nil, err
+	}
+	line, err := dhcpv4opt108.Render(dhcpv4opt108.Dnsmasq, opt)
+	if err != nil {
+		return nil, err
+	}
+	dir := n.l.Dir
+	conf := filepath.Join(dir, "dnsmasq.conf")
+	body := fmt.Sprintf("port=0\ninterface=eth0\nbind-interfaces\ndhcp-range=%s,%s,12h\n%sdhcp-leasefile=%s\npid-file=%s\nlog-dhcp\nlog-facility=-\nno-ping\n",
+		poolFirst, poolLast, line, filepath.Join(dir, "dnsmasq.leases"), filepath.Join(dir, "dnsmasq.pid"))
+	if err := os.WriteFile(conf, []byte(body), 0o644); err != nil {
+		return nil, err
+	}
+	d, err := n.router.Start(lab.DaemonSpec{
+		Name: "dnsmasq",
+		Args: []string{"dnsmasq", "-k", "-C", conf},
+		Ready: func(d *lab.Daemon) (bool, error) {
+			return strings.Contains(d.Log(), "DHCP, IP range"), nil
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &dhcpServer{name: "dnsmasq", requestsFrom: func(mac string) bool {
+		for _, line := range strings.Split(d.Log(), "\n") {
+			if strings.Contains(line, "DHCPREQUEST") && strings.Contains(line, mac) {
+				return true
+			}
+		}
+		return false
+	}}, nil
+}
+
+// legacyLease gets a lease the old way from inside h: no option 108 asked.
+func legacyLease(ctx context.Context, h *host) (dhcpv4opt108.Result, error) {
+	var c *nclient4.Client
+	if err := h.NS.Run(func() error {
+		var err error
+		c, err = nclient4.New(h.IfName, nclient4.WithTimeout(2*time.Second), nclient4.WithRetry(5))
+		return err
+	}); err != nil {
+		return dhcpv4opt108.Result{}, err
+	}
+	defer c.Close()
+	return dhcpv4opt108.Acquire(ctx, c, false)
+}
+
+func actMostlyV6(peers bool) act {
+	return act{name: "mostly-v6", run: func(ctx context.Context, n *network, r *Result) error {
+		var srv *dhcpServer
+		var err error
+		if peers && haveCommand("dnsmasq") {
+			srv, err = startDnsmasq(n)
+		} else {
+			srv, err = startOurDHCP(ctx, n)
+		}
+		if err != nil {
+			return err
+		}
+		laptop, pi := n.byRole("laptop"), n.byRole("pi")
+
+		// The capable client: our probe, which sends a DISCOVER asking
+		// for 108 and never a REQUEST, and reads the RAs. A router
+		// answers a solicitation no sooner than 3 s after its last
+		// multicast RA (RFC 4861 MIN_DELAY_BETWEEN_RAS): wait 4 s.
+		var out bytes.Buffer
+		if err := laptop.NS.Run(func() error {
+			return v6onlyprobe.Run(ctx, v6onlyprobe.Options{Interface: laptop.IfName, JSON: true, Timeout: 10 * time.Second, RAWait: 4 * time.Second}, &out)
+		}); err != nil {
+			return fmt.Errorf("probe: %w", err)
+		}
+		var rep v6onlyprobe.Report
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			return fmt.Errorf("probe output %q: %w", out.String(), err)
+		}
+		r.Details["probe"] = rep
+		var problems []string
+		if !rep.V6Only || rep.EffectiveWaitS == nil || *rep.EffectiveWaitS != v6OnlyWait {
+			problems = append(problems, fmt.Sprintf("probe did not stop for %d s: %+v", v6OnlyWait, rep))
+		}
+		if !slices.Contains(rep.RDNSS, routerLANAddr.String()) {
+			problems = append(problems, fmt.Sprintf("probe saw RDNSS %v, want %v", rep.RDNSS, routerLANAddr))
+		}
+		pref64Note := strings.Join(rep.PREF64, ",")
+		switch {
+		case n.raSource == "radvd":
+			// radvd 2.19 (Debian 12) cannot send PREF64; say so.
+			pref64Note = "none (radvd 2.19 cannot send PREF64)"
+		case !slices.Contains(rep.PREF64, pref64.String()):
+			problems = append(problems, fmt.Sprintf("probe saw PREF64 %v, want %v", rep.PREF64, pref64))
+		}
+
+		// The legacy client asks no 108 and gets an ordinary lease.
+		res, err := legacyLease(ctx, pi)
+		if err != nil {
+			return fmt.Errorf("legacy client: %w", err)
+		}
+		if res.ACK == nil {
+			return fmt.Errorf("legacy client got no lease: %v", res)
+		}
+		leased, _ := netip.AddrFromSlice(res.ACK.YourIPAddr.To4())
+		if leased.Less(poolFirst) || poolLast.Less(leased) {
+			problems = append(problems, fmt.Sprintf("legacy client leased %v, outside the pool", leased))
+		}
+		if _, p := dhcpv4opt108.Lookup(res.ACK); p != dhcpv4opt108.Absent {
+			problems = append(problems, "legacy client's ACK carries option 108 it never asked for")
+		}
+		if _, p := dhcpv4opt108.Lookup(res.Offer); p != dhcpv4opt108.Absent {
+			problems = append(problems, "legacy client's OFFER carries option 108 it never asked for")
+		}
+
+		// The capable client sent no REQUEST; the legacy one did.
+		if srv.requestsFrom(laptop.MAC.String()) {
+			problems = append(problems, "the server saw a REQUEST from the IPv6-only-capable client")
+		}
+		if !srv.requestsFrom(pi.MAC.String()) {
+			problems = append(problems, "the server's log shows no REQUEST from the legacy client")
+		}
+		r.Details["server"] = srv.name
+		r.Details["legacy_lease"] = leased.String()
+		r.Details["lines"] = []string{
+			fmt.Sprintf("capable client (laptop): IPv6-only for %d s, no REQUEST sent; RAs carry PREF64 %v, RDNSS %v",
+				v6OnlyWait, pref64Note, strings.Join(rep.RDNSS, ",")),
+			fmt.Sprintf("legacy client (pi): %v, no option 108", res),
+		}
+		r.Summary = fmt.Sprintf("%s offers option 108: the capable client stops for %d s, the legacy one leases %v", srv.name, v6OnlyWait, leased)
+		r.Next = "sudo go run ./examples/v6only-probe -i eth0"
+		if len(problems) > 0 {
+			return fmt.Errorf("%s", strings.Join(problems, "; "))
+		}
+		return nil
+	}}
+}
