@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
-	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
 )
 
 // Capable reports whether a host is IPv6-only-capable in RFC 8925's sense
@@ -145,25 +144,23 @@ func Decide(state State, requested bool, reply *dhcpv4.DHCPv4) Decision {
 	return d
 }
 
-// Conn is what [Acquire] and [Probe] need of a DHCPv4 client;
-// *nclient4.Client has it.
-type Conn interface {
+// Discoverer sends a DISCOVER and returns the OFFER it gets, as
+// *nclient4.Client's DiscoverOffer does. It is all [Probe] needs.
+type Discoverer interface {
 	DiscoverOffer(ctx context.Context, modifiers ...dhcpv4.Modifier) (*dhcpv4.DHCPv4, error)
-	RequestFromOffer(ctx context.Context, offer *dhcpv4.DHCPv4, modifiers ...dhcpv4.Modifier) (*nclient4.Lease, error)
 }
 
-var _ Conn = (*nclient4.Client)(nil)
-
 // Result is what [Acquire] or [Probe] ended with: IPv6-only for a while, or
-// a lease (Acquire) / an offer to take (Probe).
+// a lease (Acquire) / an offer a client would take (Probe).
 type Result struct {
 	// Offer is the OFFER the decision was made on.
 	Offer *dhcpv4.DHCPv4
 	// Decision is [Decide]'s verdict on Offer.
 	Decision Decision
-	// Lease is the lease Acquire obtained; nil when IPv6-only, and always
-	// nil from Probe.
-	Lease *nclient4.Lease
+	// ACK is the ACK of the lease Acquire obtained; nil when IPv6-only,
+	// and always nil from Probe. &nclient4.Lease{Offer: r.Offer, ACK:
+	// r.ACK} renews or releases it.
+	ACK *dhcpv4.DHCPv4
 }
 
 // V6Only reports whether the client is to stay IPv6-only.
@@ -176,8 +173,8 @@ func (r Result) String() string {
 		return "IPv6-only for " + r.Decision.Wait.String()
 	}
 	m, what := r.Offer, "offer"
-	if r.Lease != nil && r.Lease.ACK != nil {
-		m, what = r.Lease.ACK, "lease"
+	if r.ACK != nil {
+		m, what = r.ACK, "lease"
 	}
 	if m == nil {
 		return "no offer"
@@ -185,32 +182,13 @@ func (r Result) String() string {
 	return fmt.Sprintf("%s %v from %v", what, m.YourIPAddr, m.ServerIdentifier())
 }
 
-// Acquire runs a client's start-up as RFC 8925 wants it on c: a DISCOVER
-// (asking for 108 when capable), [Decide] on the OFFER, and a REQUEST only
-// when no 108 applies. modifiers apply to both messages.
-func Acquire(ctx context.Context, c Conn, capable bool, modifiers ...dhcpv4.Modifier) (Result, error) {
-	r, err := discover(ctx, c, capable, modifiers)
-	if err != nil || r.V6Only() {
-		return r, err
-	}
-	if capable {
-		modifiers = append(modifiers[:len(modifiers):len(modifiers)], WithRequest())
-	}
-	lease, err := c.RequestFromOffer(ctx, r.Offer, modifiers...)
-	if err != nil {
-		return r, fmt.Errorf("dhcpv4opt108: request: %w", err)
-	}
-	r.Lease = lease
-	return r, nil
-}
-
 // Probe sends one DISCOVER that asks for 108 and decides on the OFFER. It
 // never sends a REQUEST: it only tells what a capable client would do.
-func Probe(ctx context.Context, c Conn, modifiers ...dhcpv4.Modifier) (Result, error) {
+func Probe(ctx context.Context, c Discoverer, modifiers ...dhcpv4.Modifier) (Result, error) {
 	return discover(ctx, c, true, modifiers)
 }
 
-func discover(ctx context.Context, c Conn, capable bool, modifiers []dhcpv4.Modifier) (Result, error) {
+func discover(ctx context.Context, c Discoverer, capable bool, modifiers []dhcpv4.Modifier) (Result, error) {
 	if capable {
 		modifiers = append(modifiers[:len(modifiers):len(modifiers)], WithRequest())
 	}

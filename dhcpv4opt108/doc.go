@@ -24,7 +24,8 @@
 // IPv6-only for max(V6ONLY_WAIT, 300 s)", as does an ACK with 108 in
 // INIT-REBOOT; anything else continues. [Acquire] runs that flow on an
 // nclient4 client (DiscoverOffer, Decide, RequestFromOffer only when no 108
-// applies); [Probe] stops after the OFFER.
+// applies; Linux only, as nclient4 builds only there); [Probe] stops after
+// the OFFER and needs only a [Discoverer].
 //
 // # Servers
 //

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
 	"github.com/v6kit/v6kit/dhcpv4opt108"
 	"github.com/v6kit/v6kit/ndp"
 )
@@ -35,7 +34,7 @@ type Options struct {
 
 	// Client, when set, is used instead of an nclient4 client on Interface
 	// (tests).
-	Client dhcpv4opt108.Conn
+	Client dhcpv4opt108.Discoverer
 	// Routers, when set, replaces ndp.SolicitRouters (tests).
 	Routers func(ctx context.Context, ifi *net.Interface, wait time.Duration) ([]ndp.Router, error)
 }
@@ -87,11 +86,11 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	}
 	client := o.Client
 	if client == nil {
-		c, err := nclient4.New(o.Interface, nclient4.WithTimeout(time.Second), nclient4.WithRetry(int(o.Timeout/time.Second)+1))
+		c, closeClient, err := newClient(o.Interface, o.Timeout)
 		if err != nil {
 			return fmt.Errorf("v6only-probe: %w", err)
 		}
-		defer c.Close()
+		defer closeClient()
 		client = c
 	}
 	routers := o.Routers
@@ -115,7 +114,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	rs, _ := routers(raCtx, ifi, o.RAWait) // no RA is an answer, not an error
 	p := <-ch
 	if p.err != nil {
-		if errors.Is(p.err, nclient4.ErrNoResponse) || errors.Is(p.err, context.DeadlineExceeded) {
+		if isNoResponse(p.err) || errors.Is(p.err, context.DeadlineExceeded) {
 			return fmt.Errorf("v6only-probe: no DHCPv4 OFFER on %s within %v", o.Interface, o.Timeout)
 		}
 		return fmt.Errorf("v6only-probe: %w", p.err)

@@ -1,0 +1,23 @@
+//go:build !linux
+
+package dhcpv4opt108
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+
+	"github.com/insomniacslk/dhcp/dhcpv4"
+)
+
+// Conn is what Acquire needs of a DHCPv4 client. On Linux it also has
+// nclient4's RequestFromOffer; nclient4 does not build elsewhere.
+type Conn interface {
+	Discoverer
+}
+
+// Acquire is implemented on Linux only, where nclient4 builds; use [Probe]
+// and [Decide] elsewhere.
+func Acquire(ctx context.Context, c Conn, capable bool, modifiers ...dhcpv4.Modifier) (Result, error) {
+	return Result{}, fmt.Errorf("dhcpv4opt108: Acquire is not supported on %s/%s (nclient4 builds on Linux only)", runtime.GOOS, runtime.GOARCH)
+}
