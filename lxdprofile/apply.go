@@ -54,8 +54,9 @@ type ApplyOptions struct {
 	// Overwrite replaces a profile that exists with other content.
 	Overwrite bool
 	// IfMatch is an ETag the caller read earlier: the update happens only
-	// if the profile is still at that version. Empty means the ETag Apply
-	// reads itself.
+	// if the profile is still at that version, and a profile that has moved
+	// on is a *ConflictError whatever Overwrite says. Empty means the ETag
+	// Apply reads itself.
 	IfMatch string
 }
 
@@ -115,13 +116,15 @@ func Apply(ctx context.Context, srv ProfileServer, p Profile, opts ApplyOptions)
 	if err != nil {
 		return Unchanged, fmt.Errorf("lxdprofile: get profile %q: %w", p.Name, err)
 	}
-	if opts.IfMatch != "" && opts.IfMatch != etag {
-		// Still send the update: the server is the judge of the ETag.
+	switch {
+	case opts.IfMatch != "" && opts.IfMatch != etag:
+		// The profile moved on since the caller read it. Send the update
+		// anyway with the caller's ETag: the server is the judge, and
+		// answers 412.
 		etag = opts.IfMatch
-	} else if FromAPI(cur).Equal(p) {
+	case FromAPI(cur).Equal(p):
 		return Unchanged, nil
-	}
-	if !opts.Overwrite {
+	case !opts.Overwrite:
 		return Unchanged, fmt.Errorf("%w: %q", ErrDiffers, p.Name)
 	}
 	if err := ctx.Err(); err != nil {

@@ -69,6 +69,7 @@ func TestApply(t *testing.T) {
 		{name: "differs", p: Macvlan("eth1", "default"), err: ErrDiffers},
 		{name: "overwrite", p: Macvlan("eth1", "default"), opts: ApplyOptions{Overwrite: true}, want: Updated},
 		{name: "stale etag", p: p, opts: ApplyOptions{Overwrite: true, IfMatch: "etag-1"}, err: ErrConflict},
+		{name: "stale etag without overwrite", p: p, opts: ApplyOptions{IfMatch: "etag-1"}, err: ErrConflict},
 		{name: "current etag", p: p, opts: ApplyOptions{Overwrite: true, IfMatch: "etag-2"}, want: Updated},
 		{name: "invalid", p: *New("macvlan").AddDevice("eth0", Device{"type": "nic", "nictype": "macvlan"}), err: ErrMissingParent},
 		{name: "etag of a missing profile", p: ExtBridge("br0"), opts: ApplyOptions{IfMatch: "etag-1"}, err: ErrConflict},
