@@ -118,10 +118,20 @@ func newKernelHost(t *testing.T, configure func(host *lab.Netns) error) *kernelH
 // advertising the prefixes meanwhile. It returns what it saw last.
 func (k *kernelHost) settled(t *testing.T, prefixes []netip.Prefix, want []netip.Addr) []lab.Addr {
 	t.Helper()
+	return k.settledIn(t, append([]netip.Prefix{netip.MustParsePrefix("fe80::/64")}, prefixes...), prefixes, want)
+}
+
+// settledGlobal is settled without the link-local address.
+func (k *kernelHost) settledGlobal(t *testing.T, prefixes []netip.Prefix, want []netip.Addr) []lab.Addr {
+	t.Helper()
+	return k.settledIn(t, prefixes, prefixes, want)
+}
+
+func (k *kernelHost) settledIn(t *testing.T, scopes, prefixes []netip.Prefix, want []netip.Addr) []lab.Addr {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	var last []lab.Addr
-	scopes := append([]netip.Prefix{netip.MustParsePrefix("fe80::/64")}, prefixes...)
 	err := lab.WaitFor(ctx, 250*time.Millisecond, func() (bool, error) {
 		if err := k.ra.send(prefixes, 24*time.Hour, 12*time.Hour); err != nil {
 			return false, err

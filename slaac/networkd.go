@@ -46,8 +46,8 @@ func NetworkdKey(machineID [16]byte) [16]byte {
 
 // NetworkdLinkLocalSecret returns the stable_secret systemd-networkd writes
 // to the kernel for IPv6LinkLocalAddressGenerationMode=stable-privacy
-// without IPv6StableSecretAddress= (systemd 253 and later): two SipHash-2-4
-// values of the interface name, each keyed by an application-specific key,
+// without IPv6StableSecretAddress=: two SipHash-2-4 values of the interface
+// name with its terminating NUL, each keyed by an application-specific key,
 // stored little-endian. The kernel then forms the link-local address from it
 // ([Linux]).
 func NetworkdLinkLocalSecret(machineID [16]byte, ifname string) [16]byte {
@@ -56,6 +56,7 @@ func NetworkdLinkLocalSecret(machineID [16]byte, ifname string) [16]byte {
 		k := MachineAppSpecific(machineID, app)
 		h := newSipHash24(&k)
 		h.writeString(ifname)
+		h.write([]byte{0}) // siphash24_string hashes the terminating NUL
 		binary.LittleEndian.PutUint64(a[8*i:], h.sum64())
 	}
 	return a

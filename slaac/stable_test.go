@@ -523,3 +523,14 @@ func TestNoAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkdLinkLocalSecret checks the stable_secret systemd-networkd 252
+// wrote for eth0 with machine ID 3d1a0c6b5f2e4a7f9c8b7a6d5e4f3a2b (read back
+// from the sysctl in a namespace).
+func TestNetworkdLinkLocalSecret(t *testing.T) {
+	mid, _ := ParseMachineID("3d1a0c6b5f2e4a7f9c8b7a6d5e4f3a2b")
+	s := NetworkdLinkLocalSecret(mid, "eth0")
+	if got, want := netip.AddrFrom16(s).String(), "d6f9:78e0:4f1b:1b5c:bd6a:9e84:b73a:ec66"; got != want {
+		t.Errorf("NetworkdLinkLocalSecret = %s, want %s", got, want)
+	}
+}

@@ -1,0 +1,133 @@
+package slaac_test
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/sdktest"
+	"github.com/v6kit/v6kit/slaac"
+)
+
+// networkdScript runs systemd-networkd in a private mount namespace (inside
+// the lab's network namespace): a tmpfs over /run with the directories
+// networkd wants, the lab's machine-id bound over /etc/machine-id, a tmpfs
+// over /etc/systemd/network, and /sys read-only so networkd does not wait
+// for udev. Nothing of the host's /run, /etc or /var is written.
+const networkdScript = `set -e
+mount --make-rprivate /
+mount --bind "$DIR/machine-id" /etc/machine-id
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /run/systemd/network /run/systemd/netif
+chown systemd-network:systemd-network /run/systemd/netif
+cp "$DIR"/network/* /run/systemd/network/
+mount -t tmpfs tmpfs /etc/systemd/network
+mount -o remount,bind,ro /sys
+exec /lib/systemd/systemd-networkd
+`
+
+// startNetworkd starts systemd-networkd on host with one .network file.
+func startNetworkd(t *testing.T, k *kernelHost, machineID, network string) *lab.Daemon {
+	t.Helper()
+	sdktest.RequireCommands(t, "unshare", "/lib/systemd/systemd-networkd")
+	dir := filepath.Join(k.l.Dir, "networkd")
+	if err := os.MkdirAll(filepath.Join(dir, "network"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "machine-id"), []byte(machineID+"\n"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "network", "50-eth0.network"), []byte(network), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := k.host.Start(lab.DaemonSpec{
+		Name: "networkd",
+		Args: []string{"unshare", "-m", "--propagation", "private", "sh", "-c", networkdScript},
+		Env:  []string{"DIR=" + dir, "SYSTEMD_LOG_LEVEL=debug", "SYSTEMD_LOG_TARGET=console"},
+		Ready: func(d *lab.Daemon) (bool, error) {
+			if d.Exited() {
+				return false, fmt.Errorf("systemd-networkd exited:\n%s", d.Log())
+			}
+			return strings.Contains(d.Log(), "eth0: "), nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestNetworkdPrefixStable runs systemd-networkd 252 with
+// [IPv6AcceptRA] Token=prefixstable, with a secret and derived from the
+// machine ID, and compares the address it configures bit for bit with
+// slaac.Networkd.
+func TestNetworkdPrefixStable(t *testing.T) {
+	const machineID = "3d1a0c6b5f2e4a7f9c8b7a6d5e4f3a2b"
+	mac := net.HardwareAddr{0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc}
+	cases := []struct {
+		name   string
+		prefix string
+		token  string
+		key    func() [16]byte
+		// stableLL adds IPv6LinkLocalAddressGenerationMode=stable-privacy:
+		// networkd writes a stable_secret derived from the machine ID and
+		// the kernel forms the link-local from it.
+		stableLL bool
+	}{
+		{
+			name: "secret", prefix: "2001:db8:1:2::/64",
+			token: "prefixstable:2001:db8:1:2::,86b123b969ba4b7eb8b3d8605123525a",
+			key: func() [16]byte {
+				k, _ := hex.DecodeString("86b123b969ba4b7eb8b3d8605123525a")
+				return [16]byte(k)
+			},
+		},
+		{
+			name: "machine-id", prefix: "2001:db8:8011:fd44::/64", token: "prefixstable", stableLL: true,
+			key: func() [16]byte {
+				mid, _ := slaac.ParseMachineID(machineID)
+				return slaac.NetworkdKey(mid)
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			k := newKernelHost(t, func(h *lab.Netns) error {
+				return h.SetMAC("eth0", mac)
+			})
+			network := "[Match]\nName=eth0\n\n[Network]\nIPv6AcceptRA=yes\nLinkLocalAddressing=ipv6\n"
+			if tc.stableLL {
+				network += "IPv6LinkLocalAddressGenerationMode=stable-privacy\n"
+			}
+			network += "\n[IPv6AcceptRA]\nToken=" + tc.token + "\n"
+			startNetworkd(t, k, machineID, network)
+			p := netip.MustParsePrefix(tc.prefix)
+			g := &slaac.Networkd{Key: tc.key(), IfName: "eth0", MAC: mac}
+			want := mustAddr(t, g, p, 0)
+			if !tc.stableLL {
+				k.settledGlobal(t, []netip.Prefix{p}, []netip.Addr{want})
+				return
+			}
+			mid, _ := slaac.ParseMachineID(machineID)
+			secret := slaac.NetworkdLinkLocalSecret(mid, "eth0")
+			ll, _, err := (&slaac.Linux{Secret: secret}).LinkLocal(0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k.settled(t, []netip.Prefix{p}, sorted(ll, want))
+			got, err := k.host.ReadSysctl("net.ipv6.conf.eth0.stable_secret")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := netip.AddrFrom16(secret).String(); got != w {
+				t.Errorf("stable_secret networkd wrote = %s, want %s", got, w)
+			}
+		})
+	}
+}
