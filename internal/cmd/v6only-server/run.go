@@ -125,28 +125,43 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	return nil
 }
 
-// pool is a small in-memory allocator: one address per client MAC.
+// offerHold is how long an offered address stays reserved for a client
+// that has not requested it yet.
+const offerHold = time.Minute
+
+// pool is a small in-memory allocator: one address per client MAC. An
+// offer reserves its address for offerHold, a lease for the lease time;
+// expired reservations are taken back when the pool runs out, so memory
+// stays bounded by the pool's size.
 type pool struct {
 	o      Options
+	now    func() time.Time
 	mu     sync.Mutex
-	byMAC  map[string]netip.Addr
+	byMAC  map[string]*binding
 	inUse  map[netip.Addr]string
 	cursor netip.Addr
 }
 
-func newPool(o Options) *pool {
-	return &pool{o: o, byMAC: map[string]netip.Addr{}, inUse: map[netip.Addr]string{}, cursor: o.First}
+type binding struct {
+	addr    netip.Addr
+	expires time.Time
 }
 
-// lookup returns mac's address, allocating one when alloc is set.
-func (p *pool) lookup(mac string, alloc bool) (netip.Addr, bool) {
+func newPool(o Options) *pool {
+	return &pool{o: o, now: time.Now, byMAC: map[string]*binding{}, inUse: map[netip.Addr]string{}, cursor: o.First}
+}
+
+// reserve returns mac's address, allocating one if needed, and keeps it
+// for at least hold.
+func (p *pool) reserve(mac string, hold time.Duration) (netip.Addr, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if a, ok := p.byMAC[mac]; ok {
-		return a, true
-	}
-	if !alloc {
-		return netip.Addr{}, false
+	now := p.now()
+	if b, ok := p.byMAC[mac]; ok {
+		if e := now.Add(hold); e.After(b.expires) {
+			b.expires = e
+		}
+		return b.addr, true
 	}
 	a := p.cursor
 	for {
@@ -154,8 +169,14 @@ func (p *pool) lookup(mac string, alloc bool) (netip.Addr, bool) {
 		if !next.IsValid() || p.o.Last.Less(next) {
 			next = p.o.First
 		}
-		if _, used := p.inUse[a]; !used {
-			p.byMAC[mac], p.inUse[a] = a, mac
+		owner, used := p.inUse[a]
+		if used && !p.byMAC[owner].expires.After(now) {
+			delete(p.byMAC, owner) // expired: take it back
+			used = false
+		}
+		if !used {
+			p.byMAC[mac] = &binding{addr: a, expires: now.Add(hold)}
+			p.inUse[a] = mac
 			p.cursor = next
 			return a, true
 		}
@@ -168,9 +189,9 @@ func (p *pool) lookup(mac string, alloc bool) (netip.Addr, bool) {
 func (p *pool) release(mac string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if a, ok := p.byMAC[mac]; ok {
+	if b, ok := p.byMAC[mac]; ok {
 		delete(p.byMAC, mac)
-		delete(p.inUse, a)
+		delete(p.inUse, b.addr)
 	}
 }
 
@@ -183,7 +204,7 @@ func (p *pool) handle(conn net.PacketConn, peer net.Addr, req *dhcpv4.DHCPv4) {
 	var yiaddr netip.Addr
 	switch req.MessageType() {
 	case dhcpv4.MessageTypeDiscover:
-		a, ok := p.lookup(mac, true)
+		a, ok := p.reserve(mac, offerHold)
 		if !ok {
 			return // pool exhausted: stay silent, as RFC 2131 allows
 		}
@@ -197,7 +218,7 @@ func (p *pool) handle(conn net.PacketConn, peer net.Addr, req *dhcpv4.DHCPv4) {
 		if want == nil || want.IsUnspecified() {
 			want = req.ClientIPAddr
 		}
-		a, ok := p.lookup(mac, true)
+		a, ok := p.reserve(mac, p.o.LeaseTime)
 		w, _ := netip.AddrFromSlice(want.To4())
 		if ok && w == a {
 			mt, yiaddr = dhcpv4.MessageTypeAck, a

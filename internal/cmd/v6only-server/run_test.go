@@ -224,3 +224,27 @@ func TestParseRange(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestPoolExpiry(t *testing.T) {
+	o := opts() // two addresses
+	o.LeaseTime = time.Hour
+	p := newPool(o)
+	now := time.Unix(1e9, 0)
+	p.now = func() time.Time { return now }
+	a1, _ := p.reserve("a", offerHold)
+	a2, _ := p.reserve("b", time.Hour)
+	if _, ok := p.reserve("c", offerHold); ok {
+		t.Fatal("a full pool allocated a third address")
+	}
+	now = now.Add(offerHold + time.Second)
+	// a's offer expired, b's lease did not: c gets a's address.
+	if a3, ok := p.reserve("c", offerHold); !ok || a3 != a1 {
+		t.Fatalf("after a's offer expired, c got %v %v, want %v", a3, ok, a1)
+	}
+	if got, _ := p.reserve("b", time.Hour); got != a2 {
+		t.Errorf("b's address moved to %v", got)
+	}
+	if len(p.byMAC) != 2 || len(p.inUse) != 2 {
+		t.Errorf("pool holds %d bindings and %d addresses, want 2 and 2", len(p.byMAC), len(p.inUse))
+	}
+}
