@@ -373,9 +373,35 @@ func ensure(ctx context.Context, o netOps, cfg Config) (_ *Shim, err error) {
 		undo = append(undo, func() error { return o.delAddr(l.Index, a) })
 		shim.Changed = true
 	}
+	// Renumbered: drop our addresses and routes for prefixes the parent no
+	// longer has (only ours: the shim's EUI-64 /128s, routes with our
+	// metric), so ensuring converges.
+	iid, _ := slaac.EUI64(mac)
+	for _, a := range have {
+		if a.Bits() != 128 || !routable6(netip.PrefixFrom(a.Addr(), 64)) || slaac.IIDFrom(a.Addr()) != iid || slices.Contains(addrs, a) {
+			continue
+		}
+		if err := o.delAddr(l.Index, a); err != nil {
+			return nil, fmt.Errorf("macvlan: remove stale address %s from %s: %w", a, name, err)
+		}
+		undo = append(undo, func() error { return o.addAddr(l.Index, a) })
+		shim.Changed = true
+	}
 	haveRoutes, err := o.routes(l.Index)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range haveRoutes {
+		a := r.Dst.Addr()
+		ours := r.Metric == cfg.metric() && !a.IsLinkLocalUnicast() && ((a.Is6() && r.PrefHigh) || (a.Is4() && r.Src.IsValid()))
+		if !ours || slices.Contains(routes, r) {
+			continue
+		}
+		if err := o.delRoute(l.Index, r); err != nil {
+			return nil, fmt.Errorf("macvlan: remove stale route %s via %s: %w", r.Dst, name, err)
+		}
+		undo = append(undo, func() error { return o.addRoute(l.Index, r) })
+		shim.Changed = true
 	}
 	for _, r := range routes {
 		if slices.Contains(haveRoutes, r) {
@@ -447,8 +473,11 @@ func list(o netOps, parentName string) ([]Link, error) {
 }
 
 // Ensure makes sure the host shim described by cfg exists, is up, has its
-// addresses and routes, and returns it. Calling it again changes nothing.
-// If a step fails, what this call made is removed again.
+// addresses and routes, and returns it. Calling it again changes nothing;
+// after the parent's prefixes change, calling it again removes the shim's
+// addresses and routes for prefixes that are gone (only its own: the EUI-64
+// /128s and routes with its metric). If a step fails, what this call did is
+// undone.
 func Ensure(ctx context.Context, cfg Config) (*Shim, error) {
 	if err := CheckWireless(cfg.SysRoot, cfg.Parent); err != nil {
 		return nil, err

@@ -313,3 +313,35 @@ func TestShimRefusesForeignLink(t *testing.T) {
 		t.Errorf("parent changed (-before +after):\n%s", diff)
 	}
 }
+
+func TestShimRenumber(t *testing.T) {
+	s := newShimLab(t)
+	cfg := Config{Parent: "eth0"}
+	s.inHost(t, func() error { _, err := Ensure(context.Background(), cfg); return err })
+	if err := s.host.IP("addr", "del", hostULA.String(), "dev", "eth0"); err != nil {
+		t.Fatal(err)
+	}
+	var shim *Shim
+	s.inHost(t, func() error {
+		var err error
+		shim, err = Ensure(context.Background(), cfg)
+		return err
+	})
+	if !shim.Changed {
+		t.Error("Ensure after renumbering changed nothing")
+	}
+	out, err := s.host.Output(context.Background(), "ip", "-6", "route", "show", "dev", DefaultName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "fd00:") || !strings.Contains(string(out), "2001:db8:1:2::/64") {
+		t.Errorf("routes via the shim after the ULA went:\n%s", out)
+	}
+	out, err = s.host.Output(context.Background(), "ip", "-6", "addr", "show", "dev", DefaultName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "fd00:") {
+		t.Errorf("shim addresses after the ULA went:\n%s", out)
+	}
+}

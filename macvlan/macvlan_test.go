@@ -188,7 +188,9 @@ func (f *fake) deleteLink(index int) error {
 
 func (f *fake) onLinkRoutes(index int) ([]onLink, error) { return f.onlink[index], nil }
 
-func (f *fake) addrs(index int, family int) ([]netip.Prefix, error) { return f.addrs_[index], nil }
+func (f *fake) addrs(index int, family int) ([]netip.Prefix, error) {
+	return slices.Clone(f.addrs_[index]), nil
+}
 
 func (f *fake) addAddr(index int, p netip.Prefix) error {
 	if err := f.write("addAddr"); err != nil {
@@ -206,7 +208,7 @@ func (f *fake) delAddr(index int, p netip.Prefix) error {
 	return nil
 }
 
-func (f *fake) routes(index int) ([]Route, error) { return f.routes_[index], nil }
+func (f *fake) routes(index int) ([]Route, error) { return slices.Clone(f.routes_[index]), nil }
 
 func (f *fake) addRoute(index int, r Route) error {
 	if err := f.write("addRoute " + r.Dst.String()); err != nil {
@@ -397,5 +399,49 @@ func TestList(t *testing.T) {
 		if m.String() != s {
 			t.Errorf("Mode(%d).String() = %q, want %q", m, m.String(), s)
 		}
+	}
+}
+
+func TestEnsureRenumber(t *testing.T) {
+	f, parent := lan()
+	cfg := Config{Parent: "eth0", IPv4: true, SysRoot: t.TempDir()}
+	if _, err := ensure(context.Background(), f, cfg); err != nil {
+		t.Fatal(err)
+	}
+	// A user's own route on the shim is never touched.
+	f.routes_[2] = append(f.routes_[2], Route{Dst: netip.MustParsePrefix("2001:db8:ffff::/48"), Metric: 1024})
+	// The ISP hands out a new prefix; the ULA stays.
+	f.onlink[parent][1] = onLink{Dst: netip.MustParsePrefix("2001:db8:9:9::/64")}
+	f.calls = nil
+	got, err := ensure(context.Background(), f, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Changed || got.Created {
+		t.Errorf("renumbering ensure: Created=%v Changed=%v", got.Created, got.Changed)
+	}
+	want := []string{"addAddr", "delAddr", "delRoute 2001:db8:1:2::/64", "addRoute 2001:db8:9:9::/64"}
+	if diff := cmp.Diff(want, f.calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	wantAddrs := []netip.Prefix{netip.MustParsePrefix("fd00:db8:1:0:16:3eff:fe65:2b99/128"), netip.MustParsePrefix("2001:db8:9:9:16:3eff:fe65:2b99/128")}
+	if diff := cmp.Diff(wantAddrs, f.addrs_[2], cmpAddrs); diff != "" {
+		t.Errorf("addresses (-want +got):\n%s", diff)
+	}
+	// Without IPv4 the IPv4 routes go; the user's route stays.
+	f.calls = nil
+	if _, err := ensure(context.Background(), f, Config{Parent: "eth0", SysRoot: cfg.SysRoot}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"delRoute 192.0.2.0/25", "delRoute 192.0.2.128/25"}, f.calls); diff != "" {
+		t.Errorf("calls without IPv4 (-want +got):\n%s", diff)
+	}
+	var dsts []string
+	for _, r := range f.routes_[2] {
+		dsts = append(dsts, r.Dst.String())
+	}
+	slices.Sort(dsts)
+	if diff := cmp.Diff([]string{"2001:db8:9:9::/64", "2001:db8:ffff::/48", "fd00:db8:1::/64"}, dsts); diff != "" {
+		t.Errorf("routes left (-want +got):\n%s", diff)
 	}
 }
