@@ -4,6 +4,7 @@ package lab
 func acts(ps []prediction, raSource string, peers bool) []act {
 	return []act{
 		actPredict(ps, raSource),
+		actRescue(ps),
 		actMostlyV6(peers),
 		actContainer(),
 	}

@@ -19,6 +19,7 @@ var (
 	upstreamLL     = netip.MustParseAddr("fe80::2")
 	routerLANv4    = netip.MustParsePrefix("192.0.2.1/24")
 	routerLANAddr  = netip.MustParseAddr("2001:db8:1:1::1")
+	routerLANULA   = netip.MustParseAddr("fd00:db8:1:1::1")
 	// laptopSecret is the laptop's net.ipv6.conf.eth0.stable_secret.
 	laptopSecret = netip.MustParseAddr("2001:db8:5ec:7e7::1")
 )
@@ -122,7 +123,7 @@ func build(l *lab.Lab) (*network, error) {
 	if err := n.router.StaticLinkLocal("eth0", routerLL); err != nil {
 		return nil, err
 	}
-	for _, p := range []netip.Prefix{netip.PrefixFrom(routerLANAddr, 64), routerLANv4} {
+	for _, p := range []netip.Prefix{netip.PrefixFrom(routerLANAddr, 64), netip.PrefixFrom(routerLANULA, 64), routerLANv4} {
 		if err := n.router.AddAddr("eth0", p); err != nil {
 			return nil, err
 		}
