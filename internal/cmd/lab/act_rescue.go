@@ -140,4 +140,3 @@ func countAddrs(ps []prediction) int {
 	}
 	return n
 }
-
