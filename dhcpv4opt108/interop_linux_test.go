@@ -545,6 +545,9 @@ func TestInteropDnsmasqProbe(t *testing.T) {
 			rep := probe(t, dl)
 			eff := max(float64(tt.wait), 300)
 			checkReport(t, rep, "192.0.2.1", true, float64(tt.wait), eff)
+			if p := legacyOffer(t, dl); p != dhcpv4opt108.Absent {
+				t.Errorf("dnsmasq sent 108 (%v) to a client that did not ask", p)
+			}
 		})
 	}
 }
@@ -573,6 +576,10 @@ func TestInteropKeaProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkReport(t, probe(t, dl), "192.0.2.1", true, float64(1800), float64(1800))
+	if p := legacyOffer(t, dl); p != dhcpv4opt108.Absent {
+		t.Errorf("Kea sent 108 (%v) to a client that did not ask", p)
+	}
+
 }
 
 func TestInteropISCDhcpdProbe(t *testing.T) {
@@ -593,6 +600,9 @@ func TestInteropISCDhcpdProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkReport(t, probe(t, dl), "192.0.2.1", true, float64(1800), float64(1800))
+	if p := legacyOffer(t, dl); p != dhcpv4opt108.Absent {
+		t.Errorf("ISC dhcpd sent 108 (%v) to a client that did not ask", p)
+	}
 }
 
 // startTestServer serves h with dhcpv4opt108.Serve on eth0 of the server
@@ -771,4 +781,67 @@ func TestInteropReady(t *testing.T) {
 	if fmt.Sprint(rep["pref64"]) != "[64:ff9b::/96]" || fmt.Sprint(rep["rdnss"]) != "[2001:db8:1:2::53]" || rep["ready"] != true {
 		t.Errorf("pref64 %v rdnss %v ready %v, want [64:ff9b::/96] [2001:db8:1:2::53] true", rep["pref64"], rep["rdnss"], rep["ready"])
 	}
+}
+
+// TestInteropNetworkdProbe runs systemd-networkd 252's DHCP server with the
+// NetworkdSendOption snippet (252 predates IPv6OnlyPreferredSec=), in a
+// private mount namespace as PEERS.md describes.
+func TestInteropNetworkdProbe(t *testing.T) {
+	sdktest.RequireCommands(t, "/lib/systemd/systemd-networkd", "unshare", "mount")
+	dl := newDHCPLink(t)
+	dir := dl.l.Dir
+	// The server end gets its address from networkd itself.
+	if err := dl.srv.IP("addr", "flush", "dev", "eth0", "scope", "global"); err != nil {
+		t.Fatal(err)
+	}
+	snippet := render(t, dhcpv4opt108.NetworkdSendOption, 1800)
+	network := "[Match]\nName=eth0\n\n[Network]\nAddress=192.0.2.1/24\nDHCPServer=yes\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n\n" +
+		strings.Replace(snippet, "[DHCPServer]\n", "[DHCPServer]\nPoolOffset=100\nPoolSize=50\n", 1)
+	writeFile(t, filepath.Join(dir, "eth0.network"), network, 0o644)
+	writeFile(t, filepath.Join(dir, "machine-id"), "0123456789abcdef0123456789abcdef\n", 0o444)
+	sh := "set -e; mount -t tmpfs v6kit-run-systemd /run/systemd; mkdir -p /run/systemd/network /run/systemd/netif; " +
+		"chown systemd-network:systemd-network /run/systemd/netif; " +
+		"mount -t tmpfs v6kit-etc-network /etc/systemd/network; " +
+		"cp " + filepath.Join(dir, "eth0.network") + " /run/systemd/network/; " +
+		"mount --bind " + filepath.Join(dir, "machine-id") + " /etc/machine-id; " +
+		"mount -o remount,ro /sys; exec /lib/systemd/systemd-networkd"
+	_, err := dl.srv.Start(lab.DaemonSpec{
+		Name: "systemd-networkd",
+		Args: []string{"unshare", "-m", "--propagation", "private", "sh", "-c", sh},
+		Env:  []string{"SYSTEMD_LOG_LEVEL=debug", "SYSTEMD_LOG_TARGET=console"},
+		Ready: func(d *lab.Daemon) (bool, error) {
+			return strings.Contains(d.Log(), "DHCPv4 server: STARTED") || strings.Contains(d.Log(), "Starting DHCPv4 server"), nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, probe(t, dl), "192.0.2.1", true, float64(1800), float64(1800))
+	// SendOption= is unconditional: networkd 252 sends 108 to a client that
+	// did not ask, which RFC 8925, Section 3.3 forbids. Pinned here so the
+	// warning on NetworkdSendOption stays true.
+	if p := legacyOffer(t, dl); p != dhcpv4opt108.Valid {
+		t.Errorf("networkd 252 sent 108 %v to a client that did not ask; want valid (unconditional SendOption=)", p)
+	}
+}
+
+// legacyOffer sends a DISCOVER that does not ask for 108 from the client
+// namespace and returns option 108 of the OFFER.
+func legacyOffer(t *testing.T, dl *dhcpLink) dhcpv4opt108.Presence {
+	t.Helper()
+	var c *nclient4.Client
+	if err := dl.cli.Run(func() error {
+		var err error
+		c, err = nclient4.New("eth0", nclient4.WithTimeout(2*time.Second), nclient4.WithRetry(10))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	offer, err := c.DiscoverOffer(waitCtx(t, 30*time.Second))
+	if err != nil {
+		t.Fatalf("legacy DISCOVER: %v", err)
+	}
+	_, p := dhcpv4opt108.Lookup(offer)
+	return p
 }

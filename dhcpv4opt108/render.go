@@ -37,7 +37,10 @@ const (
 	// be at least 300 s).
 	Networkd
 	// NetworkdSendOption: the same for systemd 252 and older, which lack
-	// IPv6OnlyPreferredSec=: "SendOption=108:uint32:1800".
+	// IPv6OnlyPreferredSec=: "SendOption=108:uint32:1800". Beware:
+	// networkd sends such an option to every client, asked or not (the
+	// interop test shows it for systemd 252), which RFC 8925, Section 3.3
+	// forbids; use it only where every client is IPv6-only-capable.
 	NetworkdSendOption
 	// Dhcpcd: a dhcpcd.conf line that makes dhcpcd ask for 108,
 	// "option ipv6_only_preferred".
