@@ -56,6 +56,9 @@ type Options struct {
 
 // ParseRange parses "192.0.2.100-192.0.2.200".
 func ParseRange(s string) (first, last netip.Addr, err error) {
+	if s == "" {
+		return first, last, errors.New("v6only-server: -range FIRST-LAST is required")
+	}
 	a, b, ok := strings.Cut(s, "-")
 	if !ok {
 		return first, last, fmt.Errorf("v6only-server: range %q: want FIRST-LAST", s)

@@ -214,6 +214,7 @@ func TestParseRange(t *testing.T) {
 		{"192.0.2.100", "", "", false},
 		{"2001:db8::1-2001:db8::2", "", "", false},
 		{"x-y", "", "", false},
+		{"", "", "", false},
 	}
 	for _, tt := range tests {
 		f, l, err := ParseRange(tt.in)
