@@ -77,3 +77,39 @@ func TestServeReadError(t *testing.T) {
 		t.Fatal("Serve on a closed conn returned nil")
 	}
 }
+
+// BenchmarkServeLoopback measures one DISCOVER→OFFER round trip through
+// Serve and the ZeroYIAddr handler over loopback UDP.
+func BenchmarkServeLoopback(b *testing.B) {
+	srv, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	cli, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cli.Close()
+	h, err := Handler(Policy{Wait: Option{1800}, ZeroYIAddr: true, ServerID: netip.MustParseAddr("192.0.2.1")}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, srv, h, 2) }()
+	req := request(b, dhcpv4.MessageTypeDiscover, WithRequest()).ToBytes()
+	buf := make([]byte, 1500)
+	dst := srv.LocalAddr()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := cli.WriteTo(req, dst); err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := cli.ReadFrom(buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cancel()
+	<-done
+}
