@@ -198,6 +198,22 @@ func TestDaemonInterop(t *testing.T) {
 		}
 	}
 
+	for _, tt := range invalidConfigs() {
+		err := srv.CreateProfile(api.ProfilesPost{Name: "badcfg-" + strings.ReplaceAll(tt.name, " ", "-"), ProfilePut: api.ProfilePut{Config: map[string]string{tt.key: tt.value}, Devices: map[string]map[string]string{}}})
+		if err == nil {
+			t.Errorf("%s: the daemon accepted %s=%s", tt.name, tt.key, tt.value)
+		} else {
+			t.Logf("%s: daemon: %v", tt.name, err)
+		}
+	}
+	// What Validate accepts, the daemon accepts.
+	if _, err := Apply(ctx, srv, Profile{Name: "goodcfg", Config: map[string]string{
+		"boot.autostart": "TRUE", "security.nesting": "yes", "security.privileged": "off", "migration.stateful": "0",
+		"user.anything": "x", "environment.FOO": "bar", "limits.cpu": "2", "snapshots.schedule": "@daily",
+	}}, ApplyOptions{}); err != nil {
+		t.Errorf("daemon refused a valid config: %v", err)
+	}
+
 	// Differing content is refused unless asked; a stale ETag is a conflict.
 	changed := Macvlan("eth1", "default")
 	if _, err := Apply(ctx, srv, changed, ApplyOptions{}); !errors.Is(err, ErrDiffers) {

@@ -15,7 +15,8 @@
 // LAN bridge, eth1 as LAN on lxdbr0). [Validate] rejects what LXD 5.0 rejects
 // when a profile is created: an unknown device type or nictype, a missing
 // parent, a malformed hwaddr, an MTU outside 1280–16384, a VLAN outside
-// 0–4094, a root disk without a pool.
+// 0–4094, a root disk without a pool, a config key outside LXD's namespaces,
+// volatile.* and image.* keys, a malformed boolean.
 //
 // # YAML
 //

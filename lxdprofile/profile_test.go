@@ -210,6 +210,32 @@ func invalidProfiles() []struct {
 		{"nic without nictype", Device{"type": "nic", "parent": "br0"}, ErrUnknownDeviceType},
 		// Root disk entry must have a "pool" property set
 		{"root without pool", Device{"type": "disk", "path": "/"}, ErrRootPool},
+		// Invalid value for device option "gvrp": Invalid value for a boolean "maybe"
+		{"gvrp maybe", Device{"type": "nic", "nictype": "macvlan", "parent": "eth0", "gvrp": "maybe"}, ErrBadBool},
+	}
+}
+
+// invalidConfigs are config keys LXD 5.0.2 rejects at `lxc profile edit`.
+func invalidConfigs() []struct {
+	name, key, value string
+	want             error
+} {
+	return []struct {
+		name, key, value string
+		want             error
+	}{
+		// Unknown configuration key: foo.bar
+		{"unknown namespace", "foo.bar", "x", ErrUnknownKey},
+		{"capitalised", "Boot.autostart", "true", ErrUnknownKey},
+		// Volatile keys can only be set on instances
+		{"volatile", "volatile.eth0.hwaddr", "00:16:3e:00:00:01", ErrInstanceOnlyKey},
+		// Image keys can only be set on instances
+		{"image", "image.os", "debian", ErrInstanceOnlyKey},
+		// Invalid value for a boolean "maybe"
+		{"autostart maybe", "boot.autostart", "maybe", ErrBadBool},
+		{"nesting maybe", "security.nesting", "maybe", ErrBadBool},
+		{"privileged maybe", "security.privileged", "maybe", ErrBadBool},
+		{"stateful maybe", "migration.stateful", "maybe", ErrBadBool},
 	}
 }
 
@@ -226,6 +252,21 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Validate = %#v, want a *ValidationError for bad/eth0", err)
 			}
 		})
+	}
+	for _, tt := range invalidConfigs() {
+		err := Validate(Profile{Name: "bad", Config: map[string]string{tt.key: tt.value}})
+		var ve *ValidationError
+		if !errors.Is(err, tt.want) || !errors.As(err, &ve) || ve.Key != tt.key {
+			t.Errorf("%s: Validate = %v, want %v for %s", tt.name, err, tt.want, tt.key)
+		}
+	}
+	goodConfig := map[string]string{
+		"boot.autostart": "TRUE", "security.nesting": "yes", "security.privileged": "off", "migration.stateful": "0",
+		"user.anything": "x", "environment.FOO": "bar", "limits.cpu": "2", "cloud-init.user-data": "#cloud-config",
+		"raw.lxc": "lxc.apparmor.profile=unconfined", "snapshots.schedule": "@daily", "agent.nic_config": "true",
+	}
+	if err := Validate(Profile{Name: "good", Config: goodConfig}); err != nil {
+		t.Errorf("Validate(good config) = %v", err)
 	}
 	valid := []Device{
 		{"type": "nic", "nictype": "macvlan", "parent": "eth0", "vlan": "0", "mtu": "1280", "hwaddr": "00:16:3E:65:2B:99"},

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Errors Validate reports, as LXD 5.0 rejects them at profile time. Test
@@ -20,6 +21,9 @@ var (
 	ErrRootPool          = errors.New(`root disk must have a "pool" property`)
 	ErrMissingPath       = errors.New(`disk must have a "path" property`)
 	ErrBadName           = errors.New("invalid name")
+	ErrUnknownKey        = errors.New("unknown configuration key")
+	ErrInstanceOnlyKey   = errors.New("volatile and image keys can only be set on instances")
+	ErrBadBool           = errors.New("invalid value for a boolean (true/false, yes/no, on/off, 1/0)")
 )
 
 // ValidationError says which device and key of a profile LXD would reject.
@@ -60,14 +64,26 @@ var nicTypes = []string{NICTypeMacvlan, NICTypeBridged, NICTypePhysical, NICType
 // needParent are the NIC types whose parent LXD requires (without "network").
 var needParent = []string{NICTypeMacvlan, NICTypeBridged, NICTypePhysical, NICTypeIPVLAN, NICTypeSRIOV}
 
-// Validate checks p the way LXD 5.0 checks a profile's devices when it is
-// created or edited: the profile name, every device's type, a NIC's nictype,
-// parent, hwaddr, mtu and vlan, and a disk's path and the root disk's pool.
-// It does not know every device key LXD knows, so it never rejects an
-// unknown key; the daemon has the last word.
+// Validate checks p the way LXD 5.0 checks a profile when it is created or
+// edited: the profile name; config keys outside LXD's namespaces, volatile.*
+// and image.* keys (instance only), and malformed booleans of the common
+// boolean keys; every device's type, a NIC's nictype, parent, hwaddr, mtu,
+// vlan and gvrp, and a disk's path and the root disk's pool. It does not know
+// every key LXD knows, so it never rejects a key inside a known namespace;
+// the daemon has the last word.
 func Validate(p Profile) error {
 	if p.Name == "" || !nameRe.MatchString(p.Name) || p.Name == "." || p.Name == ".." {
 		return &ValidationError{Profile: p.Name, Key: "name", Value: p.Name, Err: ErrBadName}
+	}
+	keys := make([]string, 0, len(p.Config))
+	for k := range p.Config {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := validateConfig(k, p.Config[k]); err != nil {
+			return &ValidationError{Profile: p.Name, Key: k, Value: p.Config[k], Err: err}
+		}
 	}
 	names := make([]string, 0, len(p.Devices))
 	for name := range p.Devices {
@@ -121,6 +137,9 @@ func ValidateDevice(name string, d Device) error {
 				return bad("mtu", ErrBadMTU)
 			}
 		}
+		if v, ok := d["gvrp"]; ok && v != "" && !isBool(v) {
+			return bad("gvrp", ErrBadBool)
+		}
 		if v, ok := d["vlan"]; ok && v != "" {
 			if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 4094 {
 				return bad("vlan", ErrBadVLAN)
@@ -133,6 +152,40 @@ func ValidateDevice(name string, d Device) error {
 		if d["path"] == "/" && d["pool"] == "" {
 			return bad("pool", ErrRootPool)
 		}
+	}
+	return nil
+}
+
+// configNamespaces are the first parts of the instance config keys LXD 5.0
+// knows; any other key is "Unknown configuration key".
+var configNamespaces = []string{"agent", "boot", "cloud-init", "cluster", "environment", "limits", "linux", "migration", "nvidia", "raw", "security", "snapshots", "user"}
+
+// boolKeys are config keys LXD parses as booleans.
+var boolKeys = []string{
+	"boot.autostart", "migration.stateful", "nvidia.runtime",
+	"security.devlxd", "security.devlxd.images", "security.idmap.isolated", "security.nesting", "security.privileged",
+	"security.protection.delete", "security.protection.shift",
+	"security.syscalls.intercept.mknod", "security.syscalls.intercept.mount", "security.syscalls.intercept.setxattr",
+}
+
+// isBool is LXD's boolean syntax (case-insensitive).
+func isBool(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "false", "yes", "no", "on", "off", "1", "0":
+		return true
+	}
+	return false
+}
+
+func validateConfig(key, value string) error {
+	ns, _, _ := strings.Cut(key, ".")
+	switch {
+	case ns == "volatile" || ns == "image":
+		return ErrInstanceOnlyKey
+	case !slices.Contains(configNamespaces, ns):
+		return ErrUnknownKey
+	case slices.Contains(boolKeys, key) && value != "" && !isBool(value):
+		return ErrBadBool
 	}
 	return nil
 }
