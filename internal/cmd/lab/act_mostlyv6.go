@@ -67,7 +67,7 @@ func startOurDHCP(ctx context.Context, n *network) (*dhcpServer, error) {
 			}, log)
 		})
 	}()
-	n.stops = append(n.stops, func() { cancel(); <-done })
+	n.onStop(func() { cancel(); <-done })
 	select {
 	case <-ready:
 	case err := <-done:

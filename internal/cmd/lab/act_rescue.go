@@ -92,9 +92,6 @@ func actRescue(ps []prediction) act {
 
 		var lines []string
 		hosts := []map[string]any{}
-		if n.found == nil {
-			n.found = map[string]string{}
-		}
 		var problems []string
 		stableFound := 0
 		for _, p := range ps {
@@ -110,7 +107,7 @@ func actRescue(ps []prediction) act {
 			}
 			lines = append(lines, fmt.Sprintf("%-9s %s  %-32s by %s", p.h.Role, h.MAC, h.Vendor, h.Methods))
 			hosts = append(hosts, map[string]any{"role": p.h.Role, "mac": h.MAC.String(), "vendor": h.Vendor, "addrs": addrs, "methods": h.Methods.Names()})
-			n.found[h.MAC.String()] = fmt.Sprintf("%s; found by %s", h.Vendor, h.Methods)
+			n.setFound(h.MAC.String(), fmt.Sprintf("%s; found by %s", h.Vendor, h.Methods))
 		}
 		if v := found[n.byRole("pi").MAC.String()].Vendor; !strings.Contains(v, "Raspberry Pi") {
 			problems = append(problems, fmt.Sprintf("the Pi's vendor is %q, want Raspberry Pi", v))

@@ -6,6 +6,7 @@ func acts(ps []prediction, raSource string, peers bool) []act {
 		actPredict(ps, raSource),
 		actRescue(ps),
 		actMostlyV6(peers),
+		actRouting(peers),
 		actContainer(),
 	}
 }

@@ -53,7 +53,7 @@ func (n *network) startRA(peers bool) (source string, err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- adv.Serve(ctx) }()
-	n.stops = append(n.stops, func() { cancel(); <-done })
+	n.onStop(func() { cancel(); <-done })
 	n.raSource = "v6kit ndp advertiser"
 	return n.raSource, nil
 }

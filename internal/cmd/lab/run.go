@@ -118,9 +118,22 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 			l.ID, len(l.Namespaces()), lanPrefix, lanULA, time.Since(start).Seconds())
 	}
 
+	// The first act waits for SLAAC to settle; the others then run at
+	// once, each on its own part of the network, reported as they finish.
+	all := acts(predictions, raSource, opts.Peers)
 	failed := false
-	for _, a := range acts(predictions, raSource, opts.Peers) {
-		r := runAct(ctx, a, n, opts.ActTimeout)
+	first := runAct(ctx, all[0], n, opts.ActTimeout)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	report(stdout, opts.JSON, first)
+	failed = !first.OK
+	results := make(chan Result, len(all)-1)
+	for _, a := range all[1:] {
+		go func() { results <- runAct(ctx, a, n, opts.ActTimeout) }()
+	}
+	for range all[1:] {
+		r := <-results
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func hostBoxes(n *network) []svgHost {
 	for _, h := range n.all() {
 		b := svgHost{Title: fmt.Sprintf("%s — %s", h.Role, h.Label)}
 		b.Lines = append(b.Lines, "MAC "+h.MAC.String())
-		if v := n.found[h.MAC.String()]; v != "" {
+		if v := n.foundFor(h.MAC.String()); v != "" {
 			b.Lines = append(b.Lines, v)
 		}
 		stable, temporary, err := stableAddrs(h)

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"os/exec"
+	"sync"
 
 	"github.com/v6kit/v6kit/internal/lab"
 )
@@ -53,6 +54,8 @@ type network struct {
 	lxdHost  *host
 	// container is the LXD host's macvlan container.
 	container *host
+	// mu guards stops and found: acts run concurrently.
+	mu sync.Mutex
 	// stops end what the acts started in this process (advertiser,
 	// speakers, servers), last first, before the namespaces go.
 	stops []func()
@@ -63,12 +66,37 @@ type network struct {
 	raSource string
 }
 
+// onStop registers what stop must end.
+func (n *network) onStop(f func()) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.stops = append(n.stops, f)
+}
+
 // stop ends everything the acts started in this process.
 func (n *network) stop() {
-	for i := len(n.stops) - 1; i >= 0; i-- {
-		n.stops[i]()
-	}
+	n.mu.Lock()
+	stops := n.stops
 	n.stops = nil
+	n.mu.Unlock()
+	for i := len(stops) - 1; i >= 0; i-- {
+		stops[i]()
+	}
+}
+
+func (n *network) setFound(mac, what string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.found == nil {
+		n.found = map[string]string{}
+	}
+	n.found[mac] = what
+}
+
+func (n *network) foundFor(mac string) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.found[mac]
 }
 
 func mustMAC(s string) net.HardwareAddr {
