@@ -1,0 +1,228 @@
+// Package ripngdump is the logic of the ripngdump program: a tshark for
+// RIPng that decodes live traffic or a capture file and says whether BIRD
+// would accept each message.
+package ripngdump
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strings"
+
+	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/v6kit/v6kit/ripng"
+)
+
+// Options are ripngdump's flags.
+type Options struct {
+	// Interface to capture on live (Linux, root), or
+	Interface string
+	// File, a pcap or pcapng capture (Ethernet, Linux SLL/SLL2 or raw IPv6).
+	File string
+	// JSON prints one JSON object per message.
+	JSON bool
+	// Count stops after this many messages (0: no limit).
+	Count int
+}
+
+// Message is one decoded RIPng message as -json prints it.
+type Message struct {
+	Src      string  `json:"src"`
+	Dst      string  `json:"dst"`
+	HopLimit int     `json:"hoplimit"`
+	Command  string  `json:"command"`
+	Version  int     `json:"version"`
+	Entries  []Entry `json:"entries"`
+	Verdict  string  `json:"verdict"`
+
+	sport, dport uint16
+}
+
+// Entry is a route table entry: a route (Prefix, Tag, Metric) or a next hop.
+type Entry struct {
+	Prefix  string `json:"prefix,omitempty"`
+	Tag     *int   `json:"tag,omitempty"`
+	Metric  *int   `json:"metric,omitempty"`
+	NextHop string `json:"nexthop,omitempty"`
+}
+
+// Run decodes RIPng messages from opts.File or live from opts.Interface
+// and writes them to stdout until the file ends, ctx ends or Count is
+// reached.
+func Run(ctx context.Context, opts Options, stdout io.Writer) error {
+	if (opts.File == "") == (opts.Interface == "") {
+		return errors.New("ripngdump: give exactly one of -i IF and -r FILE")
+	}
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	n := 0
+	emit := func(d datagram) error {
+		m := Decode(d.src, d.dst, d.sport, d.dport, d.hopLimit, d.payload)
+		if err := m.write(w, opts.JSON); err != nil {
+			return err
+		}
+		if opts.Interface != "" {
+			if err := w.Flush(); err != nil {
+				return err
+			}
+		}
+		n++
+		if opts.Count > 0 && n >= opts.Count {
+			return errDone
+		}
+		return nil
+	}
+	var err error
+	if opts.File != "" {
+		err = readFile(ctx, opts.File, emit)
+	} else {
+		err = live(ctx, opts.Interface, emit)
+	}
+	if errors.Is(err, errDone) {
+		err = nil
+	}
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+var errDone = errors.New("done")
+
+func readFile(ctx context.Context, path string, emit func(datagram) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("ripngdump: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	magic, err := br.Peek(4)
+	if err != nil {
+		return fmt.Errorf("ripngdump: %s: not a capture file: %w", path, err)
+	}
+	var next func() ([]byte, int, error)
+	if string(magic) == "\x0a\x0d\x0d\x0a" {
+		r, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
+		if err != nil {
+			return fmt.Errorf("ripngdump: %s: %w", path, err)
+		}
+		next = func() ([]byte, int, error) {
+			data, ci, err := r.ReadPacketData()
+			if err != nil {
+				return nil, 0, err
+			}
+			lt := int(r.LinkType())
+			if ifc, err := r.Interface(ci.InterfaceIndex); err == nil {
+				lt = int(ifc.LinkType)
+			}
+			return data, lt, nil
+		}
+	} else {
+		r, err := pcapgo.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("ripngdump: %s: %w", path, err)
+		}
+		next = func() ([]byte, int, error) {
+			data, _, err := r.ReadPacketData()
+			return data, int(r.LinkType()), err
+		}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		data, lt, err := next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("ripngdump: %s: %w", path, err)
+		}
+		d, err := decodeFrame(lt, data)
+		if err != nil {
+			continue
+		}
+		if err := emit(d); err != nil {
+			return err
+		}
+	}
+}
+
+// Decode decodes one RIPng payload and judges it by BIRD 2's receive rules:
+// source port 521, link-local source, hop limit 255, version 1, a well-formed
+// message. Entries are listed in wire order, bad ones included.
+func Decode(src, dst netip.Addr, sport, dport uint16, hopLimit int, payload []byte) Message {
+	m := Message{Src: src.String(), Dst: dst.String(), HopLimit: hopLimit, Entries: []Entry{}, sport: sport, dport: dport}
+	if len(payload) > 0 {
+		m.Command = ripng.Command(payload[0]).String()
+		if c := ripng.Command(payload[0]); c != ripng.Request && c != ripng.Response {
+			m.Command = fmt.Sprintf("unknown(%d)", payload[0])
+		}
+	}
+	if len(payload) > 1 {
+		m.Version = int(payload[1])
+	}
+	var d ripng.Decoder
+	herr := d.Reset(payload)
+	if herr == nil {
+		for d.Next() {
+			b := d.Bytes()
+			a := netip.AddrFrom16([16]byte(b[:16]))
+			if b[19] == ripng.MetricNextHop {
+				m.Entries = append(m.Entries, Entry{NextHop: a.String()})
+				continue
+			}
+			tag, metric := int(b[16])<<8|int(b[17]), int(b[19])
+			m.Entries = append(m.Entries, Entry{Prefix: fmt.Sprintf("%s/%d", a, b[18]), Tag: &tag, Metric: &metric})
+		}
+	}
+	switch {
+	case sport != ripng.Port:
+		m.Verdict = fmt.Sprintf("drop: source port %d", sport)
+	case dport != ripng.Port:
+		m.Verdict = fmt.Sprintf("drop: destination port %d", dport)
+	case !src.IsLinkLocalUnicast():
+		m.Verdict = "drop: source address not link-local"
+	case hopLimit < 255:
+		m.Verdict = fmt.Sprintf("drop: hop limit %d", hopLimit)
+	case len(payload) > 1 && payload[1] != ripng.Version:
+		m.Verdict = fmt.Sprintf("drop: version %d", payload[1])
+	case herr != nil:
+		m.Verdict = "drop: " + strings.TrimPrefix(herr.Error(), "ripng: ")
+	default:
+		m.Verdict = "accept"
+	}
+	return m
+}
+
+func (m *Message) write(w io.Writer, asJSON bool) error {
+	if asJSON {
+		b, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	if _, err := fmt.Fprintf(w, "[%s]:%d > [%s]:%d hlim %d RIPng %s v%d, %d entries: %s\n",
+		m.Src, m.sport, m.Dst, m.dport, m.HopLimit, m.Command, m.Version, len(m.Entries), m.Verdict); err != nil {
+		return err
+	}
+	for _, e := range m.Entries {
+		var err error
+		if e.NextHop != "" {
+			_, err = fmt.Fprintf(w, "\tnexthop %s\n", e.NextHop)
+		} else {
+			_, err = fmt.Fprintf(w, "\t%s tag %d metric %d\n", e.Prefix, *e.Tag, *e.Metric)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
