@@ -1,0 +1,163 @@
+// Package ripngd is the logic of the ripngd program: a RIPng speaker on one
+// or more interfaces that prints its route table when it stops.
+package ripngd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/v6kit/v6kit/ripng"
+)
+
+// Options are ripngd's flags.
+type Options struct {
+	// Interfaces to run on (at least one).
+	Interfaces []string
+	// Announce lists prefixes to advertise, with Tag; Cost is added to
+	// routes learned on every interface.
+	Announce []netip.Prefix
+	Tag      uint16
+	Cost     uint8
+	// Duration stops the speaker after this long (0: until ctx ends).
+	Duration time.Duration
+	// JSON prints the table as one JSON object per route.
+	JSON bool
+	// Install syncs learned routes into the kernel (protocol
+	// ripng.KernelProtocol) and removes them on exit.
+	Install bool
+	// Started, when set, is called with the running speaker (tests).
+	Started func(*ripng.Speaker)
+}
+
+// Route is one route as -json prints it. Static routes have nexthop and
+// from "::" (ourselves, as in a RIPng next-hop entry).
+type Route struct {
+	Prefix  string `json:"prefix"`
+	NextHop string `json:"nexthop"`
+	Metric  int    `json:"metric"`
+	Tag     int    `json:"tag"`
+	Iface   string `json:"iface"`
+	From    string `json:"from"`
+}
+
+// Run runs a speaker on opts.Interfaces (in the caller's network
+// namespace) until ctx ends or opts.Duration passes, then writes its route
+// table to stdout.
+func Run(ctx context.Context, opts Options, stdout io.Writer) error {
+	if len(opts.Interfaces) == 0 {
+		return errors.New("ripngd: no interfaces (-i IF[,IF2])")
+	}
+	if opts.Cost >= ripng.Infinity {
+		return fmt.Errorf("ripngd: cost %d: must be 1-15", opts.Cost)
+	}
+	var announce []ripng.Route
+	for _, p := range opts.Announce {
+		if p.Masked() != p || !p.Addr().Is6() {
+			return fmt.Errorf("ripngd: announce %v: not an IPv6 prefix without host bits", p)
+		}
+		announce = append(announce, ripng.Route{Prefix: p, Tag: opts.Tag, Metric: 1})
+	}
+	var ifs []ripng.Interface
+	closeAll := func() {
+		for _, i := range ifs {
+			i.Conn.Close()
+		}
+	}
+	for _, name := range opts.Interfaces {
+		c, err := ripng.Listen(name)
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("ripngd: %w", err)
+		}
+		ifs = append(ifs, ripng.Interface{Name: name, Conn: c, LinkLocal: c.LinkLocal(), Cost: opts.Cost})
+	}
+	var (
+		mu   sync.Mutex
+		errs []error
+	)
+	cfg := ripng.Config{Interfaces: ifs, Announce: announce}
+	var ks *ripng.KernelSync
+	if opts.Install {
+		var err error
+		if ks, err = ripng.NewKernelSync(0); err != nil {
+			closeAll()
+			return fmt.Errorf("ripngd: %w", err)
+		}
+		cfg.RouteSync = ks
+		cfg.OnError = func(err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if len(errs) < 10 {
+				errs = append(errs, err)
+			}
+		}
+	}
+	sp, err := ripng.NewSpeaker(cfg)
+	if err != nil {
+		closeAll()
+		if ks != nil {
+			ks.Close()
+		}
+		return fmt.Errorf("ripngd: %w", err)
+	}
+	if opts.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Duration)
+		defer cancel()
+	}
+	if opts.Started != nil {
+		opts.Started(sp)
+	}
+	runErr := sp.Run(ctx)
+	if ks != nil {
+		if err := ks.Close(); err != nil {
+			runErr = errors.Join(runErr, err)
+		}
+	}
+	mu.Lock()
+	runErr = errors.Join(append([]error{runErr}, errs...)...)
+	mu.Unlock()
+	if err := writeRoutes(stdout, sp.Routes(), opts.JSON); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return fmt.Errorf("ripngd: %w", runErr)
+	}
+	return nil
+}
+
+func addr(a netip.Addr) string {
+	if !a.IsValid() {
+		return "::"
+	}
+	return a.String()
+}
+
+func writeRoutes(w io.Writer, rs []ripng.RouteInfo, asJSON bool) error {
+	for _, r := range rs {
+		var err error
+		if asJSON {
+			var b []byte
+			b, err = json.Marshal(Route{Prefix: r.Prefix.String(), NextHop: addr(r.NextHop), Metric: int(r.Metric), Tag: int(r.Tag), Iface: r.Interface, From: addr(r.From)})
+			if err == nil {
+				_, err = fmt.Fprintf(w, "%s\n", b)
+			}
+		} else {
+			via := "self"
+			if r.NextHop.IsValid() {
+				via = "via " + r.NextHop.String() + " on " + r.Interface
+			}
+			_, err = fmt.Fprintf(w, "%-24s %-30s metric %-2d tag %-5d %s %s\n", r.Prefix, via, r.Metric, r.Tag, r.Source, r.Age.Round(time.Second))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
