@@ -70,8 +70,8 @@ func TestTwoDaemonsInstall(t *testing.T) {
 	}
 	da := start(a, Options{Interfaces: []string{"eth0"}, Announce: []netip.Prefix{netip.MustParsePrefix("2001:db8:a::/48")}, Tag: 5})
 	db := start(b, Options{Interfaces: []string{"eth0"}, Announce: []netip.Prefix{netip.MustParsePrefix("2001:db8:b::/48")}, JSON: true, Install: true, Cost: 2})
-	_ = <-da.sp
-	_ = <-db.sp
+	<-da.sp
+	<-db.sp
 
 	kernel := func() string {
 		out, err := b.Output(context.Background(), "ip", "-6", "route", "show", "proto", "196")
