@@ -98,6 +98,9 @@ type Addr struct {
 	Prefix netip.Prefix
 	Scope  string   // "link", "global", "host"
 	Flags  []string // "tentative", "dadfailed", "temporary", "mngtmpaddr", "stable-privacy", "deprecated", …
+	// ValidLft and PreferredLft are the remaining lifetimes in seconds;
+	// 4294967295 means forever.
+	ValidLft, PreferredLft uint64
 }
 
 // Has reports whether the address carries a flag.
@@ -129,6 +132,12 @@ func (n *Netns) Addrs(ifname, family string) ([]Addr, error) {
 			}
 			addr := Addr{Prefix: netip.PrefixFrom(a, int(plen))}
 			addr.Scope, _ = ai["scope"].(string)
+			if v, ok := ai["valid_life_time"].(float64); ok {
+				addr.ValidLft = uint64(v)
+			}
+			if v, ok := ai["preferred_life_time"].(float64); ok {
+				addr.PreferredLft = uint64(v)
+			}
 			for k, v := range ai {
 				if b, ok := v.(bool); ok && b {
 					addr.Flags = append(addr.Flags, k)

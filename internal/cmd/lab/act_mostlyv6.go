@@ -138,6 +138,51 @@ func legacyLease(ctx context.Context, h *host) (dhcpv4opt108.Result, error) {
 	return dhcpv4opt108.Acquire(ctx, c, false)
 }
 
+// dhclientLease runs ISC dhclient (no option 108 in its request) inside h
+// with a private config, lease file and a script that only logs, and
+// returns the address it bound.
+func dhclientLease(n *network, h *host) (netip.Addr, error) {
+	dir := filepath.Join(n.l.Dir, "dhclient-"+h.Role)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return netip.Addr{}, err
+	}
+	conf, script, events := filepath.Join(dir, "dhclient.conf"), filepath.Join(dir, "script"), filepath.Join(dir, "events")
+	if err := os.WriteFile(conf, []byte("request subnet-mask, routers;\n"), 0o644); err != nil {
+		return netip.Addr{}, err
+	}
+	body := "#!/bin/sh\necho \"$reason $new_ip_address $new_v6_only_preferred\" >> " + events + "\n"
+	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
+		return netip.Addr{}, err
+	}
+	var bound string
+	d, err := h.NS.Start(lab.DaemonSpec{
+		Name: "dhclient",
+		Args: []string{"dhclient", "-4", "-d", "-v", "-cf", conf, "-sf", script, "-lf", filepath.Join(dir, "leases"), "-pf", filepath.Join(dir, "pid"), h.IfName},
+		Ready: func(*lab.Daemon) (bool, error) {
+			b, _ := os.ReadFile(events)
+			for _, line := range strings.Split(string(b), "\n") {
+				if strings.HasPrefix(line, "BOUND ") {
+					bound = line
+					return true, nil
+				}
+			}
+			return false, nil
+		},
+	})
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	defer d.Stop()
+	f := strings.Fields(bound)
+	if len(f) < 2 {
+		return netip.Addr{}, fmt.Errorf("dhclient bound without an address: %q", bound)
+	}
+	if len(f) > 2 {
+		return netip.Addr{}, fmt.Errorf("dhclient's lease carries option 108 it never asked for: %q", bound)
+	}
+	return netip.ParseAddr(f[1])
+}
+
 func actMostlyV6(peers bool) act {
 	return act{name: "mostly-v6", run: func(ctx context.Context, n *network, r *Result) error {
 		var srv *dhcpServer
@@ -183,23 +228,33 @@ func actMostlyV6(peers bool) act {
 			problems = append(problems, fmt.Sprintf("probe saw PREF64 %v, want %v", rep.PREF64, pref64))
 		}
 
-		// The legacy client asks no 108 and gets an ordinary lease.
-		res, err := legacyLease(ctx, pi)
-		if err != nil {
-			return fmt.Errorf("legacy client: %w", err)
+		// The legacy client asks no 108 and gets an ordinary lease:
+		// dhclient with -peers, else our nclient4-based client.
+		var leased netip.Addr
+		legacy := "v6kit client (no option 108 asked)"
+		if peers && haveCommand("dhclient") {
+			legacy = "ISC dhclient"
+			if leased, err = dhclientLease(n, pi); err != nil {
+				return fmt.Errorf("legacy client (dhclient): %w", err)
+			}
+		} else {
+			res, err := legacyLease(ctx, pi)
+			if err != nil {
+				return fmt.Errorf("legacy client: %w", err)
+			}
+			if res.ACK == nil {
+				return fmt.Errorf("legacy client got no lease: %v", res)
+			}
+			leased, _ = netip.AddrFromSlice(res.ACK.YourIPAddr.To4())
+			if _, p := dhcpv4opt108.Lookup(res.ACK); p != dhcpv4opt108.Absent {
+				problems = append(problems, "legacy client's ACK carries option 108 it never asked for")
+			}
+			if _, p := dhcpv4opt108.Lookup(res.Offer); p != dhcpv4opt108.Absent {
+				problems = append(problems, "legacy client's OFFER carries option 108 it never asked for")
+			}
 		}
-		if res.ACK == nil {
-			return fmt.Errorf("legacy client got no lease: %v", res)
-		}
-		leased, _ := netip.AddrFromSlice(res.ACK.YourIPAddr.To4())
 		if leased.Less(poolFirst) || poolLast.Less(leased) {
 			problems = append(problems, fmt.Sprintf("legacy client leased %v, outside the pool", leased))
-		}
-		if _, p := dhcpv4opt108.Lookup(res.ACK); p != dhcpv4opt108.Absent {
-			problems = append(problems, "legacy client's ACK carries option 108 it never asked for")
-		}
-		if _, p := dhcpv4opt108.Lookup(res.Offer); p != dhcpv4opt108.Absent {
-			problems = append(problems, "legacy client's OFFER carries option 108 it never asked for")
 		}
 
 		// The capable client sent no REQUEST; the legacy one did.
@@ -214,7 +269,7 @@ func actMostlyV6(peers bool) act {
 		r.Details["lines"] = []string{
 			fmt.Sprintf("capable client (laptop): IPv6-only for %d s, no REQUEST sent; RAs carry PREF64 %v, RDNSS %v",
 				v6OnlyWait, pref64Note, strings.Join(rep.RDNSS, ",")),
-			fmt.Sprintf("legacy client (pi): %v, no option 108", res),
+			fmt.Sprintf("legacy client (pi, %s): lease %v, no option 108", legacy, leased),
 		}
 		r.Summary = fmt.Sprintf("%s offers option 108: the capable client stops for %d s, the legacy one leases %v", srv.name, v6OnlyWait, leased)
 		r.Next = "sudo go run ./examples/v6only-probe -i eth0"

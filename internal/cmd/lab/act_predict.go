@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/ndpadv"
 	"github.com/v6kit/v6kit/slaac"
 )
 
@@ -128,8 +130,12 @@ func actPredict(ps []prediction, raSource string) act {
 				}
 				lines = append(lines, fmt.Sprintf("%s %-9s %-20s %s", mark, p.h.Role, p.how, a))
 			}
-			for _, a := range temporary {
-				lines = append(lines, fmt.Sprintf("  %-9s %-20s %s", p.h.Role, "RFC 8981 temporary", a))
+			if p.h.Temporary {
+				tl, err := compareTemporary(p.h, n.raAt)
+				if err != nil {
+					wrong = append(wrong, err.Error())
+				}
+				lines = append(lines, tl...)
 			}
 			hosts[p.h.Role] = map[string]any{"predicted": p.addrs, "kernel": stable, "temporary": temporary, "method": p.how}
 		}
@@ -137,7 +143,7 @@ func actPredict(ps []prediction, raSource string) act {
 		r.Details["lines"] = lines
 		r.Details["predicted"] = total
 		r.Details["matched"] = matched
-		r.Summary = fmt.Sprintf("%d of %d addresses of %d hosts predicted bit for bit before the first RA (RAs from %s)",
+		r.Summary = fmt.Sprintf("%d of %d addresses of %d hosts predicted bit for bit before the first RA (RAs from %s); temporary addresses on the RFC 8981 schedule",
 			matched, total, len(ps), raSource)
 		r.Next = fmt.Sprintf("go run ./examples/slaacaddr -mode linux -secret %s -permaddr 00:00:00:00:00:00 -prefix %s",
 			laptopSecret, lanPrefix)
@@ -146,4 +152,68 @@ func actPredict(ps []prediction, raSource string) act {
 		}
 		return nil
 	}}
+}
+
+// compareTemporary sets the laptop's temporary addresses beside the
+// schedule slaac's RFC 8981 manager (Linux profile) computes for the same
+// prefixes at the time of the first RA: one per prefix, valid for
+// min(prefix valid, TEMP_VALID_LIFETIME), preferred for min(prefix
+// preferred, TEMP_PREFERRED_LIFETIME − DESYNC_FACTOR). DESYNC_FACTOR is
+// random on both sides, so the kernel's preferred lifetime must fall in
+// the window the manager allows, not on one value.
+func compareTemporary(h *host, raAt time.Time) ([]string, error) {
+	now := raAt
+	m, err := slaac.NewTempManager(slaac.TempConfig{Profile: slaac.LinuxProfile(), Now: func() time.Time { return now }, Rand: rand.Reader})
+	if err != nil {
+		return nil, err
+	}
+	prof := slaac.LinuxProfile()
+	addrs, err := h.NS.Addrs(h.IfName, "inet6")
+	if err != nil {
+		return nil, err
+	}
+	elapsed := uint64(time.Since(raAt)/time.Second) + 1
+	var lines []string
+	var problems []string
+	for _, pfx := range []netip.Prefix{lanPrefix, lanULA} {
+		if _, err := m.PrefixInfo(pfx, ndpadv.DefaultValidLifetime, ndpadv.DefaultPreferredLifetime); err != nil {
+			return nil, err
+		}
+		var sched *slaac.TempAddr
+		for _, ta := range m.Addrs() {
+			if ta.Prefix == pfx {
+				sched = &ta
+			}
+		}
+		if sched == nil {
+			return nil, fmt.Errorf("the RFC 8981 manager formed no temporary address in %v", pfx)
+		}
+		wantValid := uint64(sched.ValidUntil.Sub(raAt) / time.Second)
+		maxPref := uint64(prof.PreferredLifetime / time.Second)
+		minPref := maxPref - uint64(prof.MaxDesyncFactor/time.Second)
+		var kernel *lab.Addr
+		for _, a := range addrs {
+			if a.Has("temporary") && pfx.Contains(a.Prefix.Addr()) {
+				kernel = &a
+			}
+		}
+		if kernel == nil {
+			problems = append(problems, fmt.Sprintf("no kernel temporary address in %v", pfx))
+			continue
+		}
+		ok := kernel.ValidLft+elapsed >= wantValid && kernel.ValidLft <= wantValid &&
+			kernel.PreferredLft+elapsed >= minPref && kernel.PreferredLft <= maxPref
+		mark := "✔"
+		if !ok {
+			mark = "✘"
+			problems = append(problems, fmt.Sprintf("temporary %v: kernel valid %d s preferred %d s, schedule valid %d s preferred %d–%d s",
+				kernel.Prefix.Addr(), kernel.ValidLft, kernel.PreferredLft, wantValid, minPref, maxPref))
+		}
+		lines = append(lines, fmt.Sprintf("%s %-9s %-20s %s  kernel: valid %ds preferred %ds; RFC 8981 schedule: valid %ds, preferred %d–%ds",
+			mark, h.Role, "temporary", kernel.Prefix.Addr(), kernel.ValidLft, kernel.PreferredLft, wantValid, minPref, maxPref))
+	}
+	if len(problems) > 0 {
+		return lines, fmt.Errorf("%s", strings.Join(problems, "; "))
+	}
+	return lines, nil
 }

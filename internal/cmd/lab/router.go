@@ -34,6 +34,7 @@ func raConfig() ndpadv.AdvertiserConfig {
 // startRA makes the router advertise on the LAN: with our Advertiser, or
 // with radvd when peers is set (radvd 2.19 cannot send PREF64).
 func (n *network) startRA(peers bool) (source string, err error) {
+	n.raAt = time.Now()
 	if peers && haveCommand("radvd") {
 		n.raSource = "radvd"
 		return n.raSource, n.startRadvd()
@@ -63,7 +64,10 @@ func (n *network) startRadvd() error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "interface eth0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 30;\n  AdvDefaultPreference high;\n")
 	for _, p := range []string{lanPrefix.String(), lanULA.String()} {
-		fmt.Fprintf(&b, "  prefix %s { AdvOnLink on; AdvAutonomous on; };\n", p)
+		// The same lifetimes as our advertiser, so both labs form the
+		// same temporary-address schedule.
+		fmt.Fprintf(&b, "  prefix %s { AdvOnLink on; AdvAutonomous on; AdvValidLifetime %d; AdvPreferredLifetime %d; };\n",
+			p, int(ndpadv.DefaultValidLifetime/time.Second), int(ndpadv.DefaultPreferredLifetime/time.Second))
 	}
 	fmt.Fprintf(&b, "  RDNSS %s { };\n  DNSSL home.arpa { };\n};\n", routerLANAddr)
 	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os/exec"
 	"sync"
+	"time"
 
 	"github.com/v6kit/v6kit/internal/lab"
 )
@@ -62,8 +63,9 @@ type network struct {
 	// found is what the rescue act learned per MAC ("vendor, found by
 	// …"), for the picture.
 	found map[string]string
-	// raSource names what sends the LAN's RAs.
+	// raSource names what sends the LAN's RAs; raAt is when it started.
 	raSource string
+	raAt     time.Time
 }
 
 // onStop registers what stop must end.
