@@ -23,6 +23,33 @@
 // [Packetize] splits a table into responses that fit a link MTU (72 entries
 // at 1500 bytes, next-hop entries counted), grouping routes by next hop.
 //
+// # Speaker
+//
+// A [Speaker] runs RFC 2080 on one or more interfaces, each with a
+// [PacketConn] ([Listen] opens one on Linux: UDP port 521 bound to the
+// interface, ff02::9 joined, hop limit 255 on everything it sends, the
+// interface's link-local address set as the source of every datagram). It
+// asks for its neighbours' tables and sends its own on start and on
+// interface up, sends periodic updates every 30 s ± 5 s and triggered
+// updates at most every 1–5 s, expires routes after 180 s and deletes them
+// 120 s later, applies split horizon with poisoned reverse, keeps route
+// tags, answers whole-table and specific requests to the requester's port,
+// and sends a final update poisoning its routes when it stops.
+//
+// It is built to get along with BIRD 2 and FRR 8: responses are accepted
+// only from port 521 and link-local sources, multicast ones only with hop
+// limit 255 (unicast replies with FRR's hop limit 64 are accepted, so a
+// restart converges at once); bad entries are dropped and counted one by
+// one; [Config.RouteLimit] and [Config.NeighborLimit] bound what a hostile
+// neighbour can make it hold. [Speaker.Interfaces], [Speaker.Neighbors] and
+// [Speaker.Routes] are views like birdc's `show rip interfaces`,
+// `show rip neighbors` and `show route`. [KernelSync] installs learned
+// routes in the Linux kernel with protocol number [KernelProtocol].
+//
+// Time and randomness are injected ([Config.Clock], [Config.Rand]); the
+// protocol state machine itself has no goroutines, so its tests run hours
+// of timers without sleeping.
+//
 // # Errors
 //
 // Decoding errors are [*ParseError] values wrapping one of the exported

@@ -1,9 +1,11 @@
 package ripng_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"net/netip"
+	"time"
 
 	"github.com/v6kit/v6kit/ripng"
 )
@@ -80,4 +82,27 @@ func ExamplePacketize() {
 	// Output:
 	// 72 entries; last: 2001:db8:4700::/40 tag 0 metric 1
 	// 29 entries; last: 2001:db8:6300::/40 tag 0 metric 1
+}
+
+// A speaker on eth0 announcing one prefix, until ctx ends.
+func ExampleSpeaker() {
+	conn, err := ripng.Listen("eth0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	s, err := ripng.NewSpeaker(ripng.Config{
+		Interfaces: []ripng.Interface{{Name: "eth0", Conn: conn, LinkLocal: conn.LinkLocal()}},
+		Announce:   []ripng.Route{{Prefix: netip.MustParsePrefix("2001:db8:1:1::/64"), Tag: 7}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.Run(ctx); err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range s.Routes() {
+		fmt.Println(r.Prefix, r.NextHop, r.Metric, r.Tag, r.Interface)
+	}
 }

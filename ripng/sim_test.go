@@ -396,3 +396,26 @@ func TestSimRouteLimit(t *testing.T) {
 		t.Error("no route-limit drops counted")
 	}
 }
+
+func TestSimInterfaceDownUp(t *testing.T) {
+	s := newSim(t)
+	a := s.node("a", Config{Announce: []Route{{Prefix: pA}}}, "ab:fe80::a")
+	b := s.node("b", Config{}, "ab:fe80::b")
+	s.start(a)
+	s.start(b)
+	if r := b.route(pA.String()); r == nil || r.metric != 2 {
+		t.Fatalf("b's route = %+v", r)
+	}
+	b.c.setUp(s.now, "eth0", false)
+	if r := b.route(pA.String()); r == nil || r.metric != Infinity {
+		t.Fatalf("after eth0 down b's route = %+v, want metric 16", r)
+	}
+	s.sent = nil
+	s.deliver(b, b.c.setUp(s.now, "eth0", true))
+	if len(s.sent) == 0 || !s.sent[0].msg.IsWholeTableRequest() {
+		t.Fatalf("eth0 up did not start with a whole-table request: %+v", s.sent)
+	}
+	if r := b.route(pA.String()); r == nil || r.metric != 2 {
+		t.Fatalf("after eth0 up b's route = %+v, want metric 2 again at once", r)
+	}
+}
