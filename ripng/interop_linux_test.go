@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,14 +34,14 @@ var (
 	pFRR   = netip.MustParsePrefix("2001:db8:f00::/48")
 )
 
-func waitCtx(t *testing.T, d time.Duration) context.Context {
+func waitCtx(t testing.TB, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
 }
 
 // newRipLab builds the link; withBird/withFRR start those peers.
-func newRipLab(t *testing.T, withBird, withFRR bool) *ripLab {
+func newRipLab(t testing.TB, withBird, withFRR bool) *ripLab {
 	t.Helper()
 	l := lab.New(t)
 	if withBird {
@@ -82,7 +83,7 @@ func newRipLab(t *testing.T, withBird, withFRR bool) *ripLab {
 	return rl
 }
 
-func (rl *ripLab) startBird(t *testing.T) {
+func (rl *ripLab) startBird(t testing.TB) {
 	t.Helper()
 	dir := filepath.Join(rl.l.Dir, "bird")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -98,6 +99,11 @@ protocol static {
 	ipv6;
 	route 2001:db8:100::/48 blackhole;
 	route 2001:db8:101::/48 blackhole;
+}
+protocol static dyn {
+	disabled;
+	ipv6;
+	route 2001:db8:200::/48 blackhole;
 }
 protocol rip ng {
 	ipv6 {
@@ -127,7 +133,7 @@ protocol rip ng {
 	}
 }
 
-func (rl *ripLab) startFRR(t *testing.T) {
+func (rl *ripLab) startFRR(t testing.TB) {
 	t.Helper()
 	// FRR drops to user frr: its directory (and the path to it) must be
 	// reachable and owned by frr.
@@ -178,7 +184,7 @@ func (rl *ripLab) startFRR(t *testing.T) {
 	}
 }
 
-func (rl *ripLab) birdc(t *testing.T, args ...string) string {
+func (rl *ripLab) birdc(t testing.TB, args ...string) string {
 	t.Helper()
 	out, err := rl.bird.Output(context.Background(), "birdc", append([]string{"-s", rl.birdSock}, args...)...)
 	if err != nil {
@@ -187,7 +193,7 @@ func (rl *ripLab) birdc(t *testing.T, args ...string) string {
 	return string(out)
 }
 
-func (rl *ripLab) vtysh(t *testing.T, cmd string) string {
+func (rl *ripLab) vtysh(t testing.TB, cmd string) string {
 	t.Helper()
 	out, err := rl.frr.Output(context.Background(), "vtysh", "--vty_socket", rl.frrDir, "-c", cmd)
 	if err != nil {
@@ -198,7 +204,7 @@ func (rl *ripLab) vtysh(t *testing.T, cmd string) string {
 
 // speaker starts our speaker in the go namespace; stop ends it (with its
 // final update) and waits.
-func (rl *ripLab) speaker(t *testing.T, cfg Config) (s *Speaker, stop func()) {
+func (rl *ripLab) speaker(t testing.TB, cfg Config) (s *Speaker, stop func()) {
 	t.Helper()
 	var conn *Conn
 	if err := rl.goNS.Run(func() error {
@@ -234,7 +240,7 @@ func (rl *ripLab) speaker(t *testing.T, cfg Config) (s *Speaker, stop func()) {
 }
 
 // birdRoute returns BIRD's `show route all` for p ("" if absent).
-func (rl *ripLab) birdRoute(t *testing.T, p netip.Prefix) string {
+func (rl *ripLab) birdRoute(t testing.TB, p netip.Prefix) string {
 	b, err := rl.bird.Output(context.Background(), "birdc", "-s", rl.birdSock, "show", "route", "all", "for", p.String())
 	out := string(b)
 	if err != nil && !strings.Contains(out, "Network not found") {
@@ -249,7 +255,7 @@ func (rl *ripLab) birdRoute(t *testing.T, p netip.Prefix) string {
 // frrRoute returns FRR's `show ipv6 ripng` line for p ("" if absent).
 // FRR prints the next hop, interface, metric, tag and time on the line after
 // the prefix; they are joined with single spaces.
-func (rl *ripLab) frrRoute(t *testing.T, p netip.Prefix) string {
+func (rl *ripLab) frrRoute(t testing.TB, p netip.Prefix) string {
 	lines := strings.Split(rl.vtysh(t, "show ipv6 ripng"), "\n")
 	for i, line := range lines {
 		f := strings.Fields(line)
@@ -263,7 +269,7 @@ func (rl *ripLab) frrRoute(t *testing.T, p netip.Prefix) string {
 	return ""
 }
 
-func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) time.Duration {
+func waitFor(t testing.TB, what string, d time.Duration, cond func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
 	if err := lab.WaitFor(waitCtx(t, d), 20*time.Millisecond, func() (bool, error) { return cond(), nil }); err != nil {
@@ -394,4 +400,71 @@ func TestInteropLargeTable(t *testing.T) {
 		return count(rl.vtysh(t, "show ipv6 ripng")) == 200
 	})
 	t.Logf("FRR has all 200 in %v", d)
+}
+
+// BenchmarkConvergence measures, on one lab link, how long a new route and
+// a withdrawal take to reach the other speakers: from our speaker to BIRD
+// and to FRR, against BIRD to FRR and FRR to BIRD in the same run. Times
+// include polling birdc/vtysh every 10 ms.
+func BenchmarkConvergence(b *testing.B) {
+	rl := newRipLab(b, true, true)
+	s, _ := rl.speaker(b, Config{})
+	waitFor(b, "initial convergence", 60*time.Second, func() bool {
+		_, ok := routeOf(s, pFRR)
+		return ok && rl.frrRoute(b, pBird) != ""
+	})
+	pDyn := netip.MustParsePrefix("2001:db8:200::/48")
+	pF := netip.MustParsePrefix("2001:db8:f01::/48")
+	frrMetric := func(p netip.Prefix) string {
+		if f := strings.Fields(rl.frrRoute(b, p)); len(f) > 4 {
+			return f[4]
+		}
+		return ""
+	}
+	inFRR := func(p netip.Prefix) bool { m := frrMetric(p); return m != "" && m != "16" }
+	goneFRR := func(p netip.Prefix) bool { return !inFRR(p) }
+	timeIt := func(what string, cond func() bool) time.Duration {
+		start := time.Now()
+		if err := lab.WaitFor(waitCtx(b, 60*time.Second), 10*time.Millisecond, func() (bool, error) { return cond(), nil }); err != nil {
+			b.Errorf("%s: %v", what, err)
+		}
+		return time.Since(start)
+	}
+	var sum [8]time.Duration
+	names := [8]string{"ours→BIRD", "ours→FRR", "BIRD→FRR", "FRR→BIRD", "ours-withdraw→BIRD", "ours-withdraw→FRR", "BIRD-withdraw→FRR", "FRR-withdraw→BIRD"}
+	n := 0
+	for b.Loop() {
+		p := netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0x90, byte(n)}), 48)
+		_ = s.Announce(Route{Prefix: p})
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			sum[0] += timeIt("ours→BIRD", func() bool { return rl.birdRoute(b, p) != "" })
+		}()
+		go func() { defer wg.Done(); sum[1] += timeIt("ours→FRR", func() bool { return inFRR(p) }) }()
+		wg.Wait()
+
+		rl.birdc(b, "enable", "dyn")
+		sum[2] += timeIt("BIRD→FRR", func() bool { return inFRR(pDyn) })
+		rl.vtysh(b, "configure terminal\nrouter ripng\nroute "+pF.String())
+		sum[3] += timeIt("FRR→BIRD", func() bool { return rl.birdRoute(b, pF) != "" })
+
+		s.Withdraw(p)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			sum[4] += timeIt("ours-withdraw→BIRD", func() bool { return rl.birdRoute(b, p) == "" })
+		}()
+		go func() { defer wg.Done(); sum[5] += timeIt("ours-withdraw→FRR", func() bool { return goneFRR(p) }) }()
+		wg.Wait()
+		rl.birdc(b, "disable", "dyn")
+		sum[6] += timeIt("BIRD-withdraw→FRR", func() bool { return goneFRR(pDyn) })
+		rl.vtysh(b, "configure terminal\nrouter ripng\nno route "+pF.String())
+		sum[7] += timeIt("FRR-withdraw→BIRD", func() bool { return rl.birdRoute(b, pF) == "" })
+		n++
+	}
+	for i, d := range sum {
+		b.ReportMetric(float64(d.Milliseconds())/float64(n), "ms/"+names[i])
+	}
 }
