@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -27,12 +28,16 @@ type raSender struct {
 func newRASender(t *testing.T, ns *lab.Netns, ifname string) *raSender {
 	t.Helper()
 	var s raSender
+	var zone string
 	err := ns.Run(func() error {
 		ifi, err := net.InterfaceByName(ifname)
 		if err != nil {
 			return err
 		}
-		c, err := icmp.ListenPacket("ip6:ipv6-icmp", "fe80::1%"+ifname)
+		// A numeric zone: the net package caches zone names process-wide,
+		// and every lab namespace has its own "eth0".
+		zone = strconv.Itoa(ifi.Index)
+		c, err := icmp.ListenPacket("ip6:ipv6-icmp", "fe80::1%"+zone)
 		if err != nil {
 			return err
 		}
@@ -52,7 +57,7 @@ func newRASender(t *testing.T, ns *lab.Netns, ifname string) *raSender {
 		t.Fatalf("RA socket in %s: %v", ns.Name, err)
 	}
 	t.Cleanup(func() { s.c.Close() })
-	s.dst = &net.IPAddr{IP: net.ParseIP("ff02::1"), Zone: ifname}
+	s.dst = &net.IPAddr{IP: net.ParseIP("ff02::1"), Zone: zone}
 	return &s
 }
 
