@@ -22,14 +22,14 @@ type labNode struct {
 	name   string
 	mac    string
 	vendor string
-	setup  func(t *testing.T, ns *lab.Netns) // before link up
-	after  func(t *testing.T, ns *lab.Netns) // after link up
+	setup  func(t testing.TB, ns *lab.Netns) // before link up
+	after  func(t testing.TB, ns *lab.Netns) // after link up
 	addrs  int                               // IPv6 addresses once settled, temporary ones included
 	ns     *lab.Netns
 }
 
-func sysctls(kv ...string) func(*testing.T, *lab.Netns) {
-	return func(t *testing.T, ns *lab.Netns) {
+func sysctls(kv ...string) func(testing.TB, *lab.Netns) {
+	return func(t testing.TB, ns *lab.Netns) {
 		t.Helper()
 		for i := 0; i < len(kv); i += 2 {
 			if err := ns.Sysctl(kv[i], kv[i+1]); err != nil {
@@ -55,7 +55,7 @@ const (
 	labULA = "fd00:1::"
 )
 
-func newDiscoveryLab(t *testing.T) *discoveryLab {
+func newDiscoveryLab(t testing.TB) *discoveryLab {
 	t.Helper()
 	sdktest.RequireCommands(t, "radvd", "nft")
 	l := lab.New(t)
@@ -78,7 +78,7 @@ func newDiscoveryLab(t *testing.T) *discoveryLab {
 			t.Fatal(err)
 		}
 	}
-	nft := func(t *testing.T, ns *lab.Netns) {
+	nft := func(t testing.TB, ns *lab.Netns) {
 		conf := filepath.Join(l.Dir, "drop-echo.nft")
 		rules := "table ip6 t {\n\tchain input {\n\t\ttype filter hook input priority 0;\n\t\ticmpv6 type echo-request drop;\n\t}\n}\n"
 		if err := os.WriteFile(conf, []byte(rules), 0o600); err != nil {
@@ -91,7 +91,7 @@ func newDiscoveryLab(t *testing.T) *discoveryLab {
 	d.nodes = []*labNode{
 		{name: "router", mac: "00:16:3e:00:00:01", vendor: "Xensource, Inc.", addrs: 3,
 			setup: sysctls("net.ipv6.conf.all.forwarding", "1"),
-			after: func(t *testing.T, ns *lab.Netns) {
+			after: func(t testing.TB, ns *lab.Netns) {
 				for _, p := range []string{labGUA + "1/64", labULA + "1/64"} {
 					if err := ns.AddAddr("eth0", netip.MustParsePrefix(p)); err != nil {
 						t.Fatal(err)
@@ -103,7 +103,7 @@ func newDiscoveryLab(t *testing.T) *discoveryLab {
 		{name: "slaac2", mac: "00:16:3e:00:00:03", vendor: "Xensource, Inc.", addrs: 3},
 		{name: "static", mac: "00:50:c2:00:00:04", vendor: "T.L.S. Corp.", addrs: 2,
 			setup: sysctls("net.ipv6.conf.eth0.accept_ra", "0", "net.ipv6.conf.eth0.autoconf", "0"),
-			after: func(t *testing.T, ns *lab.Netns) {
+			after: func(t testing.TB, ns *lab.Netns) {
 				if err := ns.AddAddr("eth0", netip.MustParsePrefix(labGUA+"99/64")); err != nil {
 					t.Fatal(err)
 				}
@@ -123,7 +123,7 @@ func newDiscoveryLab(t *testing.T) *discoveryLab {
 	return d
 }
 
-func (d *discoveryLab) attach(t *testing.T, name, mac string) *lab.Netns {
+func (d *discoveryLab) attach(t testing.TB, name, mac string) *lab.Netns {
 	t.Helper()
 	ns, err := d.l.Namespace(name)
 	if err != nil {
@@ -141,7 +141,7 @@ func (d *discoveryLab) attach(t *testing.T, name, mac string) *lab.Netns {
 }
 
 // add creates n's namespace, applies its setup and brings its link up.
-func (d *discoveryLab) add(t *testing.T, n *labNode) {
+func (d *discoveryLab) add(t testing.TB, n *labNode) {
 	t.Helper()
 	n.ns = d.attach(t, n.name, n.mac)
 	if n.setup != nil {
@@ -155,7 +155,7 @@ func (d *discoveryLab) add(t *testing.T, n *labNode) {
 	}
 }
 
-func (d *discoveryLab) radvd(t *testing.T, ns *lab.Netns) {
+func (d *discoveryLab) radvd(t testing.TB, ns *lab.Netns) {
 	t.Helper()
 	conf := filepath.Join(d.l.Dir, "radvd.conf")
 	body := `interface eth0 {
@@ -198,7 +198,7 @@ func (d *discoveryLab) radvd(t *testing.T, ns *lab.Netns) {
 }
 
 // settle waits until every node has all its addresses, none tentative.
-func (d *discoveryLab) settle(t *testing.T, nodes ...*labNode) {
+func (d *discoveryLab) settle(t testing.TB, nodes ...*labNode) {
 	t.Helper()
 	for _, n := range nodes {
 		var last []lab.Addr
@@ -222,7 +222,7 @@ func (d *discoveryLab) settle(t *testing.T, nodes ...*labNode) {
 }
 
 // stable lists n's addresses but the temporary ones.
-func (n *labNode) stable(t *testing.T) []netip.Addr {
+func (n *labNode) stable(t testing.TB) []netip.Addr {
 	t.Helper()
 	as, err := n.ns.Addrs("eth0", "inet6")
 	if err != nil {
@@ -237,13 +237,13 @@ func (n *labNode) stable(t *testing.T) []netip.Addr {
 	return out
 }
 
-func ctxFor(t *testing.T, d time.Duration) context.Context {
+func ctxFor(t testing.TB, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-func (d *discoveryLab) scanner(t *testing.T, o *Options) *Scanner {
+func (d *discoveryLab) scanner(t testing.TB, o *Options) *Scanner {
 	t.Helper()
 	ifi, err := d.scan.Interface("eth0")
 	if err != nil {

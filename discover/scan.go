@@ -232,6 +232,25 @@ func (r *run) initialProbes() {
 		q[25] = 125 // QQIC 125 s
 		r.enqueue(probeKey{m: MethodMLD}, v6frame.Packet{Src: r.ll, Dst: allNodes, HopLimit: 1, HopByHop: v6frame.RouterAlertMLD, ICMP: q})
 	}
+	r.multicastProbes()
+	if r.enabled(MethodRA) {
+		rs := &mdndp.RouterSolicitation{}
+		src := netip.IPv6Unspecified()
+		if r.ll.IsValid() {
+			src = r.ll
+			rs.Options = []mdndp.Option{&mdndp.LinkLayerAddress{Direction: mdndp.Source, Addr: r.s.env.mac.HardwareAddr()}}
+		}
+		if b, err := mdndp.MarshalMessage(rs); err == nil {
+			r.enqueue(probeKey{m: MethodRA}, v6frame.Packet{Src: src, Dst: allRouters, HopLimit: 255, ICMP: b})
+		}
+	}
+}
+
+// multicastProbes queues the invalid-dst probe and the echo to ff02::1
+// from every source. A scan sends them twice, the second time a quarter
+// into the scan, in case the first were lost or rate-limited (Parameter
+// Problem counts against the kernel's ICMP error limits).
+func (r *run) multicastProbes() {
 	for _, src := range r.own {
 		src = src.WithZone("")
 		if !usable(src) {
@@ -244,17 +263,6 @@ func (r *run) initialProbes() {
 		if r.enabled(MethodEcho) {
 			m := []byte{128, 0, 0, 0, byte(r.id >> 8), byte(r.id), 0, 1, 'v', '6', 'k', 'i', 't'}
 			r.enqueue(probeKey{m: MethodEcho, src: src}, v6frame.Packet{Src: src, Dst: allNodes, HopLimit: 255, ICMP: m})
-		}
-	}
-	if r.enabled(MethodRA) {
-		rs := &mdndp.RouterSolicitation{}
-		src := netip.IPv6Unspecified()
-		if r.ll.IsValid() {
-			src = r.ll
-			rs.Options = []mdndp.Option{&mdndp.LinkLayerAddress{Direction: mdndp.Source, Addr: r.s.env.mac.HardwareAddr()}}
-		}
-		if b, err := mdndp.MarshalMessage(rs); err == nil {
-			r.enqueue(probeKey{m: MethodRA}, v6frame.Packet{Src: src, Dst: allRouters, HopLimit: 255, ICMP: b})
 		}
 	}
 }
@@ -350,6 +358,8 @@ func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
 	r.initialProbes()
 	end := time.NewTimer(r.s.opts.Timeout)
 	defer end.Stop()
+	again := time.NewTimer(r.s.opts.Timeout / 4)
+	defer again.Stop()
 	send := time.NewTimer(0)
 	defer send.Stop()
 	for {
@@ -385,6 +395,8 @@ func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
 			yield(Host{}, fmt.Errorf("discover: receive: %w", err))
 			return
 		case <-sendc:
+		case <-again.C:
+			r.multicastProbes()
 		case o := <-obsc:
 			if !r.handle(o, emit) {
 				return
