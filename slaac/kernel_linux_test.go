@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/net/icmp"
 
+	"github.com/v6kit/v6kit/internal/cmd/slaacaddr"
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/slaac"
 )
@@ -224,6 +225,10 @@ func TestKernelStablePrivacy(t *testing.T) {
 				want = append(want, mustAddr(t, g, p, 0))
 			}
 			addrs := k.settled(t, prefixes, sorted(want...))
+			checkCLI(t, ll, slaacaddr.Options{Mode: "linux", Secret: tc.secret, PermAddr: "00:00:00:00:00:00", LinkLocal: true})
+			for i, p := range prefixes {
+				checkCLI(t, want[i+1], slaacaddr.Options{Mode: "linux", Secret: tc.secret, PermAddr: "00:00:00:00:00:00", Prefix: p.String()})
+			}
 			for _, a := range addrs {
 				if a.Scope == "global" && !a.Has("stable-privacy") {
 					t.Errorf("%v lacks the stable-privacy flag: %v", a.Prefix, a.Flags)
@@ -250,7 +255,9 @@ func TestKernelRandomSecret(t *testing.T) {
 	g := &slaac.Linux{Secret: secret}
 	ll, _, _ := g.LinkLocal(0)
 	p := netip.MustParsePrefix("2001:db8:1:2::/64")
-	k.settled(t, []netip.Prefix{p}, sorted(ll, mustAddr(t, g, p, 0)))
+	want := mustAddr(t, g, p, 0)
+	k.settled(t, []netip.Prefix{p}, sorted(ll, want))
+	checkCLI(t, want, slaacaddr.Options{Mode: "linux", Secret: s, Prefix: p.String()})
 }
 
 // TestKernelDADConflict makes the peer hold the addresses the kernel would
@@ -282,6 +289,7 @@ func TestKernelDADConflict(t *testing.T) {
 			// The peer's own addresses are in the prefix too; only host's
 			// eth0 is inspected.
 			addrs := k.settled(t, []netip.Prefix{p}, sorted(ll, want))
+			checkCLI(t, want, slaacaddr.Options{Mode: "linux", Secret: s, Prefix: p.String(), DAD: conflicts})
 			// The kernel retries counter 0 on every RA, so a conflicting
 			// address may reappear, but never leaves the tentative state.
 			for _, a := range addrs {

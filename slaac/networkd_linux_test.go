@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/v6kit/v6kit/internal/cmd/slaacaddr"
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/sdktest"
 	"github.com/v6kit/v6kit/slaac"
@@ -75,6 +76,8 @@ func TestNetworkdPrefixStable(t *testing.T) {
 		prefix string
 		token  string
 		key    func() [16]byte
+		// cli is how slaacaddr is told the key.
+		cli slaacaddr.Options
 		// stableLL adds IPv6LinkLocalAddressGenerationMode=stable-privacy:
 		// networkd writes a stable_secret derived from the machine ID and
 		// the kernel forms the link-local from it.
@@ -83,6 +86,7 @@ func TestNetworkdPrefixStable(t *testing.T) {
 		{
 			name: "secret", prefix: "2001:db8:1:2::/64",
 			token: "prefixstable:2001:db8:1:2::,86b123b969ba4b7eb8b3d8605123525a",
+			cli:   slaacaddr.Options{Key: "86b123b969ba4b7eb8b3d8605123525a"},
 			key: func() [16]byte {
 				k, _ := hex.DecodeString("86b123b969ba4b7eb8b3d8605123525a")
 				return [16]byte(k)
@@ -90,6 +94,7 @@ func TestNetworkdPrefixStable(t *testing.T) {
 		},
 		{
 			name: "machine-id", prefix: "2001:db8:8011:fd44::/64", token: "prefixstable", stableLL: true,
+			cli: slaacaddr.Options{MachineID: machineID},
 			key: func() [16]byte {
 				mid, _ := slaac.ParseMachineID(machineID)
 				return slaac.NetworkdKey(mid)
@@ -110,6 +115,9 @@ func TestNetworkdPrefixStable(t *testing.T) {
 			p := netip.MustParsePrefix(tc.prefix)
 			g := &slaac.Networkd{Key: tc.key(), IfName: "eth0", MAC: mac}
 			want := mustAddr(t, g, p, 0)
+			cli := tc.cli
+			cli.Mode, cli.IfName, cli.MAC, cli.Prefix = "systemd", "eth0", mac.String(), p.String()
+			defer checkCLI(t, want, cli)
 			if !tc.stableLL {
 				k.settledGlobal(t, []netip.Prefix{p}, []netip.Addr{want})
 				return

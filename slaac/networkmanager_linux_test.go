@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/v6kit/v6kit/internal/cmd/slaacaddr"
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/sdktest"
 	"github.com/v6kit/v6kit/slaac"
@@ -172,6 +173,15 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 			}
 			want := mustAddr(t, g, p, tc.conflicts)
 			addrs := k.settled(t, []netip.Prefix{p}, sorted(ll, want))
+			cli := slaacaddr.Options{
+				Mode: "nm", IfName: "eth0", SecretKeyFile: filepath.Join(k.l.Dir, "nm", "state", "secret_key"),
+				MachineID: machineID, UUID: uuid, StableID: tc.stableID,
+			}
+			llCLI := cli
+			llCLI.LinkLocal = true
+			checkCLI(t, ll, llCLI)
+			cli.Prefix, cli.DAD = p.String(), tc.conflicts
+			checkCLI(t, want, cli)
 			for _, a := range addrs {
 				if slices.Contains(taken, a.Prefix.Addr()) && !a.Has("dadfailed") && !a.Has("tentative") {
 					t.Errorf("conflicting %v usable on host: %v", a.Prefix, a.Flags)
