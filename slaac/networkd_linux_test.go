@@ -129,6 +129,7 @@ func TestNetworkdPrefixStable(t *testing.T) {
 				t.Fatal(err)
 			}
 			k.settled(t, []netip.Prefix{p}, sorted(ll, want))
+			checkCLI(t, ll, slaacaddr.Options{Mode: "systemd", LinkLocal: true, MachineID: machineID, IfName: "eth0"})
 			got, err := k.host.ReadSysctl("net.ipv6.conf.eth0.stable_secret")
 			if err != nil {
 				t.Fatal(err)

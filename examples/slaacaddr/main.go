@@ -41,7 +41,7 @@ examples:
 	fs.StringVar(&o.Mode, "mode", "", "algorithm: "+strings.Join(slaacaddr.Modes, ", "))
 	fs.StringVar(&o.Prefix, "prefix", "", "the /64 prefix")
 	fs.IntVar(&o.DAD, "dad", 0, "DAD counter: conflicts before this address")
-	fs.BoolVar(&o.LinkLocal, "linklocal", false, "print the link-local address (eui64, linux, nm)")
+	fs.BoolVar(&o.LinkLocal, "linklocal", false, "print the link-local address (eui64, linux, nm; systemd with -machine-id for stable-privacy link-locals)")
 	fs.BoolVar(&o.JSON, "json", false, "print JSON objects, one per line")
 	fs.StringVar(&o.MAC, "mac", "", "current MAC (eui64, systemd); permanent MAC for ${MAC} (nm)")
 	fs.StringVar(&o.IfName, "ifname", "", "interface name (nm, systemd, rfc7217; ${DEVICE} for nm)")

@@ -36,7 +36,8 @@ type Options struct {
 	// DAD is the DAD counter (-dad): how many conflicts came before.
 	DAD int
 	// LinkLocal prints the link-local address instead (-linklocal; eui64,
-	// linux, nm).
+	// linux, nm, and systemd with IPv6LinkLocalAddressGenerationMode=
+	// stable-privacy).
 	LinkLocal bool
 	// JSON prints one JSON object per line (-json).
 	JSON bool
@@ -197,7 +198,17 @@ func generator(o Options) (slaac.Generator, error) {
 		return nmGen(o)
 	case "systemd":
 		if o.LinkLocal {
-			return nil, usage("-linklocal: networkd leaves link-local addresses to the kernel; use -mode linux with the secret networkd writes")
+			// IPv6LinkLocalAddressGenerationMode=stable-privacy: networkd
+			// writes a stable_secret derived from the machine ID and the
+			// interface name; the kernel forms the address.
+			if o.MachineID == "" || o.IfName == "" {
+				return nil, usage("-mode systemd -linklocal needs -machine-id and -ifname")
+			}
+			mid, err := slaac.ParseMachineID(o.MachineID)
+			if err != nil {
+				return nil, err
+			}
+			return &slaac.Linux{Secret: slaac.NetworkdLinkLocalSecret(mid, o.IfName)}, nil
 		}
 		return networkdGen(o)
 	case "rfc7217":

@@ -65,6 +65,13 @@ func TestRunContract(t *testing.T) {
 			want: "fe80::88cf:4891:a68c:e03f\n",
 		},
 		{
+			// The stable_secret networkd 252 wrote for eth0 with this
+			// machine ID was d6f9:78e0:4f1b:1b5c:bd6a:9e84:b73a:ec66.
+			name: "systemd stable-privacy link-local",
+			o:    Options{Mode: "systemd", LinkLocal: true, MachineID: "3d1a0c6b5f2e4a7f9c8b7a6d5e4f3a2b", IfName: "eth0"},
+			want: mustLinuxLL(t, "d6f9:78e0:4f1b:1b5c:bd6a:9e84:b73a:ec66"),
+		},
+		{
 			name: "eui64 link-local",
 			o:    Options{Mode: "eui64", MAC: "00:16:3e:65:2b:99", LinkLocal: true},
 			want: "fe80::216:3eff:fe65:2b99\n",
@@ -86,6 +93,18 @@ func TestRunContract(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustLinuxLL(t *testing.T, secret string) string {
+	s, err := slaac.ParseLinuxSecret(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll, _, err := (&slaac.Linux{Secret: s}).LinkLocal(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ll.String() + "\n"
 }
 
 // TestRunMatchesPackage checks every stable mode, with -dad, against the
@@ -261,6 +280,7 @@ func TestRunErrors(t *testing.T) {
 		{name: "nm missing key file", o: Options{Mode: "nm", IfName: "eth0", SecretKeyFile: "/nonexistent/secret_key", UUID: "u", Prefix: "2001:db8::/64"}, err: os.ErrNotExist},
 		{name: "nm dad 3", o: Options{Mode: "nm", IfName: "eth0", HostID: "k", UUID: "u", Prefix: "2001:db8::/64", DAD: 3}, err: slaac.ErrIDGenRetries},
 		{name: "nm random type", o: Options{Mode: "nm", IfName: "eth0", HostID: "k", StableType: "random", NetworkID: "x", Prefix: "2001:db8::/64"}, usage: true},
+		{name: "systemd link-local without machine-id", o: Options{Mode: "systemd", IfName: "eth0", LinkLocal: true}, usage: true},
 		{name: "systemd no key", o: Options{Mode: "systemd", IfName: "eth0", MAC: "00:16:3e:65:2b:99", Prefix: "2001:db8::/64"}, usage: true},
 		{name: "systemd short key", o: Options{Mode: "systemd", IfName: "eth0", MAC: "00:16:3e:65:2b:99", Key: "00", Prefix: "2001:db8::/64"}, usage: true},
 		{name: "systemd reserved prefix", o: Options{Mode: "systemd", IfName: "eth0", MAC: "00:16:3e:65:2b:99", Key: "86b123b969ba4b7eb8b3d8605123525a", Prefix: "200:5eff:fe00::/64"}, err: slaac.ErrNoAddress},
