@@ -204,3 +204,60 @@ func BenchmarkScanMemLink(b *testing.B) {
 		}
 	}
 }
+
+func FuzzClassify(f *testing.F) {
+	own := map[netip.Addr]bool{ourLL: true, ourGUA: true}
+	h := labHosts()[0]
+	for _, probe := range []v6frame.Packet{
+		{Src: ourLL, Dst: allNodes, HopLimit: 255, ICMP: []byte{128, 0, 0, 0, 0x12, 0x34, 0, 1}},
+		{Src: ourGUA, Dst: allNodes, HopLimit: 255, DestOpts: v6frame.UnknownOption, ICMP: []byte{unknownICMPType, 0, 0, 0, 0x12, 0x34, 0, 0}},
+		{Src: ourLL, Dst: allNodes, HopLimit: 1, HopByHop: v6frame.RouterAlertMLD, ICMP: make([]byte, 28)},
+	} {
+		if probe.ICMP[0] == 0 {
+			probe.ICMP[0] = 130
+		}
+		b, _ := probe.Append(nil)
+		for _, a := range h.answer(&probe, b[14:]) {
+			a.SrcMAC = h.mac
+			w, _ := a.Append(nil)
+			f.Add(w)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p v6frame.Packet
+		if v6frame.Parse(b, &p) != nil {
+			return
+		}
+		o, ok := classify(&p, 0x1234, own)
+		if !ok {
+			return
+		}
+		if len(o.mac) != 6 || o.m == 0 || o.m&(o.m-1) != 0 {
+			t.Fatalf("classify = %+v: want a 6-byte MAC and exactly one method", o)
+		}
+		tb := newTable([]netip.Addr{ourLL, ourGUA}, nil)
+		if h, _, _ := tb.observe(o.mac, o.addr, o.m, 0, o.router); h != nil {
+			for _, a := range h.Addrs {
+				if !usable(a.Addr) || own[a.Addr] {
+					t.Fatalf("table kept %v", a.Addr)
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkClassify(b *testing.B) {
+	own := map[netip.Addr]bool{ourLL: true}
+	p := v6frame.Packet{SrcMAC: v6frame.MAC{0xb8, 0x27, 0xeb, 0, 0, 2}, Src: a("fe80::2"), Dst: ourLL, HopLimit: 64, ICMP: []byte{129, 0, 0, 0, 0x12, 0x34, 0, 1}}
+	frame, _ := p.Append(nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		var q v6frame.Packet
+		if err := v6frame.Parse(frame, &q); err != nil {
+			b.Fatal(err)
+		}
+		if _, ok := classify(&q, 0x1234, own); !ok {
+			b.Fatal("not classified")
+		}
+	}
+}

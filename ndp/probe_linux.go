@@ -76,7 +76,7 @@ func Resolve(ctx context.Context, ifi *net.Interface, target netip.Addr, opts *R
 			return Neighbor{}, err
 		}
 		for {
-			m, _, from, err := c.ReadFrom()
+			m, _, _, err := c.ReadFrom()
 			if err != nil {
 				if ctx.Err() != nil {
 					return Neighbor{}, ctx.Err()
@@ -97,8 +97,7 @@ func Resolve(ctx context.Context, ifi *net.Interface, target netip.Addr, opts *R
 				}
 			}
 			if n.MAC == nil {
-				_ = from // an NA without a target link-layer option names no MAC
-				continue
+				continue // an NA without a target link-layer option names no MAC
 			}
 			return n, nil
 		}
