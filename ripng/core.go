@@ -107,9 +107,8 @@ func (c *core) start(now time.Time) []outPkt {
 	for _, r := range c.cfg.Announce {
 		c.announce(now, r)
 	}
-	for _, e := range c.table {
-		e.changed = false
-	}
+	// The start-up update below carries everything: nothing is pending.
+	c.clearChanged()
 	c.nextPeriodic = now.Add(c.periodicDelay())
 	var out []outPkt
 	for _, ifi := range c.ifaces {

@@ -135,12 +135,15 @@ type Stats struct {
 // [Speaker.Run]; the views and Announce/Withdraw are safe to call at any
 // time from any goroutine.
 type Speaker struct {
-	mu    sync.Mutex
-	c     *core
-	clock Clock
-	conns []PacketConn
-	kick  chan struct{}
-	ran   bool
+	// syncMu serialises route sync batches, so the kernel sees Add and
+	// Delete in table order whichever goroutine runs them; taken before mu.
+	syncMu sync.Mutex
+	mu     sync.Mutex
+	c      *core
+	clock  Clock
+	conns  []PacketConn
+	kick   chan struct{}
+	ran    bool
 }
 
 // ErrConfig reports an unusable Config.
@@ -301,6 +304,11 @@ func (s *Speaker) send(out []outPkt) {
 			s.report(fmt.Errorf("ripng: send on %s to %v: %w", s.c.ifaces[p.ifi].name, p.dst, err))
 		}
 	}
+	if s.c.cfg.RouteSync == nil {
+		return
+	}
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
 	s.mu.Lock()
 	syncs := s.c.syncs
 	s.c.syncs = nil

@@ -152,6 +152,36 @@ func routeOf(s *Speaker, p netip.Prefix) (RouteInfo, bool) {
 	return RouteInfo{}, false
 }
 
+// recSync records route sync calls: the set of installed prefixes.
+type recSync struct {
+	mu  sync.Mutex
+	set map[netip.Prefix]RouteInfo
+	ops int
+}
+
+func (r *recSync) Add(ri RouteInfo) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.set[ri.Prefix] = ri
+	r.ops++
+	return nil
+}
+
+func (r *recSync) Delete(ri RouteInfo) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.set, ri.Prefix)
+	r.ops++
+	return nil
+}
+
+func (r *recSync) get(p netip.Prefix) (RouteInfo, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ri, ok := r.set[p]
+	return ri, ok
+}
+
 func TestSpeakerRunOverMemLink(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	clk := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
@@ -165,10 +195,12 @@ func TestSpeakerRunOverMemLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rs := &recSync{set: map[netip.Prefix]RouteInfo{}}
 	b, err := NewSpeaker(Config{
 		Interfaces: []Interface{{Name: "eth0", Conn: link.conn(llB), LinkLocal: llB, Cost: 2}},
 		Announce:   []Route{{Prefix: pB}},
 		Clock:      clk,
+		RouteSync:  rs,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -186,6 +218,13 @@ func TestSpeakerRunOverMemLink(t *testing.T) {
 		r2, ok2 := routeOf(a, pB)
 		return ok && r.Metric == 3 && r.Tag == 42 && r.NextHop == llA && ok2 && r2.Metric == 2
 	})
+	eventually(t, nil, 0, "b to install a's route", func() bool {
+		ri, ok := rs.get(pA)
+		return ok && ri.NextHop == llA && ri.Metric == 3 && ri.Interface == "eth0"
+	})
+	if _, ok := rs.get(pB); ok {
+		t.Error("b installed its own static route")
+	}
 	// Hours of virtual time: periodic updates keep the routes alive.
 	eventually(t, clk, 7*time.Second, "3 virtual hours", func() bool { return clk.Now().Sub(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) > 3*time.Hour })
 	eventually(t, nil, 0, "b to keep a's route", func() bool { r, ok := routeOf(b, pA); return ok && r.Metric == 3 })
@@ -205,6 +244,7 @@ func TestSpeakerRunOverMemLink(t *testing.T) {
 		t.Fatal("Withdraw returned false")
 	}
 	eventually(t, clk, 100*time.Millisecond, "b to see the withdrawal", func() bool { r, ok := routeOf(b, pA); return ok && r.Metric == Infinity })
+	eventually(t, nil, 0, "b to uninstall a's route", func() bool { _, ok := rs.get(pA); return !ok })
 
 	// a's shutdown poisons its routes at b at once.
 	cancelA()
