@@ -345,7 +345,12 @@ func (c *core) response(now time.Time, ifi *iface, src netip.Addr, d *Decoder) {
 func (c *core) learn(now time.Time, ifi *iface, src, nh netip.Addr, p netip.Prefix, tag uint16, metric uint8) {
 	r := c.table[p]
 	if r != nil && r.static {
-		return
+		if r.metric < Infinity || metric >= Infinity {
+			return // our own route wins
+		}
+		// A withdrawn static route gives way to a learned one.
+		delete(c.table, p)
+		r = nil
 	}
 	if c.cfg.Import != nil && !c.cfg.Import(RouteInfo{Prefix: p, NextHop: nh, Metric: metric, Tag: tag, Interface: ifi.name, From: src, Source: "rip"}) {
 		return

@@ -419,3 +419,22 @@ func TestSimInterfaceDownUp(t *testing.T) {
 		t.Fatalf("after eth0 up b's route = %+v, want metric 2 again at once", r)
 	}
 }
+
+func TestSimStaticWinsUntilWithdrawn(t *testing.T) {
+	s := newSim(t)
+	a := s.node("a", Config{Announce: []Route{{Prefix: pA, Metric: 5}}}, "ab:fe80::a")
+	b := s.node("b", Config{Announce: []Route{{Prefix: pA, Metric: 1}}}, "ab:fe80::b")
+	s.start(a)
+	s.start(b)
+	if r := a.route(pA.String()); r == nil || !r.static || r.metric != 5 {
+		t.Fatalf("a's own route = %+v, want its static metric 5", r)
+	}
+	a.c.withdraw(s.now, pA)
+	s.run(40 * time.Second)
+	if r := a.route(pA.String()); r == nil || r.static || r.metric != 2 || r.from != llB {
+		t.Fatalf("after withdrawing its own, a's route = %+v, want b's at metric 2", r)
+	}
+	if a.c.nrip != 1 {
+		t.Errorf("a counts %d learned routes, want 1", a.c.nrip)
+	}
+}
