@@ -2,6 +2,7 @@ package ripng
 
 import (
 	"context"
+	"net"
 	"net/netip"
 	"os"
 	"os/user"
@@ -12,6 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/ipv6"
 
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/sdktest"
@@ -349,6 +353,50 @@ func TestInteropBirdFRR(t *testing.T) {
 		if n.BadPackets != 0 || n.BadRoutes != 0 {
 			t.Errorf("neighbour %v sent bad packets/routes: %+v", n.Addr, n)
 		}
+	}
+
+	// A specific query from a diagnostic port in BIRD's namespace is
+	// answered to that port, from 521, with hop limit 255.
+	ifi, err := rl.bird.Interface("eth0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q *net.UDPConn
+	if err := rl.bird.Run(func() error {
+		var err error
+		// Zones by index: zone names go through a process-wide cache
+		// that knows nothing of namespaces.
+		q, err = net.ListenUDP("udp6", &net.UDPAddr{IP: llBird.AsSlice(), Zone: strconv.Itoa(ifi.Index)})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	qp := ipv6.NewPacketConn(q)
+	if err := qp.SetControlMessage(ipv6.FlagHopLimit, true); err != nil {
+		t.Fatal(err)
+	}
+	query := Message{Command: Request, Entries: []RTE{{Prefix: pFRR}, {Prefix: netip.MustParsePrefix("2001:db8:dead::/48")}}}
+	qb, _ := query.MarshalBinary()
+	if _, err := q.WriteToUDPAddrPort(qb, netip.AddrPortFrom(llGo.WithZone(strconv.Itoa(ifi.Index)), Port)); err != nil {
+		t.Fatal(err)
+	}
+	q.SetReadDeadline(time.Now().Add(30 * time.Second))
+	buf := make([]byte, 1500)
+	n, cm, from, err := qp.ReadFrom(buf)
+	if err != nil {
+		t.Fatalf("no answer to a specific query: %v", err)
+	}
+	var ans Message
+	if err := ans.UnmarshalBinary(buf[:n]); err != nil {
+		t.Fatal(err)
+	}
+	wantAns := []RTE{{Prefix: pFRR, Metric: 2}, {Prefix: netip.MustParsePrefix("2001:db8:dead::/48"), Metric: Infinity}}
+	if diff := cmp.Diff(wantAns, ans.Entries, cmpOpts...); diff != "" || ans.Command != Response {
+		t.Errorf("answer to a specific query (-want +got):\n%s", diff)
+	}
+	if ua := from.(*net.UDPAddr); ua.Port != Port || cm == nil || cm.HopLimit != 255 {
+		t.Errorf("answer came from port %d with hop limit %v, want 521 and 255", ua.Port, cm)
 	}
 
 	// A withdrawal reaches both as metric 16 within the triggered bound.
