@@ -247,9 +247,10 @@ func (r *run) initialProbes() {
 }
 
 // multicastProbes queues the invalid-dst probe and the echo to ff02::1
-// from every source. A scan sends them twice, the second time a quarter
-// into the scan, in case the first were lost or rate-limited (Parameter
-// Problem counts against the kernel's ICMP error limits).
+// from every source. A scan sends them three times, at the start and a
+// quarter and half into the scan, in case the first were lost or
+// rate-limited (Parameter Problem counts against the kernel's ICMP error
+// limits) or a host's first answer waited for address resolution.
 func (r *run) multicastProbes() {
 	for _, src := range r.own {
 		src = src.WithZone("")
@@ -267,23 +268,29 @@ func (r *run) multicastProbes() {
 	}
 }
 
-// solicit queues an NS for target (EUI-64 guess or a seen link-local).
+// solicit queues an NS for target (EUI-64 guess or a seen link-local),
+// once from every source we have, each with our link-layer address: a
+// host that answers creates a neighbour entry for each of our addresses
+// (RFC 4861, Section 7.2.3), so its answers to the next round of
+// multicast probes need no address resolution of their own. On a big
+// link that saves a storm of multicast NS, which the bridge floods.
 func (r *run) solicit(target netip.Addr) {
-	if !r.enabled(MethodNS) || r.guessed[target] || r.tb.own[target] {
+	if !r.enabled(MethodNS) || r.guessed[target] || r.tb.own[target] || !r.ll.IsValid() {
 		return
 	}
 	r.guessed[target] = true
-	src := r.ll
-	if !src.IsValid() {
-		return
-	}
 	b, err := mdndp.MarshalMessage(&mdndp.NeighborSolicitation{TargetAddress: target,
 		Options: []mdndp.Option{&mdndp.LinkLayerAddress{Direction: mdndp.Source, Addr: r.s.env.mac.HardwareAddr()}}})
 	if err != nil {
 		return
 	}
 	group := v6frame.SolicitedNode(target)
-	r.enqueue(probeKey{m: MethodNS, src: target}, v6frame.Packet{Src: src, Dst: group, HopLimit: 255, ICMP: b})
+	r.enqueue(probeKey{m: MethodNS, src: target}, v6frame.Packet{Src: r.ll, Dst: group, HopLimit: 255, ICMP: b})
+	for _, src := range r.own {
+		if src = src.WithZone(""); src.IsGlobalUnicast() {
+			r.enqueue(probeKey{m: MethodNS, src: target}, v6frame.Packet{Src: src, Dst: group, HopLimit: 255, ICMP: b})
+		}
+	}
 }
 
 // guess queues NS for mac's EUI-64 address in every known prefix.
@@ -358,8 +365,10 @@ func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
 	r.initialProbes()
 	end := time.NewTimer(r.s.opts.Timeout)
 	defer end.Stop()
+	// Repeat the multicast probes a quarter and half into the scan.
 	again := time.NewTimer(r.s.opts.Timeout / 4)
 	defer again.Stop()
+	rounds := 1
 	send := time.NewTimer(0)
 	defer send.Stop()
 	for {
@@ -397,6 +406,9 @@ func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
 		case <-sendc:
 		case <-again.C:
 			r.multicastProbes()
+			if rounds++; rounds < 3 {
+				again.Reset(r.s.opts.Timeout / 4)
+			}
 		case o := <-obsc:
 			if !r.handle(o, emit) {
 				return
