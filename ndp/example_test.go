@@ -52,3 +52,55 @@ func ExampleSolicitRouters() {
 		fmt.Println(r.Addr, r.MAC, r.Lifetime, r.Prefixes)
 	}
 }
+
+func ExampleResolve() {
+	ifi, err := net.InterfaceByName("eth0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	n, err := ndp.Resolve(context.Background(), ifi, netip.MustParseAddr("2001:db8::1"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(n.MAC, n.Router)
+}
+
+func ExampleNeighbors() {
+	ifi, err := net.InterfaceByName("eth0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ns, err := ndp.Neighbors(ifi, ndp.StatesUsable)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, n := range ns {
+		fmt.Println(n.Addr, n.MAC, n.State)
+	}
+}
+
+func ExampleWatcher_Sightings() {
+	ifi, err := net.InterfaceByName("eth0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	w, err := ndp.NewWatcher(ifi)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for s, err := range w.Sightings(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(s.Kind, s.Addr, s.MAC, s.Router)
+	}
+}
+
+func ExampleNeighborState_String() {
+	fmt.Println(ndp.StatesUsable)
+	// Output:
+	// REACHABLE|STALE|DELAY|PROBE|NOARP|PERMANENT
+}
