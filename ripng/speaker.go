@@ -123,11 +123,20 @@ type NeighborInfo struct {
 
 // Stats counts what a speaker has seen and done.
 type Stats struct {
-	PacketsReceived, OwnPackets, BadPackets, BadRoutes uint64
-	RequestsReceived, ResponsesReceived                uint64
-	RequestsSent, ResponsesSent                        uint64
-	PeriodicUpdates, TriggeredUpdates, Timeouts        uint64
-	RouteLimitDrops, NeighborLimitDrops, SendErrors    uint64
+	PacketsReceived    uint64 // datagrams from others
+	OwnPackets         uint64 // datagrams from our own addresses (or on a down interface), ignored
+	BadPackets         uint64 // dropped whole: malformed, wrong port, non-link-local source, hop limit
+	BadRoutes          uint64 // entries dropped one by one (RFC 2080 §2.4.2)
+	RequestsReceived   uint64
+	ResponsesReceived  uint64 // accepted responses
+	RequestsSent       uint64
+	ResponsesSent      uint64
+	PeriodicUpdates    uint64
+	TriggeredUpdates   uint64
+	Timeouts           uint64 // routes that timed out after 180 s
+	RouteLimitDrops    uint64 // new routes refused by Config.RouteLimit
+	NeighborLimitDrops uint64 // new neighbours not tracked because of Config.NeighborLimit
+	SendErrors         uint64
 }
 
 // Speaker is a RIPng router: it learns routes from its neighbours and
