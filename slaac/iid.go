@@ -71,18 +71,18 @@ func ParseIID(s string) (IID, error) {
 	in := s
 	if !strings.Contains(s, "::") {
 		if strings.Count(s, ":") != 3 {
-			return IID{}, fmt.Errorf("%w: %q", ErrIID, in)
+			return IID{}, &ParseError{Type: "IID", Input: in, Msg: "want four groups or an IPv6 address", Err: ErrIID}
 		}
 		s = "::" + s
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil || !a.Is6() || a.Zone() != "" {
-		return IID{}, fmt.Errorf("%w: %q", ErrIID, in)
+		return IID{}, &ParseError{Type: "IID", Input: in, Msg: "not a valid IPv6 address without zone", Err: ErrIID}
 	}
 	b := a.As16()
 	for _, x := range b[:8] {
 		if x != 0 {
-			return IID{}, fmt.Errorf("%w: %q has more than 64 bits", ErrIID, in)
+			return IID{}, &ParseError{Type: "IID", Input: in, Msg: "more than 64 bits", Err: ErrIID}
 		}
 	}
 	return IIDFrom(a), nil

@@ -105,8 +105,9 @@ func TestParseIID(t *testing.T) {
 				t.Fatalf("ParseIID(%q) error = %v, want ok %v", tt.in, err, tt.ok)
 			}
 			if err != nil {
-				if !errors.Is(err, ErrIID) {
-					t.Errorf("error %v does not wrap ErrIID", err)
+				var pe *ParseError
+				if !errors.Is(err, ErrIID) || !errors.As(err, &pe) || pe.Input != tt.in {
+					t.Errorf("error %v: want a *ParseError wrapping ErrIID", err)
 				}
 				return
 			}

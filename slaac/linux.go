@@ -46,7 +46,7 @@ type Linux struct {
 func ParseLinuxSecret(s string) ([16]byte, error) {
 	a, err := netip.ParseAddr(s)
 	if err != nil || !a.Is6() || a.Zone() != "" {
-		return [16]byte{}, fmt.Errorf("%w: stable_secret must be an IPv6 address literal, got %q", ErrSecret, s)
+		return [16]byte{}, &ParseError{Type: "stable_secret", Input: s, Msg: "want an IPv6 address literal", Err: ErrSecret}
 	}
 	return a.As16(), nil
 }

@@ -191,10 +191,10 @@ func ParseMachineID(s string) ([16]byte, error) {
 func normalizeMachineID(s string) (string, error) {
 	t := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "-", ""))
 	if len(t) != 32 {
-		return "", fmt.Errorf("%w: machine ID must be 32 hex digits, got %q", ErrSecret, s)
+		return "", &ParseError{Type: "machine ID", Input: s, Msg: "want 32 hex digits", Err: ErrSecret}
 	}
 	if _, err := hex.DecodeString(t); err != nil {
-		return "", fmt.Errorf("%w: machine ID must be 32 hex digits, got %q", ErrSecret, s)
+		return "", &ParseError{Type: "machine ID", Input: s, Msg: "want 32 hex digits", Err: ErrSecret}
 	}
 	return t, nil
 }
