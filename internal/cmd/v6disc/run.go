@@ -11,11 +11,13 @@ import (
 	"io"
 	"iter"
 	"net"
+	"net/netip"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/v6kit/v6kit/discover"
+	"github.com/v6kit/v6kit/ndp"
 )
 
 // Options configure Run; examples/v6disc fills them from flags.
@@ -42,9 +44,20 @@ type scanner interface {
 // Run scans and prints to w. Sockets are opened before any goroutine
 // starts, so they belong to the calling thread's network namespace.
 func Run(ctx context.Context, o Options, w io.Writer) error {
-	return run(ctx, o, w, net.Interfaces, func(ifi *net.Interface, so *discover.Options) (scanner, error) {
+	return run(ctx, o, w, net.Interfaces, localAddrs, func(ifi *net.Interface, so *discover.Options) (scanner, error) {
 		return discover.NewScanner(ifi, so)
 	})
+}
+
+// localAddrs lists every address of this host, to keep them out of the
+// output even when two interfaces share a link.
+func localAddrs() ([]netip.Addr, error) {
+	t, err := ndp.OpenNeighborTable()
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	return t.LocalAddrs(nil)
 }
 
 // hostJSON is the -json object; its keys are the stable contract.
@@ -58,7 +71,7 @@ type hostJSON struct {
 }
 
 func run(ctx context.Context, o Options, w io.Writer, ifaces func() ([]net.Interface, error),
-	open func(*net.Interface, *discover.Options) (scanner, error)) error {
+	local func() ([]netip.Addr, error), open func(*net.Interface, *discover.Options) (scanner, error)) error {
 	if o.Timeout < 0 || o.Interval < 0 {
 		return errors.New("v6disc: -timeout and -interval must not be negative")
 	}
@@ -104,7 +117,15 @@ func run(ctx context.Context, o Options, w io.Writer, ifaces func() ([]net.Inter
 		}
 		scanners = append(scanners, s)
 	}
-	out := &printer{o: o, w: w, printed: map[string]bool{}}
+	out := &printer{o: o, w: w, printed: map[string]bool{}, own: map[string]bool{}}
+	for _, ifi := range all {
+		out.own[ifi.HardwareAddr.String()] = true
+	}
+	if addrs, err := local(); err == nil {
+		for _, a := range addrs {
+			out.own[a.WithZone("").String()] = true
+		}
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(scanners))
 	for i, s := range scanners {
@@ -134,6 +155,7 @@ type printer struct {
 	w       io.Writer
 	mu      sync.Mutex
 	printed map[string]bool
+	own     map[string]bool // our MACs and addresses, never printed
 	err     error
 }
 
@@ -141,7 +163,13 @@ type printer struct {
 // only link-locals with -L.
 func (p *printer) addrs(h discover.Host, ifname string) []string {
 	var out []string
+	if p.own[h.MAC.String()] {
+		return nil
+	}
 	for _, a := range h.Addrs {
+		if p.own[a.Addr.String()] {
+			continue
+		}
 		if a.Addr.IsLinkLocalUnicast() {
 			out = append(out, a.Addr.WithZone(ifname).String())
 		} else if !p.o.LinkLocal {

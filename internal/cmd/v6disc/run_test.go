@@ -97,7 +97,7 @@ fe80::b5a3:c182:e53b:4a76%eth0             da:a1:19:00:00:08  locally administer
 			var opened []string
 			f := &fakeScanner{snaps: snaps}
 			var out bytes.Buffer
-			err := run(context.Background(), tt.o, &out, ifaces, func(ifi *net.Interface, o *discover.Options) (scanner, error) {
+			err := run(context.Background(), tt.o, &out, ifaces, noLocal, func(ifi *net.Interface, o *discover.Options) (scanner, error) {
 				opened = append(opened, ifi.Name)
 				if o.Timeout != time.Second {
 					t.Errorf("timeout %v, want the 1s default", o.Timeout)
@@ -140,7 +140,7 @@ func TestRunWatch(t *testing.T) {
 	}}
 	open := func(*net.Interface, *discover.Options) (scanner, error) { return f, nil }
 	var out bytes.Buffer
-	if err := run(context.Background(), Options{Watch: true, Quiet: true, Interface: "eth0"}, &out, ifaces, open); err != nil {
+	if err := run(context.Background(), Options{Watch: true, Quiet: true, Interface: "eth0"}, &out, ifaces, noLocal, open); err != nil {
 		t.Fatal(err)
 	}
 	want := "+ fe80::ba27:ebff:fe00:2%eth0\n+ 2001:db8:1:0:ba27:ebff:fe00:2\n- fe80::ba27:ebff:fe00:2%eth0\n- 2001:db8:1:0:ba27:ebff:fe00:2\n"
@@ -148,7 +148,7 @@ func TestRunWatch(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	out.Reset()
-	if err := run(context.Background(), Options{Watch: true, JSON: true}, &out, ifaces, open); err != nil {
+	if err := run(context.Background(), Options{Watch: true, JSON: true}, &out, ifaces, noLocal, open); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(out.String(), `{"event":"joined","mac":"b8:27:eb:00:00:02"`) || !strings.Contains(out.String(), `{"event":"left"`) {
@@ -159,17 +159,17 @@ func TestRunWatch(t *testing.T) {
 func TestRunErrors(t *testing.T) {
 	open := func(*net.Interface, *discover.Options) (scanner, error) { return &fakeScanner{}, nil }
 	none := func() ([]net.Interface, error) { return nil, nil }
-	if err := run(context.Background(), Options{}, discard{}, none, open); !errors.Is(err, ErrNoInterface) {
+	if err := run(context.Background(), Options{}, discard{}, none, noLocal, open); !errors.Is(err, ErrNoInterface) {
 		t.Errorf("no interfaces: %v", err)
 	}
-	if err := run(context.Background(), Options{Interface: "wlan9"}, discard{}, ifaces, open); err == nil || !strings.Contains(err.Error(), "wlan9") {
+	if err := run(context.Background(), Options{Interface: "wlan9"}, discard{}, ifaces, noLocal, open); err == nil || !strings.Contains(err.Error(), "wlan9") {
 		t.Errorf("unknown interface: %v", err)
 	}
-	if err := run(context.Background(), Options{Timeout: -time.Second}, discard{}, ifaces, open); err == nil {
+	if err := run(context.Background(), Options{Timeout: -time.Second}, discard{}, ifaces, noLocal, open); err == nil {
 		t.Error("negative timeout accepted")
 	}
 	failing := func(*net.Interface, *discover.Options) (scanner, error) { return nil, errors.New("permission denied") }
-	if err := run(context.Background(), Options{}, discard{}, ifaces, failing); err == nil || !strings.Contains(err.Error(), "eth0") {
+	if err := run(context.Background(), Options{}, discard{}, ifaces, noLocal, failing); err == nil || !strings.Contains(err.Error(), "eth0") {
 		t.Errorf("open failure: %v", err)
 	}
 }
@@ -177,3 +177,22 @@ func TestRunErrors(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
+
+func noLocal() ([]netip.Addr, error) { return nil, nil }
+
+func TestRunHidesLocal(t *testing.T) {
+	// A second interface on the same link shows up in the first's scan.
+	other := host(net.HardwareAddr{2, 0, 0, 0, 0, 2}, discover.LocallyAdministered, discover.MethodEcho, false, "fe80::2", "2001:db8:1::2")
+	pi := host(rpi, "Raspberry Pi Foundation", discover.MethodEcho, false, "fe80::ba27:ebff:fe00:2", "2001:db8:1::77")
+	f := &fakeScanner{snaps: []discover.Host{other, pi}}
+	local := func() ([]netip.Addr, error) { return []netip.Addr{netip.MustParseAddr("2001:db8:1::77")}, nil }
+	var out bytes.Buffer
+	err := run(context.Background(), Options{Interface: "eth0", Quiet: true}, &out, ifaces, local,
+		func(*net.Interface, *discover.Options) (scanner, error) { return f, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("fe80::ba27:ebff:fe00:2%eth0\n", out.String()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
