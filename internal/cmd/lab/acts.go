@@ -1,3 +1,5 @@
+//go:build linux
+
 package lab
 
 // acts lists the lab's stories in the order they run.
