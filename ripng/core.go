@@ -420,13 +420,7 @@ func (c *core) tick(now time.Time) []outPkt {
 			}
 		}
 	}
-	for _, ifi := range c.ifaces {
-		for a, n := range ifi.neighbors {
-			if now.Sub(n.lastSeen) > c.cfg.Timeout+c.cfg.GarbageCollection && !c.hasRoutesFrom(ifi, a) {
-				delete(ifi.neighbors, a)
-			}
-		}
-	}
+	c.expireNeighbors(now)
 	var out []outPkt
 	if !now.Before(c.nextPeriodic) {
 		for _, ifi := range c.ifaces {
@@ -452,13 +446,36 @@ func (c *core) tick(now time.Time) []outPkt {
 	return out
 }
 
-func (c *core) hasRoutesFrom(ifi *iface, a netip.Addr) bool {
-	for _, e := range c.table {
-		if e.ifi == ifi && e.from == a && !e.static {
-			return true
+// expireNeighbors forgets neighbours silent for longer than a route lives
+// (timeout plus garbage collection) that no route points to any more. One
+// pass over the table, and only when some neighbour is that old.
+func (c *core) expireNeighbors(now time.Time) {
+	type key struct {
+		ifi  *iface
+		addr netip.Addr
+	}
+	var stale map[key]bool
+	for _, ifi := range c.ifaces {
+		for a, n := range ifi.neighbors {
+			if now.Sub(n.lastSeen) > c.cfg.Timeout+c.cfg.GarbageCollection {
+				if stale == nil {
+					stale = make(map[key]bool)
+				}
+				stale[key{ifi, a}] = true
+			}
 		}
 	}
-	return false
+	if stale == nil {
+		return
+	}
+	for _, e := range c.table {
+		if !e.static {
+			delete(stale, key{e.ifi, e.from})
+		}
+	}
+	for k := range stale {
+		delete(k.ifi.neighbors, k.addr)
+	}
 }
 
 func (c *core) clearChanged() {

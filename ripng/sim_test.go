@@ -438,3 +438,23 @@ func TestSimStaticWinsUntilWithdrawn(t *testing.T) {
 		t.Errorf("a counts %d learned routes, want 1", a.c.nrip)
 	}
 }
+
+func TestSimNeighborsExpire(t *testing.T) {
+	s := newSim(t)
+	a := s.node("a", Config{Announce: []Route{{Prefix: pA}}}, "ab:fe80::a")
+	b := s.node("b", Config{}, "ab:fe80::b")
+	s.start(a)
+	s.start(b)
+	if len(b.c.ifaces[0].neighbors) != 1 {
+		t.Fatalf("b's neighbours: %v", b.c.ifaces[0].neighbors)
+	}
+	a.down = true
+	s.run(301 * time.Second) // timeout + garbage collection
+	if r := b.route(pA.String()); r != nil {
+		t.Fatalf("route still there: %+v", r)
+	}
+	s.run(time.Minute)
+	if n := len(b.c.ifaces[0].neighbors); n != 0 {
+		t.Errorf("b still lists %d neighbours after a went silent", n)
+	}
+}
