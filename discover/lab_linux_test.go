@@ -259,7 +259,7 @@ func (d *discoveryLab) scanner(t testing.TB, o *Options) *Scanner {
 
 func TestScanLab(t *testing.T) {
 	d := newDiscoveryLab(t)
-	s := d.scanner(t, &Options{Timeout: time.Second})
+	s := d.scanner(t, &Options{Timeout: 2 * time.Second})
 	start := time.Now()
 	hosts, err := s.ScanAll(ctxFor(t, 30*time.Second))
 	if err != nil {
@@ -302,7 +302,7 @@ func TestScanLab(t *testing.T) {
 
 func TestWatchLab(t *testing.T) {
 	d := newDiscoveryLab(t)
-	s := d.scanner(t, &Options{Timeout: 500 * time.Millisecond})
+	s := d.scanner(t, &Options{Timeout: time.Second})
 	ifi, err := d.scan.Interface("eth0")
 	if err != nil {
 		t.Fatal(err)
@@ -335,7 +335,7 @@ func TestWatchLab(t *testing.T) {
 	leaver := d.nodes[2]
 	joined := map[string]bool{}
 	phase := 0
-	for c, err := range s.Watch(ctx, &WatchOptions{Interval: 100 * time.Millisecond, Misses: 2}) {
+	for c, err := range s.Watch(ctx, &WatchOptions{Interval: 100 * time.Millisecond, Misses: 3}) {
 		if err != nil {
 			t.Fatal(err)
 		}

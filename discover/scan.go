@@ -54,6 +54,9 @@ const (
 	DefaultTimeout = time.Second
 	DefaultRate    = 2000
 	rateBurst      = 32
+	// endGrace is how long the end of a scan waits for frames beyond those
+	// already queued in the socket.
+	endGrace = 10 * time.Millisecond
 )
 
 // A Scanner finds the IPv6 hosts on one link. One scan runs at a time;
@@ -342,16 +345,15 @@ func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
 	obsc := make(chan obs, 256)
 	errc := make(chan error, 1)
 	quit := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
+	rdone := make(chan struct{})
 	go func() {
-		defer wg.Done()
+		defer close(rdone)
 		r.read(obsc, errc, quit)
 	}()
 	defer func() {
 		close(quit)
 		_ = r.s.link.SetReadDeadline(time.Unix(1, 0))
-		wg.Wait()
+		<-rdone
 	}()
 
 	emit := func(h *Host, changed bool) bool {
@@ -414,17 +416,26 @@ func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
 				return
 			}
 		case <-end.C:
-			// Drain what already arrived, then a last look at the cache.
-			for {
+			// Read what the socket already holds (a reader that fell behind
+			// a busy CPU loses nothing), waiting at most endGrace for more.
+			_ = r.s.link.SetReadDeadline(time.Now().Add(endGrace))
+			for done := false; !done; {
 				select {
 				case o := <-obsc:
 					if !r.handle(o, emit) {
 						return
 					}
-					continue
-				default:
+				case <-rdone:
+					done = true
+				case <-ctx.Done():
+					yield(Host{}, ctx.Err())
+					return
 				}
-				break
+			}
+			for len(obsc) > 0 {
+				if !r.handle(<-obsc, emit) {
+					return
+				}
 			}
 			if r.enabled(MethodNeighbor) && r.s.env.neighbors != nil {
 				r.neighbors(emit)

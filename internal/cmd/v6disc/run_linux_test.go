@@ -80,7 +80,7 @@ func TestRunLab(t *testing.T) {
 	for _, n := range nodes[1:] {
 		want = append(want, fmt.Sprintf("%-42s %s  %s", n.ll+"%eth0", n.mac, n.vendor), fmt.Sprintf("%-42s %s  %s", n.gua, n.mac, n.vendor))
 	}
-	got := strings.Split(strings.TrimSpace(run(Options{Timeout: time.Second})), "\n")
+	got := strings.Split(strings.TrimSpace(run(Options{Timeout: 2 * time.Second})), "\n")
 	slices.Sort(got)
 	slices.Sort(want)
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -88,14 +88,14 @@ func TestRunLab(t *testing.T) {
 	}
 
 	// -L -q -i eth0.
-	got = strings.Split(strings.TrimSpace(run(Options{Interface: "eth0", LinkLocal: true, Quiet: true, Timeout: time.Second})), "\n")
+	got = strings.Split(strings.TrimSpace(run(Options{Interface: "eth0", LinkLocal: true, Quiet: true, Timeout: 2 * time.Second})), "\n")
 	slices.Sort(got)
 	if diff := cmp.Diff([]string{"fe80::2%eth0", "fe80::3%eth0"}, got); diff != "" {
 		t.Errorf("-L -q (-want +got):\n%s", diff)
 	}
 
 	// -json: one object per host.
-	lines := strings.Split(strings.TrimSpace(run(Options{Interface: "eth0", JSON: true, Timeout: time.Second})), "\n")
+	lines := strings.Split(strings.TrimSpace(run(Options{Interface: "eth0", JSON: true, Timeout: 2 * time.Second})), "\n")
 	if len(lines) != 2 {
 		t.Fatalf("-json printed %d lines, want 2:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
