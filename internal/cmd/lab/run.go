@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/v6kit/v6kit/internal/lab"
@@ -79,6 +80,14 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	if !opts.JSON {
 		fmt.Fprintf(stdout, "v6kit lab %s: %d namespaces, LAN %s + %s, built in %.2fs\n",
 			l.ID, len(l.Namespaces()), lanPrefix, lanULA, time.Since(start).Seconds())
+		if opts.Peers {
+			used, missing := peerPrograms()
+			fmt.Fprintf(stdout, "real peers: %s", strings.Join(used, ", "))
+			if len(missing) > 0 {
+				fmt.Fprintf(stdout, "; not installed, ours instead: %s (scripts/install-peers.sh)", strings.Join(missing, ", "))
+			}
+			fmt.Fprintln(stdout)
+		}
 	}
 
 	// The first act waits for SLAAC to settle; the others then run at
@@ -188,4 +197,17 @@ func printKeep(w io.Writer, l *lab.Lab) {
 		fmt.Fprintf(w, "    ip netns exec %s bash\n", ns.Name)
 	}
 	fmt.Fprintln(w, "remove it with: go run ./examples/lab -down")
+}
+
+// peerPrograms splits the real peers -peers swaps in into installed and
+// missing ones; a missing one leaves our own implementation in its act.
+func peerPrograms() (used, missing []string) {
+	for _, p := range []string{"radvd", "bird", "dnsmasq", "dhclient"} {
+		if haveCommand(p) {
+			used = append(used, p)
+		} else {
+			missing = append(missing, p)
+		}
+	}
+	return used, missing
 }

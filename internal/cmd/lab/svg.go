@@ -44,7 +44,7 @@ func hostBoxes(n *network) []svgHost {
 // top, the LAN as a bus, a box per host below it.
 func renderSVG(n *network) []byte {
 	boxes := hostBoxes(n)
-	const boxW, gap, top = 300, 20, 220
+	const boxW, gap, top = 390, 20, 220
 	maxLines := 0
 	for _, b := range boxes {
 		maxLines = max(maxLines, len(b.Lines))
