@@ -523,3 +523,88 @@ func BenchmarkConvergence(b *testing.B) {
 		b.ReportMetric(float64(d.Milliseconds())/float64(n), "ms/"+names[i])
 	}
 }
+
+// TestInteropTwoLinks puts our speaker between BIRD (on eth0) and FRR (on
+// eth1), two sockets on port 521 in one namespace: each peer learns the
+// other's routes through us, one hop further.
+func TestInteropTwoLinks(t *testing.T) {
+	l := lab.New(t)
+	sdktest.RequireCommands(t, "bird", "birdc", "/usr/lib/frr/zebra", "/usr/lib/frr/ripngd", "vtysh")
+	rl := &ripLab{l: l}
+	var err error
+	if rl.goNS, err = l.Namespace("go"); err != nil {
+		t.Fatal(err)
+	}
+	if rl.bird, err = l.Namespace("bird"); err != nil {
+		t.Fatal(err)
+	}
+	if rl.frr, err = l.Namespace("frr"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Veth(rl.goNS, "eth0", rl.bird, "eth0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Veth(rl.goNS, "eth1", rl.frr, "eth0"); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct {
+		ns *lab.Netns
+		If string
+		ll netip.Addr
+	}{{rl.goNS, "eth0", llGo}, {rl.goNS, "eth1", netip.MustParseAddr("fe80::11")}, {rl.bird, "eth0", llBird}, {rl.frr, "eth0", llFRR}} {
+		if err := x.ns.StaticLinkLocal(x.If, x.ll); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rl.startBird(t)
+	rl.startFRR(t)
+
+	var ifs []Interface
+	for _, name := range []string{"eth0", "eth1"} {
+		var c *Conn
+		if err := rl.goNS.Run(func() error {
+			var err error
+			c, err = Listen(name)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		ifs = append(ifs, Interface{Name: name, Conn: c, LinkLocal: c.LinkLocal()})
+	}
+	s, err := NewSpeaker(Config{Interfaces: ifs, OnError: func(err error) { t.Logf("speaker: %v", err) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+
+	d := waitFor(t, "BIRD and FRR to learn each other's routes through us", 60*time.Second, func() bool {
+		f := strings.Fields(rl.frrRoute(t, pBird7))
+		return rl.birdRoute(t, pFRR) != "" && len(f) > 5 && f[4] == "3" && f[5] == "7"
+	})
+	t.Logf("converged across two links in %v", d)
+	if r := rl.birdRoute(t, pFRR); !strings.Contains(r, "via fe80::1 on eth0") {
+		t.Errorf("BIRD's route to FRR's prefix:\n%s", r)
+	}
+	if f := strings.Fields(rl.frrRoute(t, pBird7)); f[2] != "fe80::11" {
+		t.Errorf("FRR's route to BIRD's prefix = %q, want via fe80::11", f)
+	}
+	if r, ok := routeOf(s, pFRR); !ok || r.Interface != "eth1" || r.NextHop != llFRR {
+		t.Errorf("our route to FRR's prefix = %+v", r)
+	}
+	if r, ok := routeOf(s, pBird); !ok || r.Interface != "eth0" || r.NextHop != llBird {
+		t.Errorf("our route to BIRD's prefix = %+v", r)
+	}
+	for _, i := range s.Interfaces() {
+		if i.Neighbors != 1 {
+			t.Errorf("interface %s has %d neighbours, want 1", i.Name, i.Neighbors)
+		}
+	}
+}
