@@ -84,6 +84,9 @@ type kernelHost struct {
 	l         *lab.Lab
 	host, rtr *lab.Netns
 	ra        *raSender
+	// raEvery spaces the advertisements settled sends (default: every
+	// poll, 250 ms).
+	raEvery time.Duration
 }
 
 // newKernelHost builds the pair; configure runs on host before its link
@@ -138,9 +141,13 @@ func (k *kernelHost) settledIn(t *testing.T, scopes, prefixes []netip.Prefix, wa
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	var last []lab.Addr
+	var sent time.Time
 	err := lab.WaitFor(ctx, 250*time.Millisecond, func() (bool, error) {
-		if err := k.ra.send(prefixes, 24*time.Hour, 12*time.Hour); err != nil {
-			return false, err
+		if time.Since(sent) >= k.raEvery {
+			if err := k.ra.send(prefixes, 24*time.Hour, 12*time.Hour); err != nil {
+				return false, err
+			}
+			sent = time.Now()
 		}
 		addrs, err := k.host.Addrs("eth0", "inet6")
 		if err != nil {

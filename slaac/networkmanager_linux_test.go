@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/v6kit/v6kit/internal/cmd/slaacaddr"
 	"github.com/v6kit/v6kit/internal/lab"
@@ -135,6 +136,11 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bootID := strings.TrimSpace(string(b))
 	cases := []struct {
 		name      string
 		stableID  string
@@ -143,6 +149,9 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 		{name: "uuid"},
 		{name: "stable-id", stableID: "my-stable-id"},
 		{name: "template", stableID: "${CONNECTION}-${DEVICE}-x"},
+		{name: "boot-template", stableID: "${BOOT}/${MAC}"},
+		// NetworkManager 1.42 predates ${NETWORK_SSID}: a plain stable-id.
+		{name: "network-ssid-1.42", stableID: "${NETWORK_SSID}"},
 		{name: "dad-conflict", conflicts: 1},
 		{name: "two-dad-conflicts", stableID: "my-stable-id", conflicts: 2},
 	}
@@ -155,7 +164,7 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 			if tc.stableID != "" {
 				// A veth has no permanent MAC: NetworkManager substitutes
 				// "" for ${MAC}.
-				g.StableType, g.NetworkID = slaac.ExpandNMStableID(tc.stableID, slaac.NMStableIDInput{UUID: uuid, Device: "eth0"})
+				g.StableType, g.NetworkID = slaac.ExpandNMStableID(tc.stableID, slaac.NMStableIDInput{UUID: uuid, Device: "eth0", BootID: bootID, NoNetworkSSID: true})
 			}
 			p := netip.MustParsePrefix("2001:db8:1:2::/64")
 			var taken []netip.Addr
@@ -166,6 +175,10 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// NetworkManager reconfigures its addresses on every RA, which
+			// restarts a pending DAD; advertise like a router does, not
+			// every poll.
+			k.raEvery = 3 * time.Second
 			startNM(t, k, nmConfig{machineID: machineID, secretKey: secretKey, uuid: uuid, stableID: tc.stableID})
 			ll, _, err := g.LinkLocal(0)
 			if err != nil {
@@ -175,7 +188,7 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 			addrs := k.settled(t, []netip.Prefix{p}, sorted(ll, want))
 			cli := slaacaddr.Options{
 				Mode: "nm", IfName: "eth0", SecretKeyFile: filepath.Join(k.l.Dir, "nm", "state", "secret_key"),
-				MachineID: machineID, UUID: uuid, StableID: tc.stableID,
+				MachineID: machineID, UUID: uuid, StableID: tc.stableID, BootID: bootID, NMVersion: "1.42.4",
 			}
 			llCLI := cli
 			llCLI.LinkLocal = true
