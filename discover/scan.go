@@ -337,7 +337,6 @@ func (r *run) wait(now time.Time) time.Duration {
 }
 
 func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
-
 	if err := r.s.link.SetReadDeadline(time.Time{}); err != nil {
 		yield(Host{}, fmt.Errorf("discover: %w", err))
 		return
