@@ -39,12 +39,6 @@ func (w *Watcher) Sightings(ctx context.Context) iter.Seq2[Sighting, error] {
 	return func(yield func(Sighting, error) bool) { yield(Sighting{}, ErrNotSupported) }
 }
 
-// ResolveOptions tune Resolve.
-type ResolveOptions struct {
-	Attempts int
-	Interval time.Duration
-}
-
 // A NeighborTable reads the kernel's neighbour cache (Linux only).
 type NeighborTable struct{}
 

@@ -14,22 +14,6 @@ import (
 	"golang.org/x/net/ipv6"
 )
 
-// ResolveOptions tune Resolve. The zero value means RFC 4861 defaults.
-type ResolveOptions struct {
-	// Attempts is how many solicitations to send (default
-	// MaxMulticastSolicit, 3).
-	Attempts int
-	// Interval is the wait for an answer after each (default
-	// RetransTimer, 1 s).
-	Interval time.Duration
-}
-
-// Defaults of RFC 4861, Section 10.
-const (
-	MaxMulticastSolicit = 3
-	RetransTimer        = time.Second
-)
-
 // Resolve finds the MAC of target on ifi's link the way a host does
 // (RFC 4861, Section 7.2.2): a Neighbor Solicitation to target's
 // solicited-node group from ifi's link-local address, repeated until a

@@ -41,3 +41,19 @@ func (s *routerSet) sorted() []Router {
 
 // HopLimit is the hop limit of every NDP message (RFC 4861, Section 6.1).
 const HopLimit = 255
+
+// ResolveOptions tune Resolve. The zero value means RFC 4861 defaults.
+type ResolveOptions struct {
+	// Attempts is how many solicitations to send (default
+	// MaxMulticastSolicit, 3).
+	Attempts int
+	// Interval is the wait for an answer after each (default
+	// RetransTimer, 1 s).
+	Interval time.Duration
+}
+
+// Defaults of RFC 4861, Section 10.
+const (
+	MaxMulticastSolicit = 3
+	RetransTimer        = time.Second
+)
