@@ -11,6 +11,18 @@
 // [ParseRouterAdvertisement] decodes one advertisement offline; a malformed
 // option costs only itself.
 //
+// # Advertising
+//
+// [Advertiser] is a small router advertiser for one interface (RFC 4861,
+// Section 6.2), a radvd in Go: unsolicited RAs at random intervals in
+// [AdvertiserConfig.MinInterval, AdvertiserConfig.MaxInterval], the first
+// [MaxInitialRtrAdvertisements] at most [MaxInitialRtrAdvertInterval]
+// apart, solicited RAs after a random delay and never sooner than
+// [MinDelayBetweenRAs] after the last one, and a final RA with router
+// lifetime 0 when [Advertiser.Serve] stops. It sends prefix information,
+// MTU, source link-layer address, RDNSS and DNSSL, PREF64 and route
+// information options; time and randomness can be injected.
+//
 // # Neighbours
 //
 // [Resolve] maps an address to a MAC with Neighbor Solicitations and

@@ -104,3 +104,32 @@ func ExampleNeighborState_String() {
 	// Output:
 	// REACHABLE|STALE|DELAY|PROBE|NOARP|PERMANENT
 }
+
+// A tiny radvd: advertise a global and a ULA /64 with DNS and NAT64
+// information on eth0 until interrupted, then tell hosts to stop using us.
+func ExampleAdvertiser() {
+	ifi, err := net.InterfaceByName("eth0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	adv, err := ndp.NewAdvertiser(ifi, ndp.AdvertiserConfig{
+		MaxInterval: 60 * time.Second,
+		Preference:  ndp.PreferenceHigh,
+		Prefixes: []ndp.AdvertisedPrefix{
+			{Prefix: netip.MustParsePrefix("2001:db8:1:1::/64"), OnLink: true, Autonomous: true},
+			{Prefix: netip.MustParsePrefix("fd00:db8:1:1::/64"), OnLink: true, Autonomous: true},
+		},
+		RDNSS:  []netip.Addr{netip.MustParseAddr("2001:db8:1:1::1")},
+		DNSSL:  []string{"home.arpa"},
+		PREF64: netip.MustParsePrefix("64:ff9b::/96"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, stop := context.WithTimeout(context.Background(), time.Hour) // or signal.NotifyContext
+	defer stop()
+	if err := adv.Serve(ctx); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(adv.Stats().Sent, "RAs sent")
+}

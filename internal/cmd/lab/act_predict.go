@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/v6kit/v6kit/internal/lab"
-	"github.com/v6kit/v6kit/internal/ndpadv"
+	"github.com/v6kit/v6kit/ndp"
 	"github.com/v6kit/v6kit/slaac"
 )
 
@@ -178,7 +178,7 @@ func compareTemporary(h *host, raAt time.Time) ([]string, error) {
 	var lines []string
 	var problems []string
 	for _, pfx := range []netip.Prefix{lanPrefix, lanULA} {
-		if _, err := m.PrefixInfo(pfx, ndpadv.DefaultValidLifetime, ndpadv.DefaultPreferredLifetime); err != nil {
+		if _, err := m.PrefixInfo(pfx, ndp.DefaultValidLifetime, ndp.DefaultPreferredLifetime); err != nil {
 			return nil, err
 		}
 		var sched *slaac.TempAddr

@@ -11,19 +11,18 @@ import (
 	"strings"
 	"time"
 
-	mdndp "github.com/mdlayher/ndp"
 	"github.com/v6kit/v6kit/internal/lab"
-	"github.com/v6kit/v6kit/internal/ndpadv"
+	"github.com/v6kit/v6kit/ndp"
 )
 
 // raConfig is what the LAN router advertises: a global and a ULA /64,
 // RDNSS, DNSSL and the well-known NAT64 prefix, so the LAN is ready to go
 // IPv6-mostly.
-func raConfig() ndpadv.AdvertiserConfig {
-	return ndpadv.AdvertiserConfig{
+func raConfig() ndp.AdvertiserConfig {
+	return ndp.AdvertiserConfig{
 		MaxInterval: 30 * time.Second,
-		Preference:  mdndp.High,
-		Prefixes: []ndpadv.AdvertisedPrefix{
+		Preference:  ndp.PreferenceHigh,
+		Prefixes: []ndp.AdvertisedPrefix{
 			{Prefix: lanPrefix, OnLink: true, Autonomous: true},
 			{Prefix: lanULA, OnLink: true, Autonomous: true},
 		},
@@ -45,10 +44,10 @@ func (n *network) startRA(peers bool) (source string, err error) {
 	if err != nil {
 		return "", err
 	}
-	var adv *ndpadv.Advertiser
+	var adv *ndp.Advertiser
 	if err := n.router.Run(func() error {
 		var err error
-		adv, err = ndpadv.NewAdvertiser(ifi, raConfig())
+		adv, err = ndp.NewAdvertiser(ifi, raConfig())
 		return err
 	}); err != nil {
 		return "", err
@@ -69,7 +68,7 @@ func (n *network) startRadvd() error {
 		// The same lifetimes as our advertiser, so both labs form the
 		// same temporary-address schedule.
 		fmt.Fprintf(&b, "  prefix %s { AdvOnLink on; AdvAutonomous on; AdvValidLifetime %d; AdvPreferredLifetime %d; };\n",
-			p, int(ndpadv.DefaultValidLifetime/time.Second), int(ndpadv.DefaultPreferredLifetime/time.Second))
+			p, int(ndp.DefaultValidLifetime/time.Second), int(ndp.DefaultPreferredLifetime/time.Second))
 	}
 	fmt.Fprintf(&b, "  RDNSS %s { };\n  DNSSL home.arpa { };\n};\n", routerLANAddr)
 	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {

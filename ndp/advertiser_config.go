@@ -1,4 +1,4 @@
-package ndpadv
+package ndp
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/mdlayher/ndp"
+	mdndp "github.com/mdlayher/ndp"
 )
 
 // ErrInvalidConfig means an AdvertiserConfig breaks RFC 4861 (or the RFCs
@@ -28,14 +28,14 @@ type AdvertisedPrefix struct {
 	OnLink     bool // L flag
 	Autonomous bool // A flag: hosts form SLAAC addresses from it
 	// ValidLifetime and PreferredLifetime default to 30 and 7 days; use
-	// ndp.Infinity for infinite.
+	// mdndp.Infinity for infinite.
 	ValidLifetime, PreferredLifetime time.Duration
 }
 
 // AdvertisedRoute is one Route Information option (RFC 4191, 2.3).
 type AdvertisedRoute struct {
 	Prefix     netip.Prefix
-	Preference ndp.Preference
+	Preference Preference
 	Lifetime   time.Duration
 }
 
@@ -52,9 +52,9 @@ type AdvertiserConfig struct {
 	// Set NotDefault to advertise lifetime 0 deliberately.
 	RouterLifetime time.Duration
 	NotDefault     bool
-	Preference     ndp.Preference // default router preference (RFC 4191)
-	Managed, Other bool           // M and O flags
-	CurHopLimit    uint8          // default 64
+	Preference     Preference // default router preference (RFC 4191)
+	Managed, Other bool       // M and O flags
+	CurHopLimit    uint8      // default 64
 	ReachableTime  time.Duration
 	RetransTimer   time.Duration
 
@@ -150,8 +150,8 @@ func (c AdvertiserConfig) withDefaults() (AdvertiserConfig, error) {
 
 // message builds the RA, with routerLifetime in place of the configured
 // one (0 for the final RA).
-func (c *AdvertiserConfig) message(mac net.HardwareAddr, routerLifetime time.Duration) *ndp.RouterAdvertisement {
-	ra := &ndp.RouterAdvertisement{
+func (c *AdvertiserConfig) message(mac net.HardwareAddr, routerLifetime time.Duration) *mdndp.RouterAdvertisement {
+	ra := &mdndp.RouterAdvertisement{
 		CurrentHopLimit:           c.CurHopLimit,
 		ManagedConfiguration:      c.Managed,
 		OtherConfiguration:        c.Other,
@@ -161,13 +161,13 @@ func (c *AdvertiserConfig) message(mac net.HardwareAddr, routerLifetime time.Dur
 		RetransmitTimer:           c.RetransTimer,
 	}
 	if !c.NoSourceLinkLayer && len(mac) == 6 {
-		ra.Options = append(ra.Options, &ndp.LinkLayerAddress{Direction: ndp.Source, Addr: mac})
+		ra.Options = append(ra.Options, &mdndp.LinkLayerAddress{Direction: mdndp.Source, Addr: mac})
 	}
 	if c.MTU != 0 {
-		ra.Options = append(ra.Options, ndp.NewMTU(c.MTU))
+		ra.Options = append(ra.Options, mdndp.NewMTU(c.MTU))
 	}
 	for _, p := range c.Prefixes {
-		ra.Options = append(ra.Options, &ndp.PrefixInformation{
+		ra.Options = append(ra.Options, &mdndp.PrefixInformation{
 			PrefixLength:                   uint8(p.Prefix.Bits()),
 			OnLink:                         p.OnLink,
 			AutonomousAddressConfiguration: p.Autonomous,
@@ -177,7 +177,7 @@ func (c *AdvertiserConfig) message(mac net.HardwareAddr, routerLifetime time.Dur
 		})
 	}
 	for _, r := range c.Routes {
-		ra.Options = append(ra.Options, &ndp.RouteInformation{
+		ra.Options = append(ra.Options, &mdndp.RouteInformation{
 			PrefixLength:  uint8(r.Prefix.Bits()),
 			Preference:    r.Preference,
 			RouteLifetime: r.Lifetime,
@@ -185,17 +185,17 @@ func (c *AdvertiserConfig) message(mac net.HardwareAddr, routerLifetime time.Dur
 		})
 	}
 	if len(c.RDNSS) > 0 {
-		ra.Options = append(ra.Options, &ndp.RecursiveDNSServer{Lifetime: c.DNSLifetime, Servers: c.RDNSS})
+		ra.Options = append(ra.Options, &mdndp.RecursiveDNSServer{Lifetime: c.DNSLifetime, Servers: c.RDNSS})
 	}
 	if len(c.DNSSL) > 0 {
-		ra.Options = append(ra.Options, &ndp.DNSSearchList{Lifetime: c.DNSLifetime, DomainNames: c.DNSSL})
+		ra.Options = append(ra.Options, &mdndp.DNSSearchList{Lifetime: c.DNSLifetime, DomainNames: c.DNSSL})
 	}
 	if c.PREF64.IsValid() {
 		lt := (3*c.MaxInterval + 7*time.Second) / (8 * time.Second) * (8 * time.Second)
 		if lt > 8191*8*time.Second {
 			lt = 8191 * 8 * time.Second
 		}
-		ra.Options = append(ra.Options, &ndp.PREF64{Lifetime: lt, Prefix: c.PREF64})
+		ra.Options = append(ra.Options, &mdndp.PREF64{Lifetime: lt, Prefix: c.PREF64})
 	}
 	return ra
 }

@@ -1,4 +1,4 @@
-package ndpadv
+package ndp
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mdlayher/ndp"
+	mdndp "github.com/mdlayher/ndp"
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
@@ -100,12 +100,12 @@ func startAdvLab(t *testing.T, cfg AdvertiserConfig) *advLab {
 func labConfig() AdvertiserConfig {
 	return AdvertiserConfig{
 		MaxInterval: 30 * time.Second,
-		Preference:  ndp.High,
+		Preference:  mdndp.High,
 		Prefixes: []AdvertisedPrefix{
 			{Prefix: netip.MustParsePrefix("2001:db8:1:1::/64"), OnLink: true, Autonomous: true, ValidLifetime: 2 * time.Hour, PreferredLifetime: time.Hour},
 			{Prefix: netip.MustParsePrefix("fd00:db8:1:1::/64"), OnLink: true, Autonomous: true},
 		},
-		Routes: []AdvertisedRoute{{Prefix: netip.MustParsePrefix("2001:db8:ff00::/48"), Preference: ndp.Low, Lifetime: time.Hour}},
+		Routes: []AdvertisedRoute{{Prefix: netip.MustParsePrefix("2001:db8:ff00::/48"), Preference: mdndp.Low, Lifetime: time.Hour}},
 		MTU:    1480,
 		RDNSS:  []netip.Addr{netip.MustParseAddr("2001:db8:1:1::1")},
 		DNSSL:  []string{"home.arpa"},
@@ -224,15 +224,15 @@ func TestAdvertiserRdisc6SeesEveryOption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pref64 *ndp.PREF64
+	var pref64 *mdndp.PREF64
 	err = al.host.Run(func() error {
 		hostIf.Name = strconv.Itoa(hostIf.Index) // see NewAdvertiser
-		c, _, err := ndp.Listen(hostIf, ndp.LinkLocal)
+		c, _, err := mdndp.Listen(hostIf, mdndp.LinkLocal)
 		if err != nil {
 			return err
 		}
 		defer c.Close()
-		if err := c.WriteTo(&ndp.RouterSolicitation{}, nil, allRouters); err != nil {
+		if err := c.WriteTo(&mdndp.RouterSolicitation{}, nil, allRouters); err != nil {
 			return err
 		}
 		c.SetReadDeadline(time.Now().Add(20 * time.Second))
@@ -241,9 +241,9 @@ func TestAdvertiserRdisc6SeesEveryOption(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if ra, ok := m.(*ndp.RouterAdvertisement); ok {
+			if ra, ok := m.(*mdndp.RouterAdvertisement); ok {
 				for _, o := range ra.Options {
-					if p, ok := o.(*ndp.PREF64); ok {
+					if p, ok := o.(*mdndp.PREF64); ok {
 						pref64 = p
 					}
 				}

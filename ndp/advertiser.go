@@ -1,4 +1,4 @@
-package ndpadv
+package ndp
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mdlayher/ndp"
+	mdndp "github.com/mdlayher/ndp"
 	"golang.org/x/net/ipv6"
 )
 
@@ -27,17 +27,15 @@ type realClock struct{}
 func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
-// raConn is what an Advertiser needs of its socket; *ndp.Conn has it.
+// raConn is what an Advertiser needs of its socket; *mdndp.Conn has it.
 type raConn interface {
-	ReadFrom() (ndp.Message, *ipv6.ControlMessage, netip.Addr, error)
-	WriteTo(m ndp.Message, cm *ipv6.ControlMessage, dst netip.Addr) error
+	ReadFrom() (mdndp.Message, *ipv6.ControlMessage, netip.Addr, error)
+	WriteTo(m mdndp.Message, cm *ipv6.ControlMessage, dst netip.Addr) error
 	Close() error
 }
 
-var (
-	allNodes   = netip.MustParseAddr("ff02::1")
-	allRouters = netip.MustParseAddr("ff02::2")
-)
+// allNodes is ff02::1, where RAs go (allRouters is in solicit.go).
+var allNodes = netip.MustParseAddr("ff02::1")
 
 // AdvertiserStats counts what an Advertiser did.
 type AdvertiserStats struct {
@@ -65,7 +63,8 @@ type Advertiser struct {
 
 // NewAdvertiser opens a raw ICMPv6 socket on ifi's link-local address
 // (the source RFC 4861 requires), joins all-routers to hear solicitations
-// and returns an Advertiser ready to Serve. It needs CAP_NET_RAW.
+// and returns an Advertiser ready to Serve. It needs CAP_NET_RAW. Like
+// every socket, it belongs to the network namespace of the calling thread.
 func NewAdvertiser(ifi *net.Interface, cfg AdvertiserConfig) (*Advertiser, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -76,7 +75,7 @@ func NewAdvertiser(ifi *net.Interface, cfg AdvertiserConfig) (*Advertiser, error
 	// name ("eth0") has another index, so a name would bind the wrong link.
 	byIndex := *ifi
 	byIndex.Name = strconv.Itoa(ifi.Index)
-	c, _, err := ndp.Listen(&byIndex, ndp.LinkLocal)
+	c, _, err := mdndp.Listen(&byIndex, mdndp.LinkLocal)
 	if err != nil {
 		return nil, fmt.Errorf("ndp: advertiser on %s: %w", ifi.Name, err)
 	}
@@ -176,7 +175,7 @@ func (a *Advertiser) readLoop() error {
 		if err != nil {
 			return err
 		}
-		rs, ok := m.(*ndp.RouterSolicitation)
+		rs, ok := m.(*mdndp.RouterSolicitation)
 		if !ok {
 			continue
 		}
@@ -199,13 +198,13 @@ func (a *Advertiser) readLoop() error {
 // validSolicitation applies RFC 4861 6.1.1: hop limit 255, and no source
 // link-layer option from the unspecified address. (The ICMP code and
 // length checks are done by the parser.)
-func validSolicitation(rs *ndp.RouterSolicitation, cm *ipv6.ControlMessage, src netip.Addr) bool {
-	if cm == nil || cm.HopLimit != ndp.HopLimit {
+func validSolicitation(rs *mdndp.RouterSolicitation, cm *ipv6.ControlMessage, src netip.Addr) bool {
+	if cm == nil || cm.HopLimit != mdndp.HopLimit {
 		return false
 	}
 	if src.IsUnspecified() {
 		for _, o := range rs.Options {
-			if lla, ok := o.(*ndp.LinkLayerAddress); ok && lla.Direction == ndp.Source {
+			if lla, ok := o.(*mdndp.LinkLayerAddress); ok && lla.Direction == mdndp.Source {
 				return false
 			}
 		}

@@ -1,4 +1,4 @@
-package ndpadv
+package ndp
 
 import "time"
 

@@ -1,4 +1,4 @@
-package ndpadv
+package ndp
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/mdlayher/ndp"
+	mdndp "github.com/mdlayher/ndp"
 	"go.uber.org/goleak"
 	"golang.org/x/net/ipv6"
 )
@@ -120,12 +120,12 @@ func TestConfigValidation(t *testing.T) {
 func TestMessageCarriesEveryOption(t *testing.T) {
 	cfg, err := AdvertiserConfig{
 		MaxInterval: 60 * time.Second,
-		Preference:  ndp.High,
+		Preference:  mdndp.High,
 		Prefixes: []AdvertisedPrefix{
 			{Prefix: netip.MustParsePrefix("2001:db8:1:1::/64"), OnLink: true, Autonomous: true},
 			{Prefix: netip.MustParsePrefix("fd00:db8:1:1::/64"), OnLink: true, Autonomous: true, ValidLifetime: time.Hour, PreferredLifetime: 30 * time.Minute},
 		},
-		Routes: []AdvertisedRoute{{Prefix: netip.MustParsePrefix("2001:db8:ff00::/48"), Preference: ndp.Low, Lifetime: time.Hour}},
+		Routes: []AdvertisedRoute{{Prefix: netip.MustParsePrefix("2001:db8:ff00::/48"), Preference: mdndp.Low, Lifetime: time.Hour}},
 		MTU:    1480,
 		RDNSS:  []netip.Addr{netip.MustParseAddr("2001:db8:1:1::1")},
 		DNSSL:  []string{"home.arpa"},
@@ -135,30 +135,30 @@ func TestMessageCarriesEveryOption(t *testing.T) {
 		t.Fatal(err)
 	}
 	mac := net.HardwareAddr{0x02, 0, 0x5e, 0x10, 0, 1}
-	b, err := ndp.MarshalMessage(cfg.message(mac, cfg.RouterLifetime))
+	b, err := mdndp.MarshalMessage(cfg.message(mac, cfg.RouterLifetime))
 	if err != nil {
 		t.Fatalf("marshal: %v", err)
 	}
-	m, err := ndp.ParseMessage(b)
+	m, err := mdndp.ParseMessage(b)
 	if err != nil {
 		t.Fatalf("parse our own RA: %v", err)
 	}
-	ra := m.(*ndp.RouterAdvertisement)
-	want := &ndp.RouterAdvertisement{
+	ra := m.(*mdndp.RouterAdvertisement)
+	want := &mdndp.RouterAdvertisement{
 		CurrentHopLimit:           64,
-		RouterSelectionPreference: ndp.High,
+		RouterSelectionPreference: mdndp.High,
 		RouterLifetime:            180 * time.Second,
-		Options: []ndp.Option{
-			&ndp.LinkLayerAddress{Direction: ndp.Source, Addr: mac},
-			ndp.NewMTU(1480),
-			&ndp.PrefixInformation{PrefixLength: 64, OnLink: true, AutonomousAddressConfiguration: true,
+		Options: []mdndp.Option{
+			&mdndp.LinkLayerAddress{Direction: mdndp.Source, Addr: mac},
+			mdndp.NewMTU(1480),
+			&mdndp.PrefixInformation{PrefixLength: 64, OnLink: true, AutonomousAddressConfiguration: true,
 				ValidLifetime: DefaultValidLifetime, PreferredLifetime: DefaultPreferredLifetime, Prefix: netip.MustParseAddr("2001:db8:1:1::")},
-			&ndp.PrefixInformation{PrefixLength: 64, OnLink: true, AutonomousAddressConfiguration: true,
+			&mdndp.PrefixInformation{PrefixLength: 64, OnLink: true, AutonomousAddressConfiguration: true,
 				ValidLifetime: time.Hour, PreferredLifetime: 30 * time.Minute, Prefix: netip.MustParseAddr("fd00:db8:1:1::")},
-			&ndp.RouteInformation{PrefixLength: 48, Preference: ndp.Low, RouteLifetime: time.Hour, Prefix: netip.MustParseAddr("2001:db8:ff00::")},
-			&ndp.RecursiveDNSServer{Lifetime: 180 * time.Second, Servers: []netip.Addr{netip.MustParseAddr("2001:db8:1:1::1")}},
-			&ndp.DNSSearchList{Lifetime: 180 * time.Second, DomainNames: []string{"home.arpa"}},
-			&ndp.PREF64{Lifetime: 184 * time.Second, Prefix: netip.MustParsePrefix("64:ff9b::/96")},
+			&mdndp.RouteInformation{PrefixLength: 48, Preference: mdndp.Low, RouteLifetime: time.Hour, Prefix: netip.MustParseAddr("2001:db8:ff00::")},
+			&mdndp.RecursiveDNSServer{Lifetime: 180 * time.Second, Servers: []netip.Addr{netip.MustParseAddr("2001:db8:1:1::1")}},
+			&mdndp.DNSSearchList{Lifetime: 180 * time.Second, DomainNames: []string{"home.arpa"}},
+			&mdndp.PREF64{Lifetime: 184 * time.Second, Prefix: netip.MustParsePrefix("64:ff9b::/96")},
 		},
 	}
 	if diff := cmp.Diff(want, ra, cmp.Comparer(func(a, b netip.Addr) bool { return a == b }),
@@ -218,22 +218,22 @@ func (c *fakeClock) Advance(d time.Duration) {
 // memConn is an in-memory raConn: reads come from in, writes go to out.
 type memConn struct {
 	in     chan memPacket
-	out    chan *ndp.RouterAdvertisement
+	out    chan *mdndp.RouterAdvertisement
 	closed chan struct{}
 	once   sync.Once
 }
 
 type memPacket struct {
-	m   ndp.Message
+	m   mdndp.Message
 	cm  *ipv6.ControlMessage
 	src netip.Addr
 }
 
 func newMemConn() *memConn {
-	return &memConn{in: make(chan memPacket, 10), out: make(chan *ndp.RouterAdvertisement, 10), closed: make(chan struct{})}
+	return &memConn{in: make(chan memPacket, 10), out: make(chan *mdndp.RouterAdvertisement, 10), closed: make(chan struct{})}
 }
 
-func (c *memConn) ReadFrom() (ndp.Message, *ipv6.ControlMessage, netip.Addr, error) {
+func (c *memConn) ReadFrom() (mdndp.Message, *ipv6.ControlMessage, netip.Addr, error) {
 	select {
 	case p := <-c.in:
 		return p.m, p.cm, p.src, nil
@@ -242,17 +242,17 @@ func (c *memConn) ReadFrom() (ndp.Message, *ipv6.ControlMessage, netip.Addr, err
 	}
 }
 
-func (c *memConn) WriteTo(m ndp.Message, _ *ipv6.ControlMessage, dst netip.Addr) error {
+func (c *memConn) WriteTo(m mdndp.Message, _ *ipv6.ControlMessage, dst netip.Addr) error {
 	if dst != allNodes {
 		return errors.New("RA not sent to ff02::1")
 	}
-	c.out <- m.(*ndp.RouterAdvertisement)
+	c.out <- m.(*mdndp.RouterAdvertisement)
 	return nil
 }
 
 func (c *memConn) Close() error { c.once.Do(func() { close(c.closed) }); return nil }
 
-func recvRA(t *testing.T, c *memConn) *ndp.RouterAdvertisement {
+func recvRA(t *testing.T, c *memConn) *mdndp.RouterAdvertisement {
 	t.Helper()
 	select {
 	case ra := <-c.out:
@@ -298,8 +298,8 @@ func TestAdvertiserServe(t *testing.T) {
 	waitWaiting(t, clk)
 	// An invalid RS (hop limit 64) is dropped; a valid one is answered
 	// after MIN_DELAY_BETWEEN_RAS + the random delay (an RA just went out).
-	conn.in <- memPacket{m: &ndp.RouterSolicitation{}, cm: &ipv6.ControlMessage{HopLimit: 64}, src: netip.MustParseAddr("fe80::9")}
-	conn.in <- memPacket{m: &ndp.RouterSolicitation{}, cm: &ipv6.ControlMessage{HopLimit: 255}, src: netip.MustParseAddr("fe80::9")}
+	conn.in <- memPacket{m: &mdndp.RouterSolicitation{}, cm: &ipv6.ControlMessage{HopLimit: 64}, src: netip.MustParseAddr("fe80::9")}
+	conn.in <- memPacket{m: &mdndp.RouterSolicitation{}, cm: &ipv6.ControlMessage{HopLimit: 255}, src: netip.MustParseAddr("fe80::9")}
 	waitWaiting(t, clk) // re-armed for the solicited RA
 	if err := waitStats(a, func(s AdvertiserStats) bool { return s.Solicited == 1 && s.Invalid == 1 }); err != nil {
 		t.Fatal(err)
