@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/ripng"
 )
@@ -35,6 +37,8 @@ func (s *syncBuffer) String() string {
 // takes it out again on exit.
 func TestTwoDaemonsInstall(t *testing.T) {
 	l := lab.New(t)
+	// Nothing ripngd started (readers, timers, netlink) outlives Run.
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	a, err := l.Namespace("a")
 	if err != nil {
 		t.Fatal(err)
