@@ -5,7 +5,7 @@ BENCHTIME ?= 1s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ROOT      := $(shell id -u 2>/dev/null | grep -qx 0 && echo yes)
 
-.PHONY: test unit vet lint peers fuzz bench bench-discover clean-labs
+.PHONY: test unit vet lint peers fuzz bench bench-discover bench-lab clean-labs
 
 ## test: vet, staticcheck, the race-enabled unit tests with fuzz seeds and
 ## examples, and — as root — the interop tier against real peers, which must
@@ -45,6 +45,17 @@ fuzz:
 ## bench: every benchmark, with allocations.
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./...
+
+## bench-discover: our scan beside nmap's multicast scripts and alive6 on a
+## 9-node lab link, and on large generated links (as root).
+bench-discover: peers
+	$(GO) test -run='^$$' -bench='DiscoveryLab|DiscoveryLarge' -benchtime=1x -timeout 30m ./discover/
+
+## bench-lab: the whole examples/lab run, timed.
+bench-lab:
+	$(GO) build -o bin/lab ./examples/lab
+	@for i in 1 2 3 4 5; do s=$$(date +%s%N); bin/lab -json >/dev/null || exit 1; \
+		echo "lab run $$i: $$(( ($$(date +%s%N) - s) / 1000000 )) ms"; done
 
 ## clean-labs: remove every namespace a lab or test left behind (v6k-*).
 clean-labs:

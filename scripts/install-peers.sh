@@ -31,7 +31,9 @@ packages=(
 	ndisc6             # ndp: rdisc6 checks our router advertiser
 	network-manager    # slaac: NetworkManager stable-privacy oracle
 	nftables           # discover: a host that drops echo requests
+	nmap               # discover: benchmark anchor (make bench-discover)
 	radvd              # ndp/discover/slaac: RA source
+	thc-ipv6           # discover: alive6, benchmark anchor (make bench-discover)
 	tshark             # ripng/dhcpv4opt108: capture cross-checks
 )
 
