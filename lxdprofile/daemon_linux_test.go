@@ -14,7 +14,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,106 +29,25 @@ import (
 	"github.com/v6kit/v6kit/slaac"
 )
 
-// lxdDaemon is a private LXD daemon: its own LXD_DIR in the lab's
-// directory, running inside a lab namespace so it sees no host network.
-type lxdDaemon struct {
-	ns   *lab.Netns
-	dir  string
-	conf string
-	d    *lab.Daemon
-}
+// lxdDaemon is a private LXD daemon in a lab namespace, initialised by a
+// preseed only (see lab.StartLXD).
+type lxdDaemon struct{ *lab.LXD }
 
-// preseed initialises the daemon without probing any network: no networks,
-// a dir pool, a root disk in the default profile.
-const preseed = `config: {}
-networks: []
-storage_pools:
-- name: default
-  driver: dir
-profiles:
-- name: default
-  description: Default LXD profile
-  devices:
-    root:
-      path: /
-      pool: default
-      type: disk
-`
-
-// startLXD starts Debian's lxd in a fresh lab namespace and initialises it
-// with a preseed only (never lxd init --minimal or --auto, which probe
-// random 10.x addresses). The lab stops it by PID and removes its directory.
 func startLXD(t *testing.T) (*lab.Lab, *lxdDaemon) {
 	t.Helper()
 	l := lab.New(t)
-	sdktest.RequireCommands(t, "lxd", "lxc")
-	ns, err := l.Namespace("lxd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := &lxdDaemon{ns: ns, dir: filepath.Join(l.Dir, "lxd"), conf: filepath.Join(l.Dir, "lxc-conf")}
-	for _, d := range []string{x.dir, x.conf} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	x.d, err = ns.Start(lab.DaemonSpec{
-		Name:         "lxd",
-		Args:         []string{"lxd", "--group", "root", "--logfile=" + filepath.Join(x.dir, "lxd.log")},
-		Env:          x.env(),
-		StartTimeout: 120 * time.Second,
-		Ready: func(*lab.Daemon) (bool, error) {
-			_, err := os.Stat(filepath.Join(x.dir, "unix.socket"))
-			return err == nil, nil
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out, err := x.run(nil, "lxd", "waitready", "--timeout=120"); err != nil {
-		t.Fatalf("lxd waitready: %v\n%s", err, out)
-	}
-	if out, err := x.run(strings.NewReader(preseed), "lxd", "init", "--preseed"); err != nil {
-		t.Fatalf("lxd init --preseed: %v\n%s", err, out)
-	}
-	return l, x
-}
-
-func (x *lxdDaemon) env() []string {
-	return []string{"LXD_DIR=" + x.dir, "LXD_CONF=" + x.conf}
-}
-
-// run runs lxd or lxc against this daemon, with a deadline.
-func (x *lxdDaemon) run(stdin *strings.Reader, name string, args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = append(os.Environ(), x.env()...)
-	if stdin != nil {
-		cmd.Stdin = stdin
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return append(out, stderr.String()...), err
-	}
-	return out, nil
+	return l, &lxdDaemon{l.MustStartLXD(t)}
 }
 
 func (x *lxdDaemon) lxc(t *testing.T, args ...string) []byte {
 	t.Helper()
-	out, err := x.run(nil, "lxc", args...)
-	if err != nil {
-		t.Fatalf("lxc %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return out
+	return []byte(x.MustRun(t, "", "lxc", args...))
 }
 
 func (x *lxdDaemon) connect(t *testing.T) lxd.InstanceServer {
 	t.Helper()
 	// The client keeps the context for every later request.
-	srv, err := ConnectUnix(context.Background(), filepath.Join(x.dir, "unix.socket"))
+	srv, err := ConnectUnix(context.Background(), x.Socket())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +227,7 @@ func TestDaemonInterop(t *testing.T) {
 			if !strings.HasPrefix(p.MAC.String(), "00:16:3e:") && inst.ExpandedDevices[p.NIC]["hwaddr"] == "" {
 				t.Errorf("%s %s: MAC %s not from LXD's range", in.name, p.NIC, p.MAC)
 			}
-			kernel := kernelIID(t, x.ns, p.MAC)
+			kernel := kernelIID(t, x.NS, p.MAC)
 			if slaac.IIDFrom(p.Addr) != kernel || !sdktestContains(prefixes, p.Addr) {
 				t.Errorf("%s %s: predicted %s, kernel's EUI-64 IID %s", in.name, p.NIC, p.Addr, kernel)
 			}
@@ -388,13 +306,13 @@ func TestDaemonHTTPS(t *testing.T) {
 	if err := srv.CreateCertificate(api.CertificatesPost{Name: "v6kit-test", Type: "client", Certificate: base64.StdEncoding.EncodeToString(block.Bytes)}); err != nil {
 		t.Fatal(err)
 	}
-	serverCert, err := os.ReadFile(filepath.Join(x.dir, "server.crt"))
+	serverCert, err := os.ReadFile(filepath.Join(x.Dir, "server.crt"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		var c net.Conn
-		err := x.ns.Run(func() error {
+		err := x.NS.Run(func() error {
 			var err error
 			c, err = (&net.Dialer{}).DialContext(ctx, network, addr)
 			return err

@@ -16,19 +16,19 @@ import (
 
 func TestRunInterop(t *testing.T) {
 	l := lab.New(t)
-	x := startLXD(t, l)
-	x.run(t, "", "lxc", "profile", "create", "twointfrev")
-	x.run(t, "devices:\n  eth0:\n    name: eth0\n    nictype: bridged\n    parent: br0\n    type: nic\n  eth1:\n    name: eth1\n    nictype: bridged\n    parent: lxdbr0\n    type: nic\n",
+	x := l.MustStartLXD(t)
+	x.MustRun(t, "", "lxc", "profile", "create", "twointfrev")
+	x.MustRun(t, "devices:\n  eth0:\n    name: eth0\n    nictype: bridged\n    parent: br0\n    type: nic\n  eth1:\n    name: eth1\n    nictype: bridged\n    parent: lxdbr0\n    type: nic\n",
 		"lxc", "profile", "edit", "twointfrev")
-	x.run(t, "", "lxc", "init", "--empty", "web", "-p", "default")
-	x.run(t, "", "lxc", "config", "device", "add", "web", "eth0", "nic", "nictype=macvlan", "parent=eth0")
-	x.run(t, "", "lxc", "init", "--empty", "router", "-p", "default", "-p", "twointfrev")
+	x.MustRun(t, "", "lxc", "init", "--empty", "web", "-p", "default")
+	x.MustRun(t, "", "lxc", "config", "device", "add", "web", "eth0", "nic", "nictype=macvlan", "parent=eth0")
+	x.MustRun(t, "", "lxc", "init", "--empty", "router", "-p", "default", "-p", "twointfrev")
 
 	// The expected lines, from the daemon's own record of the MACs.
 	var want strings.Builder
 	for _, in := range []struct{ name, nics string }{{"router", "eth0 eth1"}, {"web", "eth0"}} {
 		for _, nic := range strings.Fields(in.nics) {
-			v := strings.TrimSpace(x.run(t, "", "lxc", "config", "get", in.name, "volatile."+nic+".hwaddr"))
+			v := strings.TrimSpace(x.MustRun(t, "", "lxc", "config", "get", in.name, "volatile."+nic+".hwaddr"))
 			mac, err := net.ParseMAC(v)
 			if err != nil {
 				t.Fatalf("%s %s hwaddr %q: %v", in.name, nic, v, err)
@@ -41,14 +41,14 @@ func TestRunInterop(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if err := Run(context.Background(), Options{Prefixes: []string{"2001:db8:1:2::/64"}, Socket: x.socket()}, &out); err != nil {
+	if err := Run(context.Background(), Options{Prefixes: []string{"2001:db8:1:2::/64"}, Socket: x.Socket()}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want.String(), out.String()); diff != "" {
 		t.Errorf("zone lines (-want +got):\n%s", diff)
 	}
 	out.Reset()
-	if err := Run(context.Background(), Options{Prefixes: []string{"2001:db8:1:2::/64", "fd00:db8:1::/64"}, Socket: x.socket(), JSON: true}, &out); err != nil {
+	if err := Run(context.Background(), Options{Prefixes: []string{"2001:db8:1:2::/64", "fd00:db8:1::/64"}, Socket: x.Socket(), JSON: true}, &out); err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(out.String(), "\n"); n != 6 {

@@ -17,7 +17,7 @@ import (
 
 func TestRunInterop(t *testing.T) {
 	l := lab.New(t)
-	x := startLXD(t, l)
+	x := l.MustStartLXD(t)
 	host, err := l.Namespace("host")
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +38,7 @@ func TestRunInterop(t *testing.T) {
 		}
 	}
 	run := func(o Options) (string, error) {
-		o.Socket = x.socket()
+		o.Socket = x.Socket()
 		var out bytes.Buffer
 		err := host.Run(func() error { return Run(context.Background(), o, &out) })
 		return out.String(), err
@@ -48,7 +48,7 @@ func TestRunInterop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	show := x.run(t, "", "lxc", "profile", "show", "macvlan")
+	show := x.MustRun(t, "", "lxc", "profile", "show", "macvlan")
 	want := "# profile macvlan: created on LXD 5.0.2; launch with: lxc launch IMAGE NAME -p macvlan\n" +
 		"# host shim host-shim on eth0 (mac 02:16:3e:65:2b:99): created; routes [2001:db8:1:2::/64]\n" + show
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -83,7 +83,7 @@ func TestRunInterop(t *testing.T) {
 	}
 
 	// Someone edits the profile: refused without -overwrite, replaced with it.
-	x.run(t, "", "lxc", "profile", "device", "set", "macvlan", "eth0", "parent", "eth1")
+	x.MustRun(t, "", "lxc", "profile", "device", "set", "macvlan", "eth0", "parent", "eth1")
 	if _, err := run(Options{Parent: "eth0"}); !errors.Is(err, lxdprofile.ErrDiffers) {
 		t.Errorf("run over an edited profile = %v, want ErrDiffers", err)
 	}
