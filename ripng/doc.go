@@ -44,7 +44,9 @@
 // neighbour can make it hold. [Speaker.Interfaces], [Speaker.Neighbors] and
 // [Speaker.Routes] are views like birdc's `show rip interfaces`,
 // `show rip neighbors` and `show route`. [KernelSync] installs learned
-// routes in the Linux kernel with protocol number [KernelProtocol].
+// routes in the Linux kernel with protocol number [KernelProtocol];
+// [InterfaceWatcher] follows links and link-local addresses over netlink and
+// calls [Speaker.SetInterfaceUp].
 //
 // Time and randomness are injected ([Config.Clock], [Config.Rand]); the
 // protocol state machine itself has no goroutines, so its tests run hours

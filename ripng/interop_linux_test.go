@@ -608,3 +608,54 @@ func TestInteropTwoLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestInteropInterfaceDownUp takes our interface down and up under
+// WatchInterfaces: BIRD's routes become unreachable at once, and on up our
+// whole-table request gets them back from BIRD without waiting for its
+// periodic update.
+func TestInteropInterfaceDownUp(t *testing.T) {
+	rl := newRipLab(t, true, false)
+	s, _ := rl.speaker(t, Config{Announce: []Route{{Prefix: netip.MustParsePrefix("2001:db8:60::/48")}}})
+	ctx, cancel := context.WithCancel(context.Background())
+	watchDone := make(chan error, 1)
+	go func() { watchDone <- rl.goNS.Run(func() error { return WatchInterfaces(ctx, s) }) }()
+	defer func() {
+		cancel()
+		if err := <-watchDone; err != nil {
+			t.Errorf("WatchInterfaces: %v", err)
+		}
+	}()
+	metric := func() uint8 {
+		r, ok := routeOf(s, pBird)
+		if !ok {
+			return 0
+		}
+		return r.Metric
+	}
+	waitFor(t, "BIRD's route", 60*time.Second, func() bool { return metric() == 2 })
+	requests := s.Stats().RequestsSent
+
+	if err := rl.goNS.IP("link", "set", "eth0", "down"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "BIRD's route to become unreachable on link down", 60*time.Second, func() bool { return metric() == Infinity })
+	if is := s.Interfaces(); is[0].Up {
+		t.Errorf("eth0 still up in our view: %+v", is[0])
+	}
+
+	start := time.Now()
+	// Down removed the address; StaticLinkLocal sets the link up and
+	// adds it again.
+	if err := rl.goNS.StaticLinkLocal("eth0", llGo); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "BIRD's route back after up", 60*time.Second, func() bool { return metric() == 2 })
+	t.Logf("BIRD's route back %v after link up", time.Since(start))
+	if got := s.Stats().RequestsSent; got != requests+1 {
+		t.Errorf("requests sent went from %d to %d, want one more on up", requests, got)
+	}
+	if is := s.Interfaces(); !is[0].Up {
+		t.Errorf("eth0 not up in our view: %+v", is[0])
+	}
+	waitFor(t, "BIRD to have our route again", 60*time.Second, func() bool { return rl.birdRoute(t, netip.MustParsePrefix("2001:db8:60::/48")) != "" })
+}

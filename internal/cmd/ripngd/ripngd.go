@@ -111,10 +111,27 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 		ctx, cancel = context.WithTimeout(ctx, opts.Duration)
 		defer cancel()
 	}
+	// Follow links and addresses, so an interface coming back up asks its
+	// neighbours for their tables at once.
+	w, err := ripng.NewInterfaceWatcher(sp)
+	if err != nil {
+		closeAll()
+		if ks != nil {
+			ks.Close()
+		}
+		return fmt.Errorf("ripngd: %w", err)
+	}
+	ctx, cancelWatch := context.WithCancel(ctx)
+	watchDone := make(chan error, 1)
+	go func() { watchDone <- w.Run(ctx) }()
 	if opts.Started != nil {
 		opts.Started(sp)
 	}
 	runErr := sp.Run(ctx)
+	cancelWatch()
+	if err := <-watchDone; err != nil {
+		runErr = errors.Join(runErr, err)
+	}
 	if ks != nil {
 		if err := ks.Close(); err != nil {
 			runErr = errors.Join(runErr, err)
