@@ -40,11 +40,17 @@ example:
 	}
 	flag.Parse()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Every way a terminal or pipe can end us tears the lab down: SIGPIPE
+	// too (`lab | head` closes stdout), which would otherwise kill the
+	// program before it removes its namespaces.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	defer stop()
 	err := lab.Run(ctx, opts, os.Stdout)
 	if err != nil {
-		if !errors.Is(err, lab.ErrActsFailed) {
+		switch {
+		case errors.Is(err, context.Canceled):
+			fmt.Fprintln(os.Stderr, "lab: interrupted; everything it made is removed")
+		case !errors.Is(err, lab.ErrActsFailed):
 			fmt.Fprintln(os.Stderr, err)
 		}
 		stop()

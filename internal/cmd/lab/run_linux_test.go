@@ -216,6 +216,40 @@ func TestLabInterrupted(t *testing.T) {
 	}
 }
 
+// TestLabClosedPipe runs `lab | head -1`: when stdout goes away the lab
+// must still tear everything down (SIGPIPE would kill it otherwise).
+func TestLabClosedPipe(t *testing.T) {
+	sdktest.RequireRoot(t)
+	bin := filepath.Join(t.TempDir(), "lab")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/v6kit/v6kit/examples/lab").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	id := randomID(t)
+	cleanupLab(t, id)
+	cmd := exec.Command(bin, "-id", id)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	first := make([]byte, 1)
+	if _, err := io.ReadFull(stdout, first); err != nil {
+		t.Fatalf("no output from lab: %v", err)
+	}
+	stdout.Close() // like head -1 exiting
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("lab did not exit within 60 s of losing its stdout")
+	}
+	assertNothingLeft(t, id)
+}
+
 func TestLabNotRootSaysWhatToDo(t *testing.T) {
 	sdktest.RequireRoot(t) // to drop privileges we need them first
 	setpriv := sdktest.RequireCommands(t, "setpriv")[0]
