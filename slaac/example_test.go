@@ -96,3 +96,18 @@ func ExampleTempManager() {
 	}
 	// Output: created 2001:db8:1:2:1122:3344:5566:7788 23h10m48s 48h0m0s
 }
+
+// A connection.stable-id template as NetworkManager expands it: the network
+// ID it hashes is the base64 SHA-1 of "${CONNECTION}=36{<uuid>}/${DEVICE}=4{eth0}".
+func ExampleExpandNMStableID() {
+	typ, id := slaac.ExpandNMStableID("${CONNECTION}/${DEVICE}", slaac.NMStableIDInput{
+		UUID:   "6b138152-9f3e-4b97-aaf7-e6e553f2a24e",
+		Device: "eth0",
+	})
+	fmt.Println(typ, id == slaac.NMGeneratedID("${CONNECTION}=36{6b138152-9f3e-4b97-aaf7-e6e553f2a24e}/${DEVICE}=4{eth0}"))
+	typ, id = slaac.ExpandNMStableID("office", slaac.NMStableIDInput{})
+	fmt.Println(typ, id)
+	// Output:
+	// generated true
+	// stable-id office
+}

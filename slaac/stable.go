@@ -100,27 +100,33 @@ func (g RFC7217) IID(prefix netip.Prefix, dadCounter int) (IID, int, error) {
 	if retries <= 0 {
 		retries = IDGenRetries
 	}
-	prf := g.PRF
-	if prf == nil {
-		prf = SHA256
-	}
 	p := prefix.Addr().As16()
-	buf := make([]byte, 0, 8+len(g.NetIface)+len(g.NetworkID)+1+len(g.Secret))
 	for dad := dadCounter; dad <= retries && dad < 256; dad++ {
-		buf = append(buf[:0], p[:8]...)
-		buf = append(buf, g.NetIface...)
-		buf = append(buf, g.NetworkID...)
-		buf = append(buf, byte(dad))
-		buf = append(buf, g.Secret...)
-		out := prf(buf)
-		if len(out) < 8 {
-			return IID{}, dad, fmt.Errorf("slaac: PRF returned %d bytes, need 8", len(out))
-		}
 		var iid IID
-		copy(iid[:], out)
+		if g.PRF == nil {
+			var stack [256]byte
+			sum := sha256.Sum256(g.input(stack[:0], &p, dad))
+			iid = IID(sum[:8])
+		} else {
+			out := g.PRF(g.input(nil, &p, dad))
+			if len(out) < 8 {
+				return IID{}, dad, fmt.Errorf("slaac: PRF returned %d bytes, need 8", len(out))
+			}
+			copy(iid[:], out)
+		}
 		if !iid.Reserved() {
 			return iid, dad, nil
 		}
 	}
 	return IID{}, dadCounter, fmt.Errorf("%w: DAD counter %d, limit %d", ErrIDGenRetries, dadCounter, retries)
+}
+
+// input appends F()'s input: Prefix | Net_Iface | Network_ID | DAD_Counter |
+// secret_key.
+func (g RFC7217) input(b []byte, p *[16]byte, dad int) []byte {
+	b = append(b, p[:8]...)
+	b = append(b, g.NetIface...)
+	b = append(b, g.NetworkID...)
+	b = append(b, byte(dad))
+	return append(b, g.Secret...)
 }

@@ -516,6 +516,7 @@ func TestNoAllocs(t *testing.T) {
 		"linux":    &Linux{Secret: secret},
 		"nm":       &NetworkManager{NetworkID: "6b138152-9f3e-4b97-aaf7-e6e553f2a24e", IfName: "eth0", HostID: make([]byte, 32)},
 		"networkd": &Networkd{IfName: "eth0", MAC: net.HardwareAddr{0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc}},
+		"rfc7217":  RFC7217{Secret: make([]byte, 16), NetIface: []byte("eth0"), NetworkID: []byte("home")},
 	}
 	for name, g := range gens {
 		if n := testing.AllocsPerRun(100, func() { _, _, _ = g.IID(p, 0) }); n != 0 {
