@@ -143,6 +143,11 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	if err := writeRoutes(stdout, sp.Routes(), opts.JSON); err != nil {
 		return err
 	}
+	if !opts.JSON {
+		if err := writeViews(stdout, sp.Interfaces(), sp.Neighbors(), time.Now()); err != nil {
+			return err
+		}
+	}
 	if runErr != nil {
 		return fmt.Errorf("ripngd: %w", runErr)
 	}
@@ -173,6 +178,33 @@ func writeRoutes(w io.Writer, rs []ripng.RouteInfo, asJSON bool) error {
 			_, err = fmt.Fprintf(w, "%-24s %-30s metric %-2d tag %-5d %s %s\n", r.Prefix, via, r.Metric, r.Tag, r.Source, r.Age.Round(time.Second))
 		}
 		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeViews prints the interfaces and neighbours the way
+// `birdc show rip interfaces` and `show rip neighbors` do, with the bad
+// packet and route counters added.
+func writeViews(w io.Writer, is []ripng.InterfaceInfo, ns []ripng.NeighborInfo, now time.Time) error {
+	if _, err := fmt.Fprintf(w, "\n%-10s %-5s %6s %6s %8s\n", "Interface", "State", "Metric", "Nbrs", "Timer"); err != nil {
+		return err
+	}
+	for _, i := range is {
+		state := "Down"
+		if i.Up {
+			state = "Up"
+		}
+		if _, err := fmt.Fprintf(w, "%-10s %-5s %6d %6d %8.3f\n", i.Name, state, i.Cost, i.Neighbors, max(i.NextUpdate.Sub(now), 0).Seconds()); err != nil {
+			return err
+		}
+	}
+	if _, err := fmt.Fprintf(w, "\n%-25s %-10s %6s %8s %8s %8s\n", "IP address", "Interface", "Routes", "Seen", "BadPkts", "BadRtes"); err != nil {
+		return err
+	}
+	for _, n := range ns {
+		if _, err := fmt.Fprintf(w, "%-25s %-10s %6d %8.3f %8d %8d\n", n.Addr, n.Interface, n.Routes, now.Sub(n.LastSeen).Seconds(), n.BadPackets, n.BadRoutes); err != nil {
 			return err
 		}
 	}

@@ -53,3 +53,25 @@ func TestWriteRoutes(t *testing.T) {
 		t.Errorf("text output:\n%s", b.String())
 	}
 }
+
+func TestWriteViews(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var b bytes.Buffer
+	err := writeViews(&b,
+		[]ripng.InterfaceInfo{{Name: "eth0", Up: true, Cost: 1, Neighbors: 2, NextUpdate: now.Add(12500 * time.Millisecond)}},
+		[]ripng.NeighborInfo{{Addr: netip.MustParseAddr("fe80::2"), Interface: "eth0", Routes: 3, LastSeen: now.Add(-2 * time.Second), BadRoutes: 1}},
+		now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `
+Interface  State Metric   Nbrs    Timer
+eth0       Up         1      2   12.500
+
+IP address                Interface  Routes     Seen  BadPkts  BadRtes
+fe80::2                   eth0            3    2.000        0        1
+`
+	if b.String() != want {
+		t.Errorf("views:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
