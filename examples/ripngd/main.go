@@ -39,8 +39,10 @@ func main() {
 		fmt.Fprintf(flag.CommandLine.Output(), `usage: ripngd -i IF[,IF2] [-announce PREFIX]... [-tag N] [-cost N] [-duration D] [-json] [-install]
 
 Runs a RIPng speaker (UDP port 521, ff02::9, hop limit 255) until the
-duration ends or a signal arrives, then prints its route table; with -json
-one object per route: prefix, nexthop, metric, tag, iface, from.
+duration ends or a signal arrives, then prints its route table (and, as
+text, its interfaces and neighbours like birdc's show rip views); with -json
+one object per route: prefix, nexthop, metric, tag, iface, from. Interfaces
+going down and up are followed over netlink.
 
 example:
   sudo ripngd -i eth0 -announce 2001:db8:1:1::/64 -tag 7 -duration 1m -json
