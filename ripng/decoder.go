@@ -108,8 +108,11 @@ func (d *Decoder) Entry() (RTE, error) {
 		}
 		return NextHopRTE(netip.AddrFrom16(*a16)), nil
 	}
-	e := RTE{Prefix: netip.PrefixFrom(netip.AddrFrom16(*a16), int(b[18])), Tag: binary.BigEndian.Uint16(b[16:18]), Metric: metric}
-	return e, checkRoute(a16, b[18], metric, Command(d.b[0]))
+	// Check first, then build the entry in the return statement: built
+	// earlier, the compiler copies it through the stack with overlapping
+	// moves that stall store forwarding and cost most of the decode time.
+	err := checkRoute(a16, b[18], metric, Command(d.b[0]))
+	return RTE{Prefix: netip.PrefixFrom(netip.AddrFrom16(*a16), int(b[18])), Tag: binary.BigEndian.Uint16(b[16:18]), Metric: metric}, err
 }
 
 // PrefixLen returns the current entry's prefix length byte as sent.
