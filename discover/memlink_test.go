@@ -2,6 +2,7 @@ package discover
 
 import (
 	"encoding/binary"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -36,6 +37,8 @@ type memLink struct {
 	cls  chan struct{}
 	once sync.Once
 	sent int
+	// drop makes the first drop writes fail as a full kernel queue does.
+	drop int
 }
 
 func newMemLink(us v6frame.MAC, hs ...*fakeHost) *memLink {
@@ -97,6 +100,11 @@ func (l *memLink) WriteFrame(b []byte) error {
 	l.mu.Lock()
 	hs := l.hs
 	l.sent++
+	if l.drop > 0 {
+		l.drop--
+		l.mu.Unlock()
+		return fmt.Errorf("%w: sendto: no buffer space available", v6frame.ErrDropped)
+	}
 	l.mu.Unlock()
 	for _, h := range hs {
 		for _, f := range h.answer(&p, b[14:]) {

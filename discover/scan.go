@@ -385,7 +385,12 @@ func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
 				if _, ok := r.sentAt[p.key]; !ok {
 					r.sentAt[p.key] = time.Now()
 				}
-				if err := r.s.link.WriteFrame(p.frame); err != nil {
+				if err := r.s.link.WriteFrame(p.frame); errors.Is(err, v6frame.ErrDropped) {
+					// A full queue on the way out (a flooded bridge, say)
+					// loses this probe like a lossy wire would; the later
+					// rounds make up for it, so the scan goes on.
+					continue
+				} else if err != nil {
 					if ctx.Err() == nil {
 						yield(Host{}, fmt.Errorf("discover: send: %w", err))
 					}

@@ -100,6 +100,33 @@ func TestScanMemLink(t *testing.T) {
 	}
 }
 
+// TestScanSurvivesDroppedSends: a frame the kernel drops for want of
+// buffer space (a flooded bridge) is lost like on a lossy wire; the scan
+// goes on and the repeated rounds still find every host.
+func TestScanSurvivesDroppedSends(t *testing.T) {
+	hs := labHosts()
+	l := newMemLink(ourMAC, hs...)
+	l.drop = 4 // the whole first round: MLD query, invalid-dst and echo from two sources
+	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 400 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.ScanAll(context.Background())
+	if err != nil {
+		t.Fatalf("ScanAll after dropped sends: %v", err)
+	}
+	seen := map[string]bool{}
+	for _, h := range got {
+		seen[string(h.MAC)] = true
+	}
+	for _, h := range hs {
+		if !seen[string(h.mac.HardwareAddr())] {
+			t.Errorf("host %v not found after the first round was dropped", h.mac.HardwareAddr())
+		}
+	}
+}
+
 func TestScanCancel(t *testing.T) {
 	l := newMemLink(ourMAC, labHosts()...)
 	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: time.Hour})

@@ -1,6 +1,7 @@
 package v6frame
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"time"
@@ -54,6 +55,9 @@ func (c *Conn) WriteFrame(b []byte) error {
 		return fmt.Errorf("%w: frame of %d bytes", ErrMalformed, len(b))
 	}
 	_, err := c.c.WriteTo(b, &packet.Addr{HardwareAddr: net.HardwareAddr(b[0:6])})
+	if errors.Is(err, unix.ENOBUFS) {
+		return fmt.Errorf("%w: %w", ErrDropped, err)
+	}
 	return err
 }
 

@@ -27,6 +27,10 @@ var (
 	ErrNotIPv6   = errors.New("v6frame: not an IPv6 frame")
 	ErrNotICMPv6 = errors.New("v6frame: not ICMPv6 (or an extension header this package does not walk)")
 	ErrMalformed = errors.New("v6frame: malformed")
+	// ErrDropped means the kernel dropped an outgoing frame for want of
+	// buffer space (ENOBUFS: a full queue on the way out). The link is
+	// fine; the frame is lost, as it could be on the wire.
+	ErrDropped = errors.New("v6frame: frame dropped by the kernel (no buffer space)")
 )
 
 // MAC is an Ethernet address.
