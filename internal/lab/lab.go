@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -193,6 +194,17 @@ func RemoveLeftovers(id string) ([]string, error) {
 		ns := &Netns{Name: name}
 		if err := ns.delete(); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	// And the labs' private directories (configs, logs, sockets).
+	pattern := "v6kit-lab-*"
+	if id != "" {
+		pattern = "v6kit-lab-" + id + "-*"
+	}
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), pattern))
+	for _, d := range dirs {
+		if err := os.RemoveAll(d); err != nil {
+			errs = append(errs, fmt.Errorf("lab: %w", err))
 		}
 	}
 	return names, errors.Join(errs...)

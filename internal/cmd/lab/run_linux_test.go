@@ -157,6 +157,7 @@ func TestLabDownRemovesOnlyThatLab(t *testing.T) {
 	mine, other := randomID(t), randomID(t)
 	cleanupLab(t, mine)
 	cleanupLab(t, other)
+	dirs := map[string]string{}
 	for _, id := range []string{mine, other} {
 		l, err := lab.OpenID(id)
 		if err != nil {
@@ -165,8 +166,10 @@ func TestLabDownRemovesOnlyThatLab(t *testing.T) {
 		if _, err := l.Namespace("x"); err != nil {
 			t.Fatal(err)
 		}
+		dirs[id] = l.Dir
 		// Close is not called: this lab is "left behind".
 	}
+	t.Cleanup(func() { os.RemoveAll(dirs[other]) })
 	var out bytes.Buffer
 	if err := Run(context.Background(), Options{Down: true, ID: mine}, &out); err != nil {
 		t.Fatal(err)
@@ -182,6 +185,12 @@ func TestLabDownRemovesOnlyThatLab(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("-down -id %s removed another lab's namespace too", mine)
+	}
+	if _, err := os.Stat(dirs[mine]); !os.IsNotExist(err) {
+		t.Errorf("-down left the lab's directory %s (err %v)", dirs[mine], err)
+	}
+	if _, err := os.Stat(dirs[other]); err != nil {
+		t.Errorf("-down -id %s removed another lab's directory: %v", mine, err)
 	}
 }
 
