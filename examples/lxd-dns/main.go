@@ -5,13 +5,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	lxddns "github.com/v6kit/v6kit/internal/cmd/lxd-dns"
 )
 
@@ -41,17 +39,6 @@ examples:
 	fs.StringVar(&o.Socket, "socket", "", "LXD unix socket (default $LXD_SOCKET, $LXD_DIR/unix.socket or /var/lib/lxd/unix.socket)")
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object per line")
 	_ = fs.Parse(os.Args[1:])
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "lxd-dns: unexpected argument %q\n", fs.Arg(0))
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := lxddns.Run(ctx, o, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		if errors.Is(err, lxddns.ErrUsage) {
-			os.Exit(2)
-		}
-		os.Exit(1)
-	}
+	cli.NoArgs(fs)
+	cli.Run(func(ctx context.Context) error { return lxddns.Run(ctx, o, os.Stdout) }, lxddns.ErrUsage)
 }

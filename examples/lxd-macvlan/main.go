@@ -7,13 +7,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	lxdmacvlan "github.com/v6kit/v6kit/internal/cmd/lxd-macvlan"
 )
 
@@ -46,17 +44,6 @@ examples:
 	fs.BoolVar(&o.ShimIPv4, "shim-ipv4", false, "with -shim: route the parent's IPv4 subnets through the shim too")
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object instead of YAML")
 	_ = fs.Parse(os.Args[1:])
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "lxd-macvlan: unexpected argument %q\n", fs.Arg(0))
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := lxdmacvlan.Run(ctx, o, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		if errors.Is(err, lxdmacvlan.ErrUsage) {
-			os.Exit(2)
-		}
-		os.Exit(1)
-	}
+	cli.NoArgs(fs)
+	cli.Run(func(ctx context.Context) error { return lxdmacvlan.Run(ctx, o, os.Stdout) }, lxdmacvlan.ErrUsage)
 }

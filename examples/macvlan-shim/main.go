@@ -6,13 +6,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	macvlanshim "github.com/v6kit/v6kit/internal/cmd/macvlan-shim"
 )
 
@@ -45,17 +43,6 @@ examples:
 	fs.UintVar(&o.Metric, "metric", 100, "route metric")
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object per line")
 	_ = fs.Parse(os.Args[1:])
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "macvlan-shim: unexpected argument %q\n", fs.Arg(0))
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := macvlanshim.Run(ctx, o, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		if errors.Is(err, macvlanshim.ErrUsage) {
-			os.Exit(2)
-		}
-		os.Exit(1)
-	}
+	cli.NoArgs(fs)
+	cli.Run(func(ctx context.Context) error { return macvlanshim.Run(ctx, o, os.Stdout) }, macvlanshim.ErrUsage)
 }

@@ -10,10 +10,9 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/cmd/ripngd"
 )
 
@@ -58,10 +57,5 @@ flags:
 	}
 	opts.Interfaces = strings.Split(ifs, ",")
 	opts.Tag, opts.Cost = uint16(tag), uint8(cost)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := ripngd.Run(ctx, opts, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Run(func(ctx context.Context) error { return ripngd.Run(ctx, opts, os.Stdout) })
 }

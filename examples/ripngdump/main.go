@@ -10,9 +10,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/cmd/ripngdump"
 )
 
@@ -43,10 +42,5 @@ flags:
 		flag.Usage()
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := ripngdump.Run(ctx, opts, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Run(func(ctx context.Context) error { return ripngdump.Run(ctx, opts, os.Stdout) })
 }

@@ -5,14 +5,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/cmd/slaacaddr"
 )
 
@@ -72,17 +70,6 @@ examples:
 		return nil
 	})
 	_ = fs.Parse(os.Args[1:])
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "slaacaddr: unexpected argument %q\n", fs.Arg(0))
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := slaacaddr.Run(ctx, o, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		if errors.Is(err, slaacaddr.ErrUsage) {
-			os.Exit(2)
-		}
-		os.Exit(1)
-	}
+	cli.NoArgs(fs)
+	cli.Run(func(ctx context.Context) error { return slaacaddr.Run(ctx, o, os.Stdout) }, slaacaddr.ErrUsage)
 }

@@ -8,9 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/cmd/v6disc"
 )
 
@@ -42,14 +41,6 @@ examples:
 	fs.BoolVar(&o.Watch, "watch", false, "keep scanning; report hosts that join (+) and leave (-)")
 	fs.DurationVar(&o.Interval, "interval", 0, "pause between scans with -watch (default 10s)")
 	_ = fs.Parse(os.Args[1:])
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "v6disc: unexpected argument %q\n", fs.Arg(0))
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := v6disc.Run(ctx, o, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.NoArgs(fs)
+	cli.Run(func(ctx context.Context) error { return v6disc.Run(ctx, o, os.Stdout) })
 }

@@ -8,9 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	v6onlyprobe "github.com/v6kit/v6kit/internal/cmd/v6only-probe"
 )
 
@@ -40,10 +39,5 @@ example:
 		fs.Usage()
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := v6onlyprobe.Run(ctx, o, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Run(func(ctx context.Context) error { return v6onlyprobe.Run(ctx, o, os.Stdout) })
 }

@@ -8,9 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	v6onlyserver "github.com/v6kit/v6kit/internal/cmd/v6only-server"
 )
 
@@ -51,12 +50,7 @@ example:
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := v6onlyserver.Run(ctx, o, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Run(func(ctx context.Context) error { return v6onlyserver.Run(ctx, o, os.Stdout) })
 }
 
 func parse(o *v6onlyserver.Options, rng, router, sid string) error {
