@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
@@ -29,25 +28,6 @@ var (
 	poolLast  = netip.MustParseAddr("192.0.2.150")
 )
 
-// syncBuffer is a bytes.Buffer that a server goroutine writes while the
-// act reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // dhcpServer is the LAN's DHCPv4 server for the act: ours, or dnsmasq.
 type dhcpServer struct {
 	name string
@@ -57,7 +37,7 @@ type dhcpServer struct {
 
 // startOurDHCP runs v6only-server on the router's LAN link.
 func startOurDHCP(ctx context.Context, n *network) (*dhcpServer, error) {
-	log := &syncBuffer{}
+	log := &lab.SyncBuffer{}
 	sctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan struct{})
 	done := make(chan error, 1)

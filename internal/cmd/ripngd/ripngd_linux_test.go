@@ -1,11 +1,9 @@
 package ripngd
 
 import (
-	"bytes"
 	"context"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,23 +12,6 @@ import (
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/ripng"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestTwoDaemonsInstall runs two ripngd on a veth pair; the one with
 // -install puts the other's route in its kernel with protocol 196 and
@@ -58,7 +39,7 @@ func TestTwoDaemonsInstall(t *testing.T) {
 	}
 
 	type daemon struct {
-		out    syncBuffer
+		out    lab.SyncBuffer
 		cancel context.CancelFunc
 		done   chan error
 		sp     chan *ripng.Speaker

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,24 +19,6 @@ import (
 	"github.com/v6kit/v6kit/internal/sdktest"
 	"github.com/v6kit/v6kit/ripng"
 )
-
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -102,7 +83,7 @@ func TestCaptureCrossCheck(t *testing.T) {
 	}
 	liveCtx, stopLive := context.WithCancel(context.Background())
 	defer stopLive()
-	var liveOut syncBuffer
+	var liveOut lab.SyncBuffer
 	liveDone := make(chan error, 1)
 	go func() {
 		liveDone <- hosts["frr"].Run(func() error { return Run(liveCtx, Options{Interface: "eth0", JSON: true}, &liveOut) })

@@ -7,37 +7,19 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/v6kit/v6kit/dhcpv4opt108"
+	"github.com/v6kit/v6kit/internal/lab"
 	"go.uber.org/goleak"
 )
 
-// syncBuffer is a bytes.Buffer safe for Run's workers and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // serve runs Run on a loopback socket and returns a function that sends a
 // message and returns the reply.
-func serve(t *testing.T, o Options) (func(*dhcpv4.DHCPv4) *dhcpv4.DHCPv4, *syncBuffer) {
+func serve(t *testing.T, o Options) (func(*dhcpv4.DHCPv4) *dhcpv4.DHCPv4, *lab.SyncBuffer) {
 	t.Helper()
 	srv, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
@@ -48,7 +30,7 @@ func serve(t *testing.T, o Options) (func(*dhcpv4.DHCPv4) *dhcpv4.DHCPv4, *syncB
 		t.Fatal(err)
 	}
 	o.Conn = srv
-	out := &syncBuffer{}
+	out := &lab.SyncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, o, out) }()
