@@ -5,7 +5,7 @@ BENCHTIME ?= 1s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ROOT      := $(shell id -u 2>/dev/null | grep -qx 0 && echo yes)
 
-.PHONY: test unit vet lint peers fuzz bench bench-discover bench-lab clean-labs
+.PHONY: test unit vet lint peers fuzz bench bench-discover bench-dhcp bench-lab clean-labs
 
 ## test: vet, staticcheck, the race-enabled unit tests with fuzz seeds and
 ## examples, and — as root — the interop tier against real peers, which must
@@ -50,6 +50,10 @@ bench:
 ## 9-node lab link, and on large generated links (as root).
 bench-discover: peers
 	$(GO) test -run='^$$' -bench='DiscoveryLab|DiscoveryLarge' -benchtime=1x -timeout 30m ./discover/
+
+## bench-dhcp: v6only-server's offers/s beside Kea and dnsmasq under perfdhcp.
+bench-dhcp: peers
+	bash scripts/bench-dhcp.sh
 
 ## bench-lab: the whole examples/lab run, timed.
 bench-lab:
