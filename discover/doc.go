@@ -28,6 +28,14 @@
 // yields a [Change] when a host joins or leaves. The scanner's own
 // addresses are never reported.
 //
+// # Names
+//
+// [Names] asks the link's mDNS responders (RFC 6762: avahi, mDNSResponder,
+// systemd-resolved) for the names of addresses a scan found, with reverse
+// PTR questions in a one-shot query; hosts that run no responder simply have
+// no name. [ReverseName], [AppendReverseQuery] and [ParseReverseAnswers] are
+// its pure parts.
+//
 // # Vendors
 //
 // [Vendors] is the IEEE registry (MA-L, MA-M, MA-S and IAB blocks),

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log"
 	"net"
+	"net/netip"
+	"time"
 
 	"github.com/v6kit/v6kit/discover"
 )
@@ -45,5 +47,43 @@ func ExampleScanner_Scan() {
 			log.Fatal(err)
 		}
 		fmt.Println(h.MAC, h.Vendor, h.Addrs, h.Methods)
+	}
+}
+
+func ExampleReverseName() {
+	fmt.Println(discover.ReverseName(netip.MustParseAddr("2001:db8::567:89ab")))
+	// Output:
+	// b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.
+}
+
+// Scan a link, then ask mDNS for the names of what was found.
+func ExampleNames() {
+	ifi, err := net.InterfaceByName("eth0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	s, err := discover.NewScanner(ifi, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	hosts, err := s.ScanAll(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	var addrs []netip.Addr
+	for _, h := range hosts {
+		for _, a := range h.Addrs {
+			addrs = append(addrs, a.Addr)
+		}
+	}
+	names, err := discover.Names(context.Background(), ifi, addrs, time.Second)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, h := range hosts {
+		for _, a := range h.Addrs {
+			fmt.Println(a.Addr, h.MAC, names[a.Addr])
+		}
 	}
 }

@@ -15,6 +15,7 @@ fi
 
 # Keep this list sorted; say in a comment which tests need a package.
 packages=(
+	avahi-daemon       # discover: an mDNS responder for Names
 	bird2              # ripng: BIRD 2 RIPng peer
 	dhcpcd-base        # dhcpv4opt108: dhcpcd client
 	dnsmasq-base       # dhcpv4opt108: dnsmasq server
