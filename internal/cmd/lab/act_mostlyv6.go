@@ -182,10 +182,10 @@ func actMostlyV6(peers bool) act {
 		// The capable client: our probe, which sends a DISCOVER asking
 		// for 108 and never a REQUEST, and reads the RAs. A router
 		// answers a solicitation no sooner than 3 s after its last
-		// multicast RA (RFC 4861 MIN_DELAY_BETWEEN_RAS): wait 4 s.
+		// multicast RA (RFC 4861 MIN_DELAY_BETWEEN_RAS) plus up to 0.5 s: wait 5 s, a margin for a loaded machine.
 		var out bytes.Buffer
 		if err := laptop.NS.Run(func() error {
-			return v6onlyprobe.Run(ctx, v6onlyprobe.Options{Interface: laptop.IfName, JSON: true, Timeout: 10 * time.Second, RAWait: 4 * time.Second}, &out)
+			return v6onlyprobe.Run(ctx, v6onlyprobe.Options{Interface: laptop.IfName, JSON: true, Timeout: 10 * time.Second, RAWait: 5 * time.Second}, &out)
 		}); err != nil {
 			return fmt.Errorf("probe: %w", err)
 		}
