@@ -15,27 +15,55 @@ import (
 	"golang.org/x/net/ipv6"
 )
 
-// Names asks the mDNS responders on ifi's link for the names of addrs
-// (reverse PTR questions in one one-shot query, RFC 6762 Section 5.1, sent
-// twice in case the first is lost) and collects the answers for wait, or
-// until every address has a name or ctx ends. Hosts without a responder
-// simply have no name. The socket belongs to the calling thread's network
-// namespace.
-func Names(ctx context.Context, ifi *net.Interface, addrs []netip.Addr, wait time.Duration) (map[netip.Addr]string, error) {
-	names := map[netip.Addr]string{}
-	if len(addrs) == 0 {
-		return names, nil
-	}
+// MDNS is a socket for mDNS one-shot queries (RFC 6762, Section 5.1) on
+// one interface. Open it in the network namespace you mean: it belongs to
+// the calling thread's. One query runs at a time.
+type MDNS struct {
+	c     *net.UDPConn
+	group *net.UDPAddr
+}
+
+// ListenMDNS opens an MDNS socket on ifi.
+func ListenMDNS(ifi *net.Interface) (*MDNS, error) {
 	c, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6unspecified})
 	if err != nil {
 		return nil, fmt.Errorf("discover: mdns: %w", err)
 	}
-	defer c.Close()
 	pc := ipv6.NewPacketConn(c)
 	if err := pc.SetMulticastInterface(ifi); err != nil {
+		c.Close()
 		return nil, fmt.Errorf("discover: mdns: %w", err)
 	}
 	_ = pc.SetMulticastHopLimit(255) // RFC 6762 Section 11
+	// The group's zone by index: zone names are cached per process, not per
+	// network namespace.
+	return &MDNS{c: c, group: &net.UDPAddr{IP: MDNSGroup.AsSlice(), Port: MDNSPort, Zone: strconv.Itoa(ifi.Index)}}, nil
+}
+
+// Close closes the socket.
+func (m *MDNS) Close() error { return m.c.Close() }
+
+// Names asks the mDNS responders on ifi's link for the names of addrs; see
+// [MDNS.Names]. It opens and closes its own socket.
+func Names(ctx context.Context, ifi *net.Interface, addrs []netip.Addr, wait time.Duration) (map[netip.Addr]string, error) {
+	m, err := ListenMDNS(ifi)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	return m.Names(ctx, addrs, wait)
+}
+
+// Names sends reverse PTR questions for addrs in one-shot queries (sent
+// twice in case the first is lost) and collects the answers for wait, or
+// until every address has a name or ctx ends. Hosts without a responder
+// simply have no name.
+func (m *MDNS) Names(ctx context.Context, addrs []netip.Addr, wait time.Duration) (map[netip.Addr]string, error) {
+	names := map[netip.Addr]string{}
+	if len(addrs) == 0 {
+		return names, nil
+	}
+	c := m.c
 	var idb [2]byte
 	_, _ = rand.Read(idb[:])
 	id := binary.BigEndian.Uint16(idb[:])
@@ -49,12 +77,9 @@ func Names(ctx context.Context, ifi *net.Interface, addrs []netip.Addr, wait tim
 		}
 		queries = append(queries, q)
 	}
-	// The group's zone by index: zone names are cached per process, not per
-	// network namespace.
-	group := &net.UDPAddr{IP: MDNSGroup.AsSlice(), Port: MDNSPort, Zone: strconv.Itoa(ifi.Index)}
 	send := func() error {
 		for _, q := range queries {
-			if _, err := c.WriteTo(q, group); err != nil {
+			if _, err := c.WriteTo(q, m.group); err != nil {
 				return fmt.Errorf("discover: mdns: %w", err)
 			}
 		}

@@ -29,6 +29,16 @@ type Options struct {
 	Timeout   time.Duration // -timeout: how long a scan listens (default 1 s)
 	Watch     bool          // -watch: keep scanning, report hosts joining and leaving
 	Interval  time.Duration // -interval: pause between scans with -watch (default 10 s)
+	Names     bool          // -names: ask mDNS for the hosts' names after the scan
+
+	// openNames opens the mDNS asker for an interface; tests replace it.
+	openNames func(*net.Interface) (namer, error)
+}
+
+// namer is what Run needs of a discover.MDNS.
+type namer interface {
+	Names(ctx context.Context, addrs []netip.Addr, wait time.Duration) (map[netip.Addr]string, error)
+	Close() error
 }
 
 // ErrNoInterface means there is nothing to scan.
@@ -68,6 +78,7 @@ type hostJSON struct {
 	Addrs   []string `json:"addrs"`
 	Methods []string `json:"methods"`
 	Router  bool     `json:"router"`
+	Name    string   `json:"name,omitempty"` // with -names: the host's mDNS name
 }
 
 func run(ctx context.Context, o Options, w io.Writer, ifaces func() ([]net.Interface, error),
@@ -77,6 +88,12 @@ func run(ctx context.Context, o Options, w io.Writer, ifaces func() ([]net.Inter
 	}
 	if o.Timeout == 0 {
 		o.Timeout = discover.DefaultTimeout
+	}
+	if o.Names && o.Watch {
+		return errors.New("v6disc: -names works with a scan, not with -watch")
+	}
+	if o.openNames == nil {
+		o.openNames = func(ifi *net.Interface) (namer, error) { return discover.ListenMDNS(ifi) }
 	}
 	all, err := ifaces()
 	if err != nil {
@@ -117,6 +134,23 @@ func run(ctx context.Context, o Options, w io.Writer, ifaces func() ([]net.Inter
 		}
 		scanners = append(scanners, s)
 	}
+	namers := make([]namer, len(chosen)) // opened here, on this thread: see Run
+	defer func() {
+		for _, n := range namers {
+			if n != nil {
+				n.Close()
+			}
+		}
+	}()
+	if o.Names {
+		for i := range chosen {
+			n, err := o.openNames(&chosen[i])
+			if err != nil {
+				return fmt.Errorf("v6disc: %s: %w", chosen[i].Name, err)
+			}
+			namers[i] = n
+		}
+	}
 	out := &printer{o: o, w: w, printed: map[string]bool{}, own: map[string]bool{}}
 	for _, ifi := range all {
 		out.own[ifi.HardwareAddr.String()] = true
@@ -135,7 +169,7 @@ func run(ctx context.Context, o Options, w io.Writer, ifaces func() ([]net.Inter
 			if o.Watch {
 				errs[i] = out.watch(ctx, s, chosen[i].Name)
 			} else {
-				errs[i] = out.scan(ctx, s, chosen[i].Name)
+				errs[i] = out.scan(ctx, s, chosen[i].Name, namers[i])
 			}
 		}()
 	}
@@ -187,7 +221,10 @@ func vendorOf(h discover.Host) string {
 }
 
 // line prints one address line unless it was printed before.
-func (p *printer) line(prefix, addr string, h discover.Host) {
+func (p *printer) line(prefix, addr string, h discover.Host) { p.namedLine(prefix, addr, h, "") }
+
+// namedLine is line with the host's mDNS name as a last column.
+func (p *printer) namedLine(prefix, addr string, h discover.Host, name string) {
 	key := prefix + addr + h.MAC.String()
 	if p.printed[key] {
 		return
@@ -195,6 +232,10 @@ func (p *printer) line(prefix, addr string, h discover.Host) {
 	p.printed[key] = true
 	if p.o.Quiet {
 		p.write(fmt.Sprintf("%s%s\n", prefix, addr))
+		return
+	}
+	if name != "" {
+		p.write(fmt.Sprintf("%s%-42s %s  %-32s %s\n", prefix, addr, h.MAC, vendorOf(h), name))
 		return
 	}
 	p.write(fmt.Sprintf("%s%-42s %s  %s\n", prefix, addr, h.MAC, vendorOf(h)))
@@ -206,12 +247,12 @@ func (p *printer) write(s string) {
 	}
 }
 
-func (p *printer) json(event string, h discover.Host, ifname string) {
+func (p *printer) json(event string, h discover.Host, ifname, name string) {
 	addrs := p.addrs(h, ifname)
 	if len(addrs) == 0 {
 		return
 	}
-	b, err := json.Marshal(hostJSON{Event: event, MAC: h.MAC.String(), Vendor: vendorOf(h), Addrs: addrs, Methods: h.Methods.Names(), Router: h.Router})
+	b, err := json.Marshal(hostJSON{Event: event, MAC: h.MAC.String(), Vendor: vendorOf(h), Addrs: addrs, Methods: h.Methods.Names(), Router: h.Router, Name: name})
 	if err != nil {
 		p.err = err
 		return
@@ -219,7 +260,7 @@ func (p *printer) json(event string, h discover.Host, ifname string) {
 	p.write(string(b) + "\n")
 }
 
-func (p *printer) scan(ctx context.Context, s scanner, ifname string) error {
+func (p *printer) scan(ctx context.Context, s scanner, ifname string, nm namer) error {
 	final := map[string]discover.Host{}
 	var order []string
 	for h, err := range s.Scan(ctx) {
@@ -231,8 +272,8 @@ func (p *printer) scan(ctx context.Context, s scanner, ifname string) error {
 			order = append(order, k)
 		}
 		final[k] = h
-		if p.o.JSON {
-			continue // one object per host, once the scan is complete
+		if p.o.JSON || nm != nil {
+			continue // printed once the scan (and the names) are complete
 		}
 		p.mu.Lock()
 		for _, a := range p.addrs(h, ifname) {
@@ -244,14 +285,40 @@ func (p *printer) scan(ctx context.Context, s scanner, ifname string) error {
 			return err
 		}
 	}
-	if !p.o.JSON {
+	if !p.o.JSON && nm == nil {
 		return nil
 	}
 	slices.Sort(order)
+	hostNames := map[string]string{}
+	if nm != nil {
+		var addrs []netip.Addr
+		for _, k := range order {
+			for _, a := range final[k].Addrs {
+				addrs = append(addrs, a.Addr)
+			}
+		}
+		names, err := nm.Names(ctx, addrs, p.o.Timeout)
+		if err != nil && ctx.Err() == nil {
+			return fmt.Errorf("v6disc: %s: %w", ifname, err)
+		}
+		for _, k := range order {
+			for _, a := range final[k].Addrs {
+				if n := names[a.Addr]; n != "" && hostNames[k] == "" {
+					hostNames[k] = n
+				}
+			}
+		}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, k := range order {
-		p.json("", final[k], ifname)
+		if p.o.JSON {
+			p.json("", final[k], ifname, hostNames[k])
+			continue
+		}
+		for _, a := range p.addrs(final[k], ifname) {
+			p.namedLine("", a, final[k], hostNames[k])
+		}
 	}
 	return p.err
 }
@@ -263,7 +330,7 @@ func (p *printer) watch(ctx context.Context, s scanner, ifname string) error {
 		}
 		p.mu.Lock()
 		if p.o.JSON {
-			p.json(c.Kind.String(), c.Host, ifname)
+			p.json(c.Kind.String(), c.Host, ifname, "")
 		} else {
 			prefix := "+ "
 			if c.Kind == discover.Left {

@@ -91,6 +91,14 @@ fe80::b5a3:c182:e53b:4a76%eth0             da:a1:19:00:00:08  locally administer
 		{"json", Options{JSON: true}, `{"mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0","2001:db8:1:0:ba27:ebff:fe00:2"],"methods":["echo","mld"],"router":true}
 {"mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"methods":["invalid-dst"],"router":false}
 `},
+		{"names", Options{Names: true, openNames: fakeNames}, `fe80::ba27:ebff:fe00:2%eth0                b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
+2001:db8:1:0:ba27:ebff:fe00:2              b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
+fe80::b5a3:c182:e53b:4a76%eth0             da:a1:19:00:00:08  locally administered
+2001:db8:1:0:d445:50bd:460d:7864           da:a1:19:00:00:08  locally administered
+`},
+		{"names json", Options{Names: true, JSON: true, openNames: fakeNames}, `{"mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0","2001:db8:1:0:ba27:ebff:fe00:2"],"methods":["echo","mld"],"router":true,"name":"pi.local"}
+{"mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"methods":["invalid-dst"],"router":false}
+`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,5 +202,32 @@ func TestRunHidesLocal(t *testing.T) {
 	}
 	if diff := cmp.Diff("fe80::ba27:ebff:fe00:2%eth0\n", out.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// fakeNamer answers for the Pi's global address only, as avahi does for a
+// host that has a global address.
+type fakeNamer struct{}
+
+func (fakeNamer) Names(_ context.Context, addrs []netip.Addr, _ time.Duration) (map[netip.Addr]string, error) {
+	names := map[netip.Addr]string{}
+	for _, a := range addrs {
+		if a == netip.MustParseAddr("2001:db8:1:0:ba27:ebff:fe00:2") {
+			names[a] = "pi.local"
+		}
+	}
+	return names, nil
+}
+
+func (fakeNamer) Close() error { return nil }
+
+func fakeNames(*net.Interface) (namer, error) { return fakeNamer{}, nil }
+
+func TestNamesRefusedWithWatch(t *testing.T) {
+	err := run(context.Background(), Options{Names: true, Watch: true}, discard{}, ifaces, noLocal, func(*net.Interface, *discover.Options) (scanner, error) {
+		return &fakeScanner{}, nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "-names") {
+		t.Fatalf("-names with -watch: err = %v, want a usage error naming -names", err)
 	}
 }
