@@ -3,6 +3,8 @@
 package lab
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -328,5 +330,37 @@ func TestLeftoversNamesOnlyLabNamespaces(t *testing.T) {
 	}
 	if _, err := os.Stat(l.Dir); !os.IsNotExist(err) {
 		t.Errorf("after Close, lab dir %s still exists (err %v)", l.Dir, err)
+	}
+}
+
+func TestPing(t *testing.T) {
+	l := New(t)
+	a, err := l.Namespace("a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := l.Namespace("b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Veth(a, "eth0", b, "eth0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.StaticLinkLocal("eth0", netip.MustParseAddr("fe80::a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.StaticLinkLocal("eth0", netip.MustParseAddr("fe80::b")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	rtt, err := b.Ping(ctx, netip.MustParseAddr("fe80::a"), "eth0")
+	if err != nil || rtt <= 0 {
+		t.Fatalf("Ping fe80::a from b: rtt %v, err %v", rtt, err)
+	}
+	short, cancel2 := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel2()
+	if _, err := b.Ping(short, netip.MustParseAddr("fe80::dead"), "eth0"); !errors.Is(err, ErrNoReply) {
+		t.Fatalf("Ping of an absent address: err %v, want ErrNoReply", err)
 	}
 }
