@@ -9,10 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/cmd/lab"
 )
 
@@ -39,21 +38,12 @@ example:
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-
-	// Every way a terminal or pipe can end us tears the lab down: SIGPIPE
-	// too (`lab | head` closes stdout), which would otherwise kill the
-	// program before it removes its namespaces.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
-	defer stop()
-	err := lab.Run(ctx, opts, os.Stdout)
-	if err != nil {
-		switch {
-		case errors.Is(err, context.Canceled):
-			fmt.Fprintln(os.Stderr, "lab: interrupted; everything it made is removed")
-		case !errors.Is(err, lab.ErrActsFailed):
-			fmt.Fprintln(os.Stderr, err)
+	cli.NoArgs(flag.CommandLine)
+	cli.Run(func(ctx context.Context) error {
+		err := lab.Run(ctx, opts, os.Stdout)
+		if errors.Is(err, context.Canceled) {
+			return errors.New("lab: interrupted; everything it made is removed")
 		}
-		stop()
-		os.Exit(1)
-	}
+		return err
+	})
 }

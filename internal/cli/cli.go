@@ -28,12 +28,14 @@ func NoArgs(fs *flag.FlagSet) {
 	}
 }
 
-// Run calls run with a context that SIGINT or SIGTERM cancels, so the
-// program can clean up, and exits: 0 on success; otherwise the error goes to
-// stderr and the status is ExitUsage when it wraps one of usage, else
-// ExitFailure.
+// Run calls run with a context that SIGINT, SIGTERM, SIGHUP or SIGPIPE
+// cancels, so the program can clean up (remove the namespaces, links or
+// kernel routes it made) whichever way it is ended — including `prog | head`,
+// whose closed pipe would otherwise kill it outright — and exits: 0 on
+// success; otherwise the error goes to stderr and the status is ExitUsage
+// when it wraps one of usage, else ExitFailure.
 func Run(run func(ctx context.Context) error, usage ...error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	err := run(ctx)
 	stop()
 	if err == nil {
