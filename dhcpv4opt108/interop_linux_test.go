@@ -24,6 +24,7 @@ import (
 	v6onlyprobe "github.com/v6kit/v6kit/internal/cmd/v6only-probe"
 	v6onlyserver "github.com/v6kit/v6kit/internal/cmd/v6only-server"
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 	"golang.org/x/sys/unix"
 )
@@ -42,7 +43,7 @@ type dhcpLink struct {
 
 func newDHCPLink(t *testing.T) *dhcpLink {
 	t.Helper()
-	l := lab.New(t)
+	l := labtest.New(t)
 	srv, err := l.Namespace("srv")
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 )
 
 // BenchmarkDiscoveryLarge scans one bridge with many hosts (250, or
@@ -33,7 +33,7 @@ func BenchmarkDiscoveryLarge(b *testing.B) {
 	if v, err := time.ParseDuration(os.Getenv("V6KIT_BENCH_TIMEOUT")); err == nil && v > 0 {
 		timeout = v
 	}
-	l := lab.New(b)
+	l := labtest.New(b)
 	const backlog = "/proc/sys/net/core/netdev_max_backlog"
 	if old, err := os.ReadFile(backlog); err == nil {
 		if err := os.WriteFile(backlog, []byte("100000"), 0o644); err != nil {

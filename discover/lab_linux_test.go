@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 	"github.com/v6kit/v6kit/ndp"
 )
@@ -58,7 +59,7 @@ const (
 func newDiscoveryLab(t testing.TB) *discoveryLab {
 	t.Helper()
 	sdktest.RequireCommands(t, "radvd", "nft")
-	l := lab.New(t)
+	l := labtest.New(t)
 	d := &discoveryLab{l: l}
 	var err error
 	if d.sw, err = l.Namespace("sw"); err != nil {

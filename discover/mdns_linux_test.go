@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 	"go.uber.org/goleak"
 )
@@ -44,7 +45,7 @@ func startAvahi(t *testing.T, l *lab.Lab, ns *lab.Netns, name string) *lab.Daemo
 func TestNamesFromAvahi(t *testing.T) {
 	// Registered first, so it runs last: after the lab has stopped avahi.
 	t.Cleanup(func() { goleak.VerifyNone(t) })
-	l := lab.New(t)
+	l := labtest.New(t)
 	sw, err := l.Namespace("sw")
 	if err != nil {
 		t.Fatal(err)

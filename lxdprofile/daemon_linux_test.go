@@ -25,6 +25,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 	"github.com/v6kit/v6kit/slaac"
 )
@@ -35,13 +36,13 @@ type lxdDaemon struct{ *lab.LXD }
 
 func startLXD(t *testing.T) (*lab.Lab, *lxdDaemon) {
 	t.Helper()
-	l := lab.New(t)
-	return l, &lxdDaemon{l.MustStartLXD(t)}
+	l := labtest.New(t)
+	return l, &lxdDaemon{labtest.StartLXD(t, l)}
 }
 
 func (x *lxdDaemon) lxc(t *testing.T, args ...string) []byte {
 	t.Helper()
-	return []byte(x.MustRun(t, "", "lxc", args...))
+	return []byte(labtest.RunLXD(t, x.LXD, "", "lxc", args...))
 }
 
 func (x *lxdDaemon) connect(t *testing.T) lxd.InstanceServer {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 )
 
 // shimLab is a "host" namespace whose parent eth0 is one end of a veth (the
@@ -33,7 +34,7 @@ var (
 
 func newShimLab(t *testing.T) *shimLab {
 	t.Helper()
-	l := lab.New(t)
+	l := labtest.New(t)
 	s := &shimLab{l: l}
 	var err error
 	must := func(err error) {

@@ -13,6 +13,7 @@ import (
 
 	mdndp "github.com/mdlayher/ndp"
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
 
@@ -28,7 +29,7 @@ var hostMAC = net.HardwareAddr{0xb8, 0x27, 0xeb, 0x5a, 0x11, 0x0c}
 
 func startAdvLab(t *testing.T, cfg AdvertiserConfig) *advLab {
 	t.Helper()
-	l := lab.New(t)
+	l := labtest.New(t)
 	al := &advLab{l: l}
 	var err error
 	if al.router, err = l.Namespace("rtr"); err != nil {

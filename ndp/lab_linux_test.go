@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
 
@@ -78,7 +79,7 @@ func ctxFor(t *testing.T, d time.Duration) context.Context {
 }
 
 func TestSolicitRoutersRadvd(t *testing.T) {
-	l := lab.New(t)
+	l := labtest.New(t)
 	r, h := pair(t, l)
 	startRadvd(t, l, r, `
 	AdvSendAdvert on;
@@ -135,7 +136,7 @@ func TestSolicitRoutersRadvd(t *testing.T) {
 }
 
 func TestSolicitRoutersNoRouterAndCancel(t *testing.T) {
-	l := lab.New(t)
+	l := labtest.New(t)
 	_, h := pair(t, l)
 	ifi, err := h.Interface("eth0")
 	if err != nil {
@@ -161,7 +162,7 @@ func TestSolicitRoutersNoRouterAndCancel(t *testing.T) {
 }
 
 func TestResolveProbeNeighborsWatch(t *testing.T) {
-	l := lab.New(t)
+	l := labtest.New(t)
 	r, h := pair(t, l)
 	if err := r.Sysctl("net.ipv6.conf.all.forwarding", "1"); err != nil { // NA R flag
 		t.Fatal(err)

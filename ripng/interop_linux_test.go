@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/ipv6"
 
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
 
@@ -47,7 +48,7 @@ func waitCtx(t testing.TB, d time.Duration) context.Context {
 // newRipLab builds the link; withBird/withFRR start those peers.
 func newRipLab(t testing.TB, withBird, withFRR bool) *ripLab {
 	t.Helper()
-	l := lab.New(t)
+	l := labtest.New(t)
 	if withBird {
 		sdktest.RequireCommands(t, "bird", "birdc")
 	}
@@ -528,7 +529,7 @@ func BenchmarkConvergence(b *testing.B) {
 // eth1), two sockets on port 521 in one namespace: each peer learns the
 // other's routes through us, one hop further.
 func TestInteropTwoLinks(t *testing.T) {
-	l := lab.New(t)
+	l := labtest.New(t)
 	sdktest.RequireCommands(t, "bird", "birdc", "/usr/lib/frr/zebra", "/usr/lib/frr/ripngd", "vtysh")
 	rl := &ripLab{l: l}
 	var err error

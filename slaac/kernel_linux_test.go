@@ -15,6 +15,7 @@ import (
 
 	"github.com/v6kit/v6kit/internal/cmd/slaacaddr"
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/slaac"
 )
 
@@ -93,7 +94,7 @@ type kernelHost struct {
 // goes up (stable_secret and addr_gen_mode must be set before).
 func newKernelHost(t *testing.T, configure func(host *lab.Netns) error) *kernelHost {
 	t.Helper()
-	l := lab.New(t)
+	l := labtest.New(t)
 	host, err := l.Namespace("host")
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	var opts lab.Options
+	var opts labcmd.Options
 	flag.BoolVar(&opts.JSON, "json", false, "print one JSON object per act")
 	flag.BoolVar(&opts.Keep, "keep", false, "leave the lab up and print how to enter each namespace")
 	flag.BoolVar(&opts.Down, "down", false, "remove every lab left behind (v6k-* namespaces) and exit")
@@ -40,7 +40,7 @@ example:
 	flag.Parse()
 	cli.NoArgs(flag.CommandLine)
 	cli.Run(func(ctx context.Context) error {
-		err := lab.Run(ctx, opts, os.Stdout)
+		err := labcmd.Run(ctx, opts, os.Stdout)
 		if errors.Is(err, context.Canceled) {
 			return errors.New("lab: interrupted; everything it made is removed")
 		}

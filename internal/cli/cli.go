@@ -1,6 +1,13 @@
-// Package cli is what every example program's main does once its flags
-// are parsed: refuse stray arguments, run with a context that a signal
-// cancels, and turn the outcome into an exit status.
+// Package cli is the one command-line convention every example program
+// holds (docs/cli.md): flags are parsed and validated before any socket
+// opens; a usage error exits 2 with one line "prog: what is wrong; what to
+// do" followed by the synopsis; a runtime error exits 1 with one line naming
+// the object; a closed stdout ends the program quietly; SIGINT, SIGTERM,
+// SIGHUP and SIGPIPE cancel the context so the program cleans up.
+//
+// A program is a [Command] declared in its internal/cmd package, so tests
+// drive [Main] in-process with arguments and read its exit status and its
+// stderr line; examples/<prog>/main.go is only cli.Exit(prog.Command).
 package cli
 
 import (
@@ -8,44 +15,146 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 // Exit statuses.
 const (
+	ExitOK      = 0
 	ExitFailure = 1 // the program ran and failed
 	ExitUsage   = 2 // it was called wrongly
 )
 
-// NoArgs exits with ExitUsage when fs has positional arguments left: every
-// program takes flags only.
-func NoArgs(fs *flag.FlagSet) {
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q (see -h)\n", fs.Name(), fs.Arg(0))
-		os.Exit(ExitUsage)
-	}
+// ErrUsage is wrapped by every usage error: the program was called wrongly
+// and nothing was done. Test with errors.Is.
+var ErrUsage = errors.New("usage")
+
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Unwrap() error { return ErrUsage }
+
+// Usagef returns a usage error. Its text says what is wrong and what to do,
+// separated by "; ": Usagef("-cost %d is out of range; give 1 to 15", c).
+func Usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// Run calls run with a context that SIGINT, SIGTERM, SIGHUP or SIGPIPE
-// cancels, so the program can clean up (remove the namespaces, links or
-// kernel routes it made) whichever way it is ended — including `prog | head`,
-// whose closed pipe would otherwise kill it outright — and exits: 0 on
-// success; otherwise the error goes to stderr and the status is ExitUsage
-// when it wraps one of usage, else ExitFailure.
-func Run(run func(ctx context.Context) error, usage ...error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
-	err := run(ctx)
-	stop()
-	if err == nil {
-		os.Exit(0)
+// RunFunc runs a program whose flags are parsed. It validates them first
+// (returning a [Usagef] error before opening anything) and writes its
+// results to stdout.
+type RunFunc func(ctx context.Context, stdout io.Writer) error
+
+// Command is one program's command line.
+type Command struct {
+	// Name is the program's name, which starts every error line.
+	Name string
+	// Help is printed by -h before the flags: its first line is the
+	// synopsis ("usage: ripngd -i IF ..."), repeated after a usage error;
+	// then what the program does and at least one real example.
+	Help string
+	// Setup declares the flags on fs and returns the function that runs
+	// the program once they are parsed.
+	Setup func(fs *flag.FlagSet) RunFunc
+}
+
+// Synopsis is the first line of Help.
+func (c Command) Synopsis() string {
+	s, _, _ := strings.Cut(strings.TrimLeft(c.Help, "\n"), "\n")
+	return s
+}
+
+// Main runs c with args (without the program name) and returns the exit
+// status; errors go to stderr as one line. Tests call it in-process.
+func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(c.Name, flag.ContinueOnError)
+	run := c.Setup(fs)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), strings.TrimLeft(c.Help, "\n"))
+		if !strings.HasSuffix(c.Help, "\n\n") {
+			fmt.Fprintln(fs.Output())
+		}
+		fmt.Fprintln(fs.Output(), "flags:")
+		fs.PrintDefaults()
 	}
-	fmt.Fprintln(os.Stderr, err)
-	for _, u := range usage {
-		if errors.Is(err, u) {
-			os.Exit(ExitUsage)
+	fs.SetOutput(io.Discard) // the flag package's own messages are replaced by ours
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return ExitOK
+		}
+		return c.usage(stderr, flagError(err))
+	}
+	if fs.NArg() > 0 {
+		return c.usage(stderr, fmt.Sprintf("unexpected argument %q; every option is a flag (see %s -h)", fs.Arg(0), c.Name))
+	}
+	err := run(ctx, stdout)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, ErrUsage):
+		return c.usage(stderr, err.Error())
+	case ClosedOutput(err):
+		return ExitOK
+	}
+	fmt.Fprintln(stderr, c.line(err.Error()))
+	return ExitFailure
+}
+
+// Exit runs c with the process's arguments under a context that SIGINT,
+// SIGTERM, SIGHUP or SIGPIPE cancels — so a program cleans up the
+// namespaces, links or routes it made however it is ended, including
+// `prog | head`, whose closed pipe would otherwise kill it outright — and
+// exits with Main's status.
+func Exit(c Command) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
+	status := Main(ctx, c, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(status)
+}
+
+// ClosedOutput reports whether err is a write to a closed pipe or socket:
+// the reader went away (`prog | head -1`), which ends a program quietly.
+func ClosedOutput(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
+}
+
+func (c Command) usage(stderr io.Writer, msg string) int {
+	fmt.Fprintln(stderr, c.line(msg))
+	if s := c.Synopsis(); s != "" {
+		fmt.Fprintln(stderr, s)
+	}
+	return ExitUsage
+}
+
+// line prefixes msg with the program's name once.
+func (c Command) line(msg string) string {
+	if strings.HasPrefix(msg, c.Name+": ") {
+		return msg
+	}
+	return c.Name + ": " + msg
+}
+
+// flagError turns the flag package's messages into "what; what to do".
+func flagError(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.HasPrefix(msg, "flag provided but not defined: "):
+		return strings.TrimPrefix(msg, "flag provided but not defined: ") + ": no such flag; see -h for the flags"
+	case strings.HasPrefix(msg, "flag needs an argument: "):
+		return strings.TrimPrefix(msg, "flag needs an argument: ") + ": needs a value"
+	case strings.HasPrefix(msg, "invalid value "), strings.HasPrefix(msg, "invalid boolean value "):
+		// invalid value "x" for flag -cost: parse error
+		if v, rest, ok := strings.Cut(msg, " for flag "); ok {
+			name, why, _ := strings.Cut(rest, ": ")
+			val := strings.TrimPrefix(strings.TrimPrefix(v, "invalid value "), "invalid boolean value ")
+			return name + " " + val + ": " + why
 		}
 	}
-	os.Exit(ExitFailure)
+	return msg
 }

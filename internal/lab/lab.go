@@ -14,9 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"testing"
-
-	"github.com/v6kit/v6kit/internal/sdktest"
 )
 
 // Prefix starts the name of every namespace a Lab makes.
@@ -34,28 +31,6 @@ type Lab struct {
 	nss     []*Netns
 	daemons []*Daemon
 	closed  bool
-}
-
-// New makes a Lab for a test: it skips unless root on Linux (failing under
-// V6KIT_REQUIRE_PEERS=1), needs the ip command, and removes everything in
-// t.Cleanup. On failure the logs of the Lab's daemons are printed.
-func New(t testing.TB) *Lab {
-	t.Helper()
-	sdktest.RequireRoot(t)
-	sdktest.RequireCommands(t, "ip")
-	l, err := Open()
-	if err != nil {
-		t.Fatalf("lab: %v", err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			l.dumpLogs(t)
-		}
-		if err := l.Close(); err != nil {
-			t.Errorf("lab: cleanup: %v", err)
-		}
-	})
-	return l
 }
 
 // Open makes a Lab with a random ID for a program. The caller must call
@@ -148,14 +123,17 @@ func (l *Lab) Close() error {
 	return errors.Join(errs...)
 }
 
-// dumpLogs prints the tail of every daemon's log, for a failed test.
-func (l *Lab) dumpLogs(t testing.TB) {
+// Logs returns the tail of every daemon's log, each under a header naming
+// the daemon, its namespace and its log file: what a failed test prints.
+func (l *Lab) Logs() string {
 	l.mu.Lock()
 	daemons := append([]*Daemon(nil), l.daemons...)
 	l.mu.Unlock()
+	var b strings.Builder
 	for _, d := range daemons {
-		t.Logf("--- log of %s in %s (%s) ---\n%s", d.Name, d.ns.Name, d.LogPath, tail(d.Log(), 8000))
+		fmt.Fprintf(&b, "--- log of %s in %s (%s) ---\n%s\n", d.Name, d.ns.Name, d.LogPath, tail(d.Log(), 8000))
 	}
+	return b.String()
 }
 
 // Leftovers lists namespaces whose names start with [Prefix]: what labs (and

@@ -1,6 +1,6 @@
 //go:build linux
 
-package lab
+package lab_test
 
 import (
 	"context"
@@ -16,10 +16,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 )
 
 // listen opens a UDP socket on [ll%ifname]:port inside ns.
-func listen(t *testing.T, ns *Netns, ifname string, ll netip.Addr, port int) *net.UDPConn {
+func listen(t *testing.T, ns *lab.Netns, ifname string, ll netip.Addr, port int) *net.UDPConn {
 	t.Helper()
 	var c *net.UDPConn
 	err := ns.Run(func() error {
@@ -35,7 +38,7 @@ func listen(t *testing.T, ns *Netns, ifname string, ll netip.Addr, port int) *ne
 }
 
 func TestVethLinkLocalUDP(t *testing.T) {
-	l := New(t)
+	l := labtest.New(t)
 	a, err := l.Namespace("a")
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +88,7 @@ func TestVethLinkLocalUDP(t *testing.T) {
 }
 
 func TestBridgeThreeHosts(t *testing.T) {
-	l := New(t)
+	l := labtest.New(t)
 	sw, err := l.Namespace("sw")
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +96,7 @@ func TestBridgeThreeHosts(t *testing.T) {
 	if err := sw.Bridge("br0", true); err != nil {
 		t.Fatal(err)
 	}
-	var hosts []*Netns
+	var hosts []*lab.Netns
 	var conns []*net.UDPConn
 	for i := range 3 {
 		h, err := l.Namespace(fmt.Sprintf("h%d", i))
@@ -145,15 +148,15 @@ func TestBridgeThreeHosts(t *testing.T) {
 }
 
 func TestDaemonStartStopByPID(t *testing.T) {
-	l := New(t)
+	l := labtest.New(t)
 	ns, err := l.Namespace("d")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := ns.Start(DaemonSpec{
+	d, err := ns.Start(lab.DaemonSpec{
 		Name: "sleeper",
 		Args: []string{"sh", "-c", "echo ready; exec sleep 600"},
-		Ready: func(d *Daemon) (bool, error) {
+		Ready: func(d *lab.Daemon) (bool, error) {
 			return strings.Contains(d.Log(), "ready"), nil
 		},
 	})
@@ -161,23 +164,23 @@ func TestDaemonStartStopByPID(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid := d.PID()
-	if !slices.Contains(ns.pids(), pid) {
-		t.Fatalf("daemon pid %d not inside %s (pids %v)", pid, ns.Name, ns.pids())
+	if !slices.Contains(lab.PIDs(ns), pid) {
+		t.Fatalf("daemon pid %d not inside %s (pids %v)", pid, ns.Name, lab.PIDs(ns))
 	}
 	if err := d.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if alive(pid) {
+	if lab.Alive(pid) {
 		t.Fatalf("pid %d still alive after Stop", pid)
 	}
 
 	// A forking daemon is stopped by the PID in its PID file.
 	pidFile := filepath.Join(l.Dir, "forker.pid")
-	f, err := ns.Start(DaemonSpec{
+	f, err := ns.Start(lab.DaemonSpec{
 		Name:    "forker",
 		Args:    []string{"sh", "-c", "sleep 600 >/dev/null 2>&1 & echo $! > " + pidFile},
 		PIDFile: pidFile,
-		Ready: func(d *Daemon) (bool, error) {
+		Ready: func(d *lab.Daemon) (bool, error) {
 			_, err := os.Stat(pidFile)
 			return err == nil && d.Exited(), nil
 		},
@@ -186,27 +189,27 @@ func TestDaemonStartStopByPID(t *testing.T) {
 		t.Fatal(err)
 	}
 	child := f.PID()
-	if child == f.Cmd.Process.Pid || !alive(child) {
+	if child == f.Cmd.Process.Pid || !lab.Alive(child) {
 		t.Fatalf("forked child pid %d not running (parent %d)", child, f.Cmd.Process.Pid)
 	}
 	if err := f.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if alive(child) {
+	if lab.Alive(child) {
 		t.Fatalf("forked pid %d still alive after Stop", child)
 	}
 }
 
 func TestDaemonThatNeverGetsReadyFailsWithItsLog(t *testing.T) {
-	l := New(t)
+	l := labtest.New(t)
 	ns, err := l.Namespace("n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = ns.Start(DaemonSpec{
+	_, err = ns.Start(lab.DaemonSpec{
 		Name:         "broken",
 		Args:         []string{"sh", "-c", "echo config error on line 3; exit 1"},
-		Ready:        func(*Daemon) (bool, error) { return false, nil },
+		Ready:        func(*lab.Daemon) (bool, error) { return false, nil },
 		StartTimeout: 10 * time.Second,
 	})
 	if err == nil || !strings.Contains(err.Error(), "config error on line 3") {
@@ -215,7 +218,7 @@ func TestDaemonThatNeverGetsReadyFailsWithItsLog(t *testing.T) {
 }
 
 func TestRunReportsFatalInsideNamespace(t *testing.T) {
-	l := New(t)
+	l := labtest.New(t)
 	ns, err := l.Namespace("r")
 	if err != nil {
 		t.Fatal(err)
@@ -247,7 +250,7 @@ func TestCleanupAfterFailure(t *testing.T) {
 	if os.Getenv("V6KIT_LAB_CHILD") == "1" {
 		t.Skip("child process")
 	}
-	New(t) // skips unless root
+	labtest.New(t) // skips unless root
 	cmd := exec.Command(os.Args[0], "-test.run=^TestChildFails$", "-test.v")
 	cmd.Env = append(os.Environ(), "V6KIT_LAB_CHILD=1")
 	out, err := cmd.CombinedOutput()
@@ -270,7 +273,7 @@ func TestCleanupAfterFailure(t *testing.T) {
 	}
 	var pid int
 	fmt.Sscan(string(m[2]), &pid)
-	if alive(pid) {
+	if lab.Alive(pid) {
 		t.Errorf("the failed test's daemon (pid %d) is still running", pid)
 	}
 }
@@ -280,7 +283,7 @@ func TestChildFails(t *testing.T) {
 	if os.Getenv("V6KIT_LAB_CHILD") != "1" {
 		t.Skip("run only by TestCleanupAfterFailure")
 	}
-	l := New(t)
+	l := labtest.New(t)
 	sw, err := l.Namespace("sw")
 	if err != nil {
 		t.Fatal(err)
@@ -295,7 +298,7 @@ func TestChildFails(t *testing.T) {
 	if err := l.Attach(h, "eth0", sw, "br0", "p0"); err != nil {
 		t.Fatal(err)
 	}
-	d, err := h.Start(DaemonSpec{Name: "sleeper", Args: []string{"sleep", "600"}})
+	d, err := h.Start(lab.DaemonSpec{Name: "sleeper", Args: []string{"sleep", "600"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,29 +307,29 @@ func TestChildFails(t *testing.T) {
 }
 
 func TestLeftoversNamesOnlyLabNamespaces(t *testing.T) {
-	l := New(t)
+	l := labtest.New(t)
 	ns, err := l.Namespace("x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, err := Leftovers()
+	names, err := lab.Leftovers()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Contains(names, ns.Name) {
-		t.Errorf("Leftovers() = %v, want it to include %s", names, ns.Name)
+		t.Errorf("lab.Leftovers() = %v, want it to include %s", names, ns.Name)
 	}
 	for _, n := range names {
-		if !strings.HasPrefix(n, Prefix) {
-			t.Errorf("Leftovers() names %q, which is not a lab namespace", n)
+		if !strings.HasPrefix(n, lab.Prefix) {
+			t.Errorf("lab.Leftovers() names %q, which is not a lab namespace", n)
 		}
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	names, _ = Leftovers()
+	names, _ = lab.Leftovers()
 	if slices.Contains(names, ns.Name) {
-		t.Errorf("after Close, Leftovers() still has %s", ns.Name)
+		t.Errorf("after Close, lab.Leftovers() still has %s", ns.Name)
 	}
 	if _, err := os.Stat(l.Dir); !os.IsNotExist(err) {
 		t.Errorf("after Close, lab dir %s still exists (err %v)", l.Dir, err)
@@ -334,7 +337,7 @@ func TestLeftoversNamesOnlyLabNamespaces(t *testing.T) {
 }
 
 func TestPing(t *testing.T) {
-	l := New(t)
+	l := labtest.New(t)
 	a, err := l.Namespace("a")
 	if err != nil {
 		t.Fatal(err)
@@ -360,7 +363,7 @@ func TestPing(t *testing.T) {
 	}
 	short, cancel2 := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel2()
-	if _, err := b.Ping(short, netip.MustParseAddr("fe80::dead"), "eth0"); !errors.Is(err, ErrNoReply) {
-		t.Fatalf("Ping of an absent address: err %v, want ErrNoReply", err)
+	if _, err := b.Ping(short, netip.MustParseAddr("fe80::dead"), "eth0"); !errors.Is(err, lab.ErrNoReply) {
+		t.Fatalf("Ping of an absent address: err %v, want lab.ErrNoReply", err)
 	}
 }

@@ -9,10 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"testing"
 	"time"
-
-	"github.com/v6kit/v6kit/internal/sdktest"
 )
 
 // LXDPreseed initialises a private LXD: no networks (lxd init --minimal and
@@ -102,28 +99,4 @@ func (x *LXD) Run(ctx context.Context, stdin string, name string, args ...string
 		return string(out), fmt.Errorf("lab: %s %s: %w\n%s%s", name, strings.Join(args, " "), err, out, stderr.String())
 	}
 	return string(out), nil
-}
-
-// MustStartLXD is StartLXD for tests: it skips (or fails under
-// V6KIT_REQUIRE_PEERS=1) without lxd and lxc, and fails on error.
-func (l *Lab) MustStartLXD(t testing.TB) *LXD {
-	t.Helper()
-	sdktest.RequireCommands(t, "lxd", "lxc")
-	x, err := l.StartLXD()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return x
-}
-
-// MustRun is Run for tests, with a generous deadline; it fails t on error.
-func (x *LXD) MustRun(t testing.TB, stdin string, name string, args ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
-	defer cancel()
-	out, err := x.Run(ctx, stdin, name, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -1,6 +1,6 @@
 //go:build linux
 
-package lab
+package labcmd
 
 // acts lists the lab's stories in the order they run.
 func acts(ps []prediction, raSource string, peers bool) []act {

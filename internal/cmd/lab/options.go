@@ -2,7 +2,7 @@
 // network out of network namespaces, runs one act per v6kit package on it,
 // checks each result against what the kernel (or a real peer) did, reports,
 // and removes everything.
-package lab
+package labcmd
 
 import (
 	"errors"

@@ -10,25 +10,25 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/slaac"
 )
 
 func TestRunInterop(t *testing.T) {
-	l := lab.New(t)
-	x := l.MustStartLXD(t)
-	x.MustRun(t, "", "lxc", "profile", "create", "twointfrev")
-	x.MustRun(t, "devices:\n  eth0:\n    name: eth0\n    nictype: bridged\n    parent: br0\n    type: nic\n  eth1:\n    name: eth1\n    nictype: bridged\n    parent: lxdbr0\n    type: nic\n",
+	l := labtest.New(t)
+	x := labtest.StartLXD(t, l)
+	labtest.RunLXD(t, x, "", "lxc", "profile", "create", "twointfrev")
+	labtest.RunLXD(t, x, "devices:\n  eth0:\n    name: eth0\n    nictype: bridged\n    parent: br0\n    type: nic\n  eth1:\n    name: eth1\n    nictype: bridged\n    parent: lxdbr0\n    type: nic\n",
 		"lxc", "profile", "edit", "twointfrev")
-	x.MustRun(t, "", "lxc", "init", "--empty", "web", "-p", "default")
-	x.MustRun(t, "", "lxc", "config", "device", "add", "web", "eth0", "nic", "nictype=macvlan", "parent=eth0")
-	x.MustRun(t, "", "lxc", "init", "--empty", "router", "-p", "default", "-p", "twointfrev")
+	labtest.RunLXD(t, x, "", "lxc", "init", "--empty", "web", "-p", "default")
+	labtest.RunLXD(t, x, "", "lxc", "config", "device", "add", "web", "eth0", "nic", "nictype=macvlan", "parent=eth0")
+	labtest.RunLXD(t, x, "", "lxc", "init", "--empty", "router", "-p", "default", "-p", "twointfrev")
 
 	// The expected lines, from the daemon's own record of the MACs.
 	var want strings.Builder
 	for _, in := range []struct{ name, nics string }{{"router", "eth0 eth1"}, {"web", "eth0"}} {
 		for _, nic := range strings.Fields(in.nics) {
-			v := strings.TrimSpace(x.MustRun(t, "", "lxc", "config", "get", in.name, "volatile."+nic+".hwaddr"))
+			v := strings.TrimSpace(labtest.RunLXD(t, x, "", "lxc", "config", "get", in.name, "volatile."+nic+".hwaddr"))
 			mac, err := net.ParseMAC(v)
 			if err != nil {
 				t.Fatalf("%s %s hwaddr %q: %v", in.name, nic, v, err)

@@ -11,13 +11,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/lxdprofile"
 )
 
 func TestRunInterop(t *testing.T) {
-	l := lab.New(t)
-	x := l.MustStartLXD(t)
+	l := labtest.New(t)
+	x := labtest.StartLXD(t, l)
 	host, err := l.Namespace("host")
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func TestRunInterop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	show := x.MustRun(t, "", "lxc", "profile", "show", "macvlan")
+	show := labtest.RunLXD(t, x, "", "lxc", "profile", "show", "macvlan")
 	want := "# profile macvlan: created on LXD 5.0.2; launch with: lxc launch IMAGE NAME -p macvlan\n" +
 		"# host shim host-shim on eth0 (mac 02:16:3e:65:2b:99): created; routes [2001:db8:1:2::/64]\n" + show
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -83,7 +83,7 @@ func TestRunInterop(t *testing.T) {
 	}
 
 	// Someone edits the profile: refused without -overwrite, replaced with it.
-	x.MustRun(t, "", "lxc", "profile", "device", "set", "macvlan", "eth0", "parent", "eth1")
+	labtest.RunLXD(t, x, "", "lxc", "profile", "device", "set", "macvlan", "eth0", "parent", "eth1")
 	if _, err := run(Options{Parent: "eth0"}); !errors.Is(err, lxdprofile.ErrDiffers) {
 		t.Errorf("run over an edited profile = %v, want ErrDiffers", err)
 	}

@@ -11,11 +11,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 )
 
 func TestRunInterop(t *testing.T) {
-	l := lab.New(t)
+	l := labtest.New(t)
 	host, err := l.Namespace("host")
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/ripng"
 )
 
@@ -17,7 +18,7 @@ import (
 // -install puts the other's route in its kernel with protocol 196 and
 // takes it out again on exit.
 func TestTwoDaemonsInstall(t *testing.T) {
-	l := lab.New(t)
+	l := labtest.New(t)
 	// Nothing ripngd started (readers, timers, netlink) outlives Run.
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	a, err := l.Namespace("a")

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 	"github.com/v6kit/v6kit/ripng"
 )
@@ -33,7 +34,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // with tshark (pcapng on Ethernet, classic pcap on Linux SLL) and with our
 // live mode, and checks that ripngdump decodes every message as tshark does.
 func TestCaptureCrossCheck(t *testing.T) {
-	l := lab.New(t)
+	l := labtest.New(t)
 	sdktest.RequireCommands(t, "tshark", "bird", "birdc", "/usr/lib/frr/zebra", "/usr/lib/frr/ripngd", "vtysh")
 	if err := os.Chmod(l.Dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -14,12 +14,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/labtest"
 )
 
 // TestRunLab runs the program's Run inside a scanner namespace on a bridge
 // with two hosts: one plain, one that ignores multicast echo.
 func TestRunLab(t *testing.T) {
-	l := lab.New(t)
+	l := labtest.New(t)
 	sw, err := l.Namespace("sw")
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// demo is a program with one validated flag, as every v6kit program is.
+var demo = Command{
+	Name: "demo",
+	Help: "usage: demo -n N\n\nPrints N.\n\nexample:\n  demo -n 3\n",
+	Setup: func(fs *flag.FlagSet) RunFunc {
+		n := fs.Int("n", 0, "a `number` from 1 to 9")
+		return func(ctx context.Context, stdout io.Writer) error {
+			switch {
+			case *n < 1 || *n > 9:
+				return Usagef("-n %d is out of range; give 1 to 9", *n)
+			case *n == 7:
+				return fmt.Errorf("demo: interface %q: no such interface", "eth7")
+			case *n == 8:
+				return fmt.Errorf("write /dev/stdout: %w", syscall.EPIPE)
+			}
+			_, err := fmt.Fprintln(stdout, *n)
+			return err
+		}
+	},
+}
+
+func TestMain_exitStatusAndOneLine(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		status     int
+		stdout     string
+		stderrLine string // the first line of stderr
+	}{
+		{"ok", []string{"-n", "3"}, ExitOK, "3\n", ""},
+		{"help to stdout", []string{"-h"}, ExitOK, "usage: demo -n N", ""},
+		{"out of range", []string{"-n", "99"}, ExitUsage, "", "demo: -n 99 is out of range; give 1 to 9"},
+		{"missing flag value means zero", nil, ExitUsage, "", "demo: -n 0 is out of range; give 1 to 9"},
+		{"unknown flag", []string{"-x"}, ExitUsage, "", "demo: -x: no such flag; see -h for the flags"},
+		{"bad number", []string{"-n", "three"}, ExitUsage, "", `demo: -n "three": parse error`},
+		{"no value", []string{"-n"}, ExitUsage, "", "demo: -n: needs a value"},
+		{"stray argument", []string{"-n", "3", "eth0"}, ExitUsage, "", `demo: unexpected argument "eth0"; every option is a flag (see demo -h)`},
+		{"runtime error named once", []string{"-n", "7"}, ExitFailure, "", `demo: interface "eth7": no such interface`},
+		{"closed stdout is quiet", []string{"-n", "8"}, ExitOK, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			got := Main(context.Background(), demo, tt.args, &out, &errb)
+			if got != tt.status {
+				t.Errorf("status %d, want %d (stderr %q)", got, tt.status, errb.String())
+			}
+			if !strings.HasPrefix(out.String(), tt.stdout) || (tt.stdout == "" && out.Len() > 0) {
+				t.Errorf("stdout %q, want it to start with %q", out.String(), tt.stdout)
+			}
+			line, rest, _ := strings.Cut(errb.String(), "\n")
+			if line != tt.stderrLine {
+				t.Errorf("stderr line %q, want %q", line, tt.stderrLine)
+			}
+			if tt.status == ExitUsage && rest != "usage: demo -n N\n" {
+				t.Errorf("after a usage error stderr has %q, want the synopsis alone", rest)
+			}
+			if tt.status != ExitUsage && rest != "" {
+				t.Errorf("stderr has more than one line: %q", errb.String())
+			}
+		})
+	}
+}
+
+func TestUsagef_wrapsErrUsage(t *testing.T) {
+	err := fmt.Errorf("ripngd: %w", Usagef("-cost 99 is out of range; give 1 to 15"))
+	if !errors.Is(err, ErrUsage) {
+		t.Fatalf("%v does not wrap ErrUsage", err)
+	}
+}
