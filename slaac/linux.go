@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 )
 
 // LinuxIDGenRetries is the default of net.ipv6.idgen_retries.
@@ -34,7 +35,7 @@ type Linux struct {
 	// current MAC. At most 32 bytes.
 	PermAddr net.HardwareAddr
 	// IDGenRetries is net.ipv6.idgen_retries; 0 means
-	// [LinuxIDGenRetries].
+	// [LinuxIDGenRetries]; a negative value is an error.
 	IDGenRetries int
 	// BigEndian selects a big-endian CPU (s390x, ppc64, mips). The
 	// default is little-endian (x86-64, arm64, riscv64).
@@ -46,13 +47,20 @@ type Linux struct {
 func ParseLinuxSecret(s string) ([16]byte, error) {
 	a, err := netip.ParseAddr(s)
 	if err != nil || !a.Is6() || a.Zone() != "" {
-		return [16]byte{}, &ParseError{Type: "stable_secret", Input: s, Msg: "want an IPv6 address literal", Err: ErrSecret}
+		off := addrOffset(s)
+		if i := strings.IndexByte(s, '%'); i >= 0 {
+			off = i
+		}
+		return [16]byte{}, &ParseError{Type: "stable_secret", Offset: off, Err: fmt.Errorf("%w: %q: want an IPv6 address literal such as 2001:db8::1", ErrSecret, s)}
 	}
 	return a.As16(), nil
 }
 
 // IID implements [Generator] with the kernel's algorithm.
 func (g *Linux) IID(prefix netip.Prefix, dadCounter int) (IID, int, error) {
+	if g == nil {
+		return IID{}, dadCounter, errNilGenerator("Linux")
+	}
 	if err := CheckPrefix(prefix); err != nil {
 		return IID{}, dadCounter, err
 	}
@@ -63,8 +71,11 @@ func (g *Linux) iid(p [16]byte, dad int, reserved func(IID) bool) (IID, int, err
 	if len(g.PermAddr) > 32 {
 		return IID{}, dad, fmt.Errorf("%w: permanent address longer than MAX_ADDR_LEN (32)", ErrMAC)
 	}
+	if g.IDGenRetries < 0 {
+		return IID{}, dad, fmt.Errorf("slaac: Linux.IDGenRetries %d is negative (0 means %d)", g.IDGenRetries, LinuxIDGenRetries)
+	}
 	retries := g.IDGenRetries
-	if retries <= 0 {
+	if retries == 0 {
 		retries = LinuxIDGenRetries
 	}
 	if dad < 0 || dad > retries {
@@ -95,6 +106,9 @@ func (g *Linux) iid(p [16]byte, dad int, reserved func(IID) bool) (IID, int, err
 // LinkLocal returns the stable-privacy link-local address the kernel forms
 // (fe80::/64 through the same function) for the given DAD counter.
 func (g *Linux) LinkLocal(dadCounter int) (netip.Addr, int, error) {
+	if g == nil {
+		return netip.Addr{}, dadCounter, errNilGenerator("Linux")
+	}
 	iid, used, err := g.iid(linkLocalPrefix.As16(), dadCounter, linuxReserved)
 	if err != nil {
 		return netip.Addr{}, used, err

@@ -61,7 +61,7 @@ func kinds(evs []TempEvent) []string {
 func newTestManager(t *testing.T, p TempProfile, r *scripted) (*TempManager, *fakeClock) {
 	t.Helper()
 	c := newClock()
-	m, err := NewTempManager(TempConfig{Profile: p, Now: c.Now, Rand: r})
+	m, err := NewTempManager(TempConfig{Profile: p, Rand: r})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,8 +92,8 @@ func TestTempCreate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &scripted{chunks: [][]byte{desyncBytes(tt.desync), iid}}
-			m, _ := newTestManager(t, tt.profile, r)
-			evs, err := m.PrefixInfo(docPrefix, tt.valid, tt.preferred)
+			m, c := newTestManager(t, tt.profile, r)
+			evs, err := m.PrefixInfo(c.now, docPrefix, tt.valid, tt.preferred)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,7 +123,7 @@ func TestTempLifecycle(t *testing.T) {
 	r := &scripted{chunks: [][]byte{desyncBytes(time.Hour)}}
 	m, c := newTestManager(t, p, r)
 	// Prefix valid 30 days, preferred 7 days, refreshed by RAs below.
-	evs, err := m.PrefixInfo(docPrefix, 30*24*time.Hour, 7*24*time.Hour)
+	evs, err := m.PrefixInfo(c.now, docPrefix, 30*24*time.Hour, 7*24*time.Hour)
 	if err != nil || len(evs) != 1 {
 		t.Fatalf("first RA: %v, %v", kinds(evs), err)
 	}
@@ -133,7 +133,7 @@ func TestTempLifecycle(t *testing.T) {
 		t.Fatalf("NextDeadline = %v, want %v (regeneration)", next, want)
 	}
 	c.set(23*time.Hour + time.Minute)
-	evs = m.Advance()
+	evs = m.Advance(c.now)
 	if diff := cmp.Diff([]string{"created@22h59m55s", "deprecated@23h0m0s"}, kinds(evs)); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)
 	}
@@ -141,7 +141,7 @@ func TestTempLifecycle(t *testing.T) {
 		t.Error("regenerated the same address")
 	}
 	c.set(48*time.Hour + time.Minute)
-	evs = m.Advance()
+	evs = m.Advance(c.now)
 	var got []string
 	for _, e := range evs {
 		if e.Addr == first {
@@ -157,11 +157,11 @@ func TestTempLifecycle(t *testing.T) {
 // preferred lifetime has ended.
 func TestTempNoRegenWhenPrefixDeprecated(t *testing.T) {
 	m, c := newTestManager(t, RFC8981Profile(), &scripted{chunks: [][]byte{desyncBytes(0)}})
-	if _, err := m.PrefixInfo(docPrefix, 30*24*time.Hour, 24*time.Hour); err != nil {
+	if _, err := m.PrefixInfo(c.now, docPrefix, 30*24*time.Hour, 24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	c.set(time.Hour)
-	evs, err := m.PrefixInfo(docPrefix, 30*24*time.Hour, 0)
+	evs, err := m.PrefixInfo(c.now, docPrefix, 30*24*time.Hour, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestTempNoRegenWhenPrefixDeprecated(t *testing.T) {
 		t.Fatalf("preferred 0 (-want +got):\n%s", diff)
 	}
 	c.set(72 * time.Hour)
-	evs = m.Advance()
+	evs = m.Advance(c.now)
 	if diff := cmp.Diff([]string{"expired@48h0m0s"}, kinds(evs)); diff != "" {
 		t.Errorf("later (-want +got):\n%s", diff)
 	}
@@ -179,11 +179,11 @@ func TestTempNoRegenWhenPrefixDeprecated(t *testing.T) {
 // its creation-time limits.
 func TestTempNeverExtended(t *testing.T) {
 	m, c := newTestManager(t, RFC8981Profile(), &scripted{chunks: [][]byte{desyncBytes(time.Hour)}})
-	if _, err := m.PrefixInfo(docPrefix, 4*time.Hour, 3*time.Hour); err != nil {
+	if _, err := m.PrefixInfo(c.now, docPrefix, 4*time.Hour, 3*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	c.set(time.Hour)
-	if _, err := m.PrefixInfo(docPrefix, 30*24*time.Hour, 7*24*time.Hour); err != nil {
+	if _, err := m.PrefixInfo(c.now, docPrefix, 30*24*time.Hour, 7*24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	a := m.Addrs()[0]
@@ -196,7 +196,7 @@ func TestTempNeverExtended(t *testing.T) {
 	// A shorter advertisement shortens it; the two-hour rule guards the
 	// valid lifetime.
 	c.set(2 * time.Hour)
-	if _, err := m.PrefixInfo(docPrefix, 10*time.Minute, 5*time.Minute); err != nil {
+	if _, err := m.PrefixInfo(c.now, docPrefix, 10*time.Minute, 5*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	a = m.Addrs()[0]
@@ -209,14 +209,14 @@ func TestTempNeverExtended(t *testing.T) {
 }
 
 func TestTempDADFailed(t *testing.T) {
-	m, _ := newTestManager(t, RFC8981Profile(), &scripted{})
-	evs, err := m.PrefixInfo(docPrefix, 30*24*time.Hour, 7*24*time.Hour)
+	m, c := newTestManager(t, RFC8981Profile(), &scripted{})
+	evs, err := m.PrefixInfo(c.now, docPrefix, 30*24*time.Hour, 7*24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := evs[0].Addr
 	for i := 1; i <= 3; i++ {
-		evs, err = m.DADFailed(addr)
+		evs, err = m.DADFailed(c.now, addr)
 		if err != nil {
 			t.Fatalf("failure %d: %v", i, err)
 		}
@@ -228,22 +228,22 @@ func TestTempDADFailed(t *testing.T) {
 		}
 		addr = evs[1].Addr
 	}
-	evs, err = m.DADFailed(addr)
+	evs, err = m.DADFailed(c.now, addr)
 	if !errors.Is(err, ErrIDGenRetries) || len(evs) != 1 || len(m.Addrs()) != 0 {
 		t.Errorf("fourth failure: %v, %v, addrs %v", kinds(evs), err, m.Addrs())
 	}
-	if _, err := m.DADFailed(addr); err == nil {
+	if _, err := m.DADFailed(c.now, addr); err == nil {
 		t.Error("DADFailed of an unknown address succeeded")
 	}
 }
 
 func TestTempLinuxDesyncPerInterface(t *testing.T) {
-	m, _ := newTestManager(t, LinuxProfile(), &scripted{chunks: [][]byte{desyncBytes(100 * time.Second)}})
+	m, c := newTestManager(t, LinuxProfile(), &scripted{chunks: [][]byte{desyncBytes(100 * time.Second)}})
 	p2 := netip.MustParsePrefix("2001:db8:8011:fd44::/64")
-	if _, err := m.PrefixInfo(docPrefix, InfiniteLifetime, InfiniteLifetime); err != nil {
+	if _, err := m.PrefixInfo(c.now, docPrefix, InfiniteLifetime, InfiniteLifetime); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.PrefixInfo(p2, InfiniteLifetime, InfiniteLifetime); err != nil {
+	if _, err := m.PrefixInfo(c.now, p2, InfiniteLifetime, InfiniteLifetime); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range m.Addrs() {
@@ -255,11 +255,11 @@ func TestTempLinuxDesyncPerInterface(t *testing.T) {
 
 func TestTempHashIID(t *testing.T) {
 	c := newClock()
-	m, err := NewTempManager(TempConfig{Profile: RFC8981Profile(), Now: c.Now, Rand: &scripted{}, HashSecret: []byte("secret"), NetIface: []byte("eth0")})
+	m, err := NewTempManager(TempConfig{Profile: RFC8981Profile(), Rand: &scripted{}, HashSecret: []byte("secret"), NetIface: []byte("eth0")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs, err := m.PrefixInfo(docPrefix, time.Hour, time.Hour)
+	evs, err := m.PrefixInfo(c.now, docPrefix, time.Hour, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,26 +273,28 @@ func TestTempConfigErrors(t *testing.T) {
 	c := newClock()
 	bad := RFC8981Profile()
 	bad.RegenAdvance = bad.PreferredLifetime
+	negative := RFC8981Profile()
+	negative.MaxDesyncFactor = -time.Second
 	for name, cfg := range map[string]TempConfig{
-		"no clock":      {Profile: RFC8981Profile(), Rand: &scripted{}},
-		"no rand":       {Profile: RFC8981Profile(), Now: c.Now},
-		"zero profile":  {Now: c.Now, Rand: &scripted{}},
-		"regen advance": {Profile: bad, Now: c.Now, Rand: &scripted{}},
+		"zero profile":      {Rand: &scripted{}},
+		"regen advance":     {Profile: bad, Rand: &scripted{}},
+		"negative desync":   {Profile: negative},
+		"negative lifetime": {Profile: TempProfile{ValidLifetime: -time.Hour, PreferredLifetime: -2 * time.Hour}},
 	} {
 		if _, err := NewTempManager(cfg); !errors.Is(err, ErrTempConfig) {
 			t.Errorf("%s: error %v, want ErrTempConfig", name, err)
 		}
 	}
 	m, _ := newTestManager(t, RFC8981Profile(), &scripted{})
-	if _, err := m.PrefixInfo(docPrefix, time.Hour, 2*time.Hour); err == nil {
+	if _, err := m.PrefixInfo(c.now, docPrefix, time.Hour, 2*time.Hour); err == nil {
 		t.Error("preferred > valid accepted")
 	}
-	if _, err := m.PrefixInfo(netip.MustParsePrefix("2001:db8::/48"), time.Hour, time.Hour); !errors.Is(err, ErrPrefix) {
+	if _, err := m.PrefixInfo(c.now, netip.MustParsePrefix("2001:db8::/48"), time.Hour, time.Hour); !errors.Is(err, ErrPrefix) {
 		t.Errorf("/48: %v", err)
 	}
 	failing := &failReader{}
-	m2, _ := NewTempManager(TempConfig{Profile: RFC8981Profile(), Now: c.Now, Rand: failing})
-	if _, err := m2.PrefixInfo(docPrefix, time.Hour, time.Hour); err == nil {
+	m2, _ := NewTempManager(TempConfig{Profile: RFC8981Profile(), Rand: failing})
+	if _, err := m2.PrefixInfo(c.now, docPrefix, time.Hour, time.Hour); err == nil {
 		t.Error("randomness failure not reported")
 	}
 }
@@ -342,7 +344,7 @@ func FuzzTempManager(f *testing.F) {
 			profile = LinuxProfile()
 		}
 		c := newClock()
-		m, err := NewTempManager(TempConfig{Profile: profile, Now: c.Now, Rand: rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)})})
+		m, err := NewTempManager(TempConfig{Profile: profile, Rand: rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -359,16 +361,16 @@ func FuzzTempManager(f *testing.F) {
 					valid = InfiniteLifetime
 				}
 				preferred := min(time.Duration(b)*10*time.Minute, valid)
-				evs, err = m.PrefixInfo(prefixes[op/4%2], valid, preferred)
+				evs, err = m.PrefixInfo(c.now, prefixes[op/4%2], valid, preferred)
 				if err != nil && !errors.Is(err, ErrIDGenRetries) {
 					t.Fatal(err)
 				}
 			case 2: // time passes
 				c.add(time.Duration(a)*time.Minute*7 + time.Duration(b)*time.Second)
-				evs = m.Advance()
+				evs = m.Advance(c.now)
 			case 3: // DAD failure of some address
 				if as := m.Addrs(); len(as) > 0 {
-					evs, _ = m.DADFailed(as[int(a)%len(as)].Addr)
+					evs, _ = m.DADFailed(c.now, as[int(a)%len(as)].Addr)
 				}
 			}
 			for _, e := range evs {
@@ -381,7 +383,7 @@ func FuzzTempManager(f *testing.F) {
 		}
 		// Far in the future every address has expired.
 		c.add(400 * 24 * time.Hour)
-		m.Advance()
+		m.Advance(c.now)
 		for _, a := range m.Addrs() {
 			if !a.ValidUntil.After(c.now) {
 				t.Fatalf("%v not expired", a.Addr)

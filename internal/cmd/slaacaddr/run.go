@@ -404,7 +404,7 @@ func runTemporary(ctx context.Context, o Options, w io.Writer) error {
 	var key [32]byte
 	binary.LittleEndian.PutUint64(key[:], seed)
 	now := start
-	m, err := slaac.NewTempManager(slaac.TempConfig{Profile: profile, Now: func() time.Time { return now }, Rand: rand.NewChaCha8(key)})
+	m, err := slaac.NewTempManager(slaac.TempConfig{Profile: profile, Rand: rand.NewChaCha8(key)})
 	if err != nil {
 		return err
 	}
@@ -436,7 +436,7 @@ func runTemporary(ctx context.Context, o Options, w io.Writer) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		evs, err := m.PrefixInfo(p, o.Valid, o.Preferred)
+		evs, err := m.PrefixInfo(now, p, o.Valid, o.Preferred)
 		if err != nil {
 			return err
 		}
@@ -449,5 +449,5 @@ func runTemporary(ctx context.Context, o Options, w io.Writer) error {
 		now = now.Add(o.RAInterval)
 	}
 	now = end
-	return emit(m.Advance())
+	return emit(m.Advance(now))
 }
