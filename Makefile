@@ -5,7 +5,7 @@ BENCHTIME ?= 1s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ROOT      := $(shell id -u 2>/dev/null | grep -qx 0 && echo yes)
 
-.PHONY: test unit vet lint peers fuzz bench bench-discover bench-dhcp bench-lab clean-labs
+.PHONY: test unit vet lint api peers fuzz bench bench-discover bench-dhcp bench-lab clean-labs
 
 ## test: vet, staticcheck, the race-enabled unit tests with fuzz seeds and
 ## examples, and — as root — the interop tier against real peers, which must
@@ -28,6 +28,11 @@ vet:
 
 lint:
 	$(GO) run $(STATICCHECK) ./...
+
+## api: the exported API against the newest release's api/v*.txt; an
+## incompatible change fails unless CHANGELOG announces it under "Breaking".
+api:
+	$(GO) run ./internal/tools/apicheck
 
 ## peers: install the Debian packages the interop tests run (idempotent).
 peers:
