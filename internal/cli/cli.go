@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 )
@@ -72,6 +73,7 @@ func (c Command) Synopsis() string {
 // status; errors go to stderr as one line. Tests call it in-process.
 func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(c.Name, flag.ContinueOnError)
+	version := fs.Bool("version", false, "print the program's version (module version, VCS revision, Go) and exit")
 	run := c.Setup(fs)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), strings.TrimLeft(c.Help, "\n"))
@@ -89,6 +91,10 @@ func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Write
 			return ExitOK
 		}
 		return c.usage(stderr, flagError(err))
+	}
+	if *version {
+		fmt.Fprintln(stdout, c.Name, Version())
+		return ExitOK
 	}
 	if fs.NArg() > 0 {
 		return c.usage(stderr, fmt.Sprintf("unexpected argument %q; every option is a flag (see %s -h)", fs.Arg(0), c.Name))
@@ -116,6 +122,38 @@ func Exit(c Command) {
 	status := Main(ctx, c, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(status)
+}
+
+// Version describes the build: the module's version (a tag, or a
+// pseudo-version from the VCS), the revision with "+dirty" when the tree
+// had changes, and the Go version — what a bug report needs.
+func Version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(no build information)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" && !strings.Contains(v, rev) {
+		v += " " + rev + dirty
+	}
+	return v + " " + bi.GoVersion
 }
 
 // ClosedOutput reports whether err is a write to a closed pipe or socket:

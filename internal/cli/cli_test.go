@@ -51,6 +51,7 @@ func TestMain_exitStatusAndOneLine(t *testing.T) {
 		{"stray argument", []string{"-n", "3", "eth0"}, ExitUsage, "", `demo: unexpected argument "eth0"; every option is a flag (see demo -h)`},
 		{"runtime error named once", []string{"-n", "7"}, ExitFailure, "", `demo: interface "eth7": no such interface`},
 		{"closed stdout is quiet", []string{"-n", "8"}, ExitOK, "", ""},
+		{"version", []string{"-version"}, ExitOK, "demo ", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
