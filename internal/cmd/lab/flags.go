@@ -17,7 +17,7 @@ const help = `usage: lab [-json] [-keep] [-svg FILE] [-peers] [-id ID] [-act-tim
 Builds a virtual home network (router, upstream router, Raspberry Pi,
 laptop, IoT device, lost device, LXD host with a macvlan container) in
 network namespaces, runs the v6kit stories on it (predict, rescue,
-mostlyv6, routing, container), checks each against what the kernel and
+mostly-v6, routing, container), checks each against what the kernel and
 real peers did, prints a report and removes everything. Needs root
 (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW). Exit status 1 when an act fails.
 
@@ -27,7 +27,7 @@ examples:
   sudo go run ./examples/lab -down
 
 -json prints one object per act, as it finishes:
-  act      string  predict, rescue, mostlyv6, routing or container
+  act      string  predict, rescue, mostly-v6, routing or container
   ok       bool    the act's checks held
   seconds  number  how long it took
   details  object  the act's figures; always "summary" (string), and "lines" ([]string),
@@ -36,7 +36,7 @@ examples:
                predicted, matched (number of addresses)
     rescue     hosts ([]object: role, mac, vendor, addrs []string, methods []string),
                all_found_seconds (number), stable_found, stable_total (number)
-    mostlyv6   probe (object: v6only-probe's -json report), server (string), legacy_lease (string)
+    mostly-v6  probe (object: v6only-probe's -json report), server (string), legacy_lease (string)
     routing    upstream (string), converged_seconds, withdrawn_seconds (number)
     container  container ([]string: link-local, global), rtt (object: address to round-trip time string)
 `
