@@ -37,6 +37,11 @@ func TestTempTimeIsAnArgument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, e := range evs {
+		if e.Time.Before(next) {
+			t.Errorf("an RA given at t0 after %v made an event at %v, in the past", next, e.Time)
+		}
+	}
 	for _, a := range m.Addrs() {
 		if a.Created.Before(t0) || a.Created.After(next) {
 			t.Errorf("%v created at %v, outside [t0, %v]", a.Addr, a.Created, next)
