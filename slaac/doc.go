@@ -21,7 +21,10 @@
 //
 //   - [RFC7217]: the generic algorithm with SHA-256 or any [PRF].
 //   - [Linux]: the kernel's addr_gen_mode 2 and 3 (one raw SHA-1 block over
-//     stable_secret, prefix, permanent MAC and dad_count).
+//     stable_secret, prefix, permanent MAC and dad_count, stored in the
+//     CPU's byte order: Linux.ByteOrder is this host's unless set, big-endian
+//     for classic MIPS routers (ath79), s390x and ppc64, little-endian for
+//     mipsel (MT7621), arm and x86).
 //   - [NetworkManager]: ipv6.addr-gen-mode=stable-privacy, with
 //     [ExpandNMStableID] for connection.stable-id templates and [NMHostID]
 //     for /var/lib/NetworkManager/secret_key.

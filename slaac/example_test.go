@@ -2,6 +2,7 @@ package slaac_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"net/netip"
@@ -74,7 +75,8 @@ func ExampleNetworkd() {
 // address all zero) with stable_secret 2001:db8::1, as `ip -6 addr` shows it.
 func ExampleLinux_LinkLocal() {
 	secret, _ := slaac.ParseLinuxSecret("2001:db8::1")
-	g := &slaac.Linux{Secret: secret}
+	// An x86 (little-endian) kernel's; nil ByteOrder would mean this host's.
+	g := &slaac.Linux{Secret: secret, ByteOrder: binary.LittleEndian}
 	ll, _, _ := g.LinkLocal(0)
 	fmt.Println(ll)
 	// Output: fe80::88cf:4891:a68c:e03f

@@ -2,6 +2,7 @@ package slaac
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"net"
 	"net/netip"
@@ -63,7 +64,8 @@ func FuzzNoReserved(f *testing.F) {
 		gens := []Generator{
 			RFC7217{Secret: append(bytes.Clone(secret), s16[:]...), NetIface: []byte(ifname), NetworkID: []byte(netID)},
 			&Linux{Secret: s16, PermAddr: net.HardwareAddr(mac)},
-			&Linux{Secret: s16, BigEndian: true},
+			&Linux{Secret: s16, ByteOrder: binary.BigEndian},
+			&Linux{Secret: s16, ByteOrder: binary.LittleEndian},
 			&NetworkManager{StableType: NMStableType(dad % 4), NetworkID: netID, IfName: ifname, HostID: append([]byte{1}, secret...)},
 		}
 		for _, g := range gens {

@@ -20,7 +20,11 @@ const LinuxIDGenRetries = 3
 //     zeros (7);
 //   - one raw SHA-1 compression of that block from the standard initial
 //     value, with no padding or finalisation;
-//   - the identifier is the state words H0 and H1 stored in CPU byte order.
+//   - the identifier is the state words H0 and H1 stored in the CPU's byte
+//     order, so the same secret and prefix give another address on a
+//     big-endian CPU (classic MIPS routers such as ath79, s390x, ppc64)
+//     than on a little-endian one (mipsel routers such as MT7621, arm,
+//     arm64, x86, riscv64): set ByteOrder to the predicted host's.
 //
 // A reserved identifier (the kernel's check also covers 0200:5eff:ff..) is
 // skipped by incrementing dad_count; beyond idgen_retries the kernel forms
@@ -37,9 +41,11 @@ type Linux struct {
 	// IDGenRetries is net.ipv6.idgen_retries; 0 means
 	// [LinuxIDGenRetries]; a negative value is an error.
 	IDGenRetries int
-	// BigEndian selects a big-endian CPU (s390x, ppc64, mips). The
-	// default is little-endian (x86-64, arm64, riscv64).
-	BigEndian bool
+	// ByteOrder is the byte order of the CPU whose kernel is predicted:
+	// binary.BigEndian for classic MIPS routers (ath79), s390x and ppc64;
+	// binary.LittleEndian for mipsel routers (MT7621), arm, arm64, x86
+	// and riscv64. nil means this host's own (binary.NativeEndian).
+	ByteOrder binary.ByteOrder
 }
 
 // ParseLinuxSecret parses a stable_secret as the sysctl takes and shows it:
@@ -81,6 +87,7 @@ func (g *Linux) iid(p [16]byte, dad int, reserved func(IID) bool) (IID, int, err
 	if dad < 0 || dad > retries {
 		return IID{}, dad, fmt.Errorf("%w: dad_count %d, idgen_retries %d", ErrIDGenRetries, dad, retries)
 	}
+	big := isBigEndian(g.ByteOrder)
 	var block [64]byte
 	copy(block[0:16], g.Secret[:])
 	copy(block[16:24], p[:8])
@@ -89,7 +96,7 @@ func (g *Linux) iid(p [16]byte, dad int, reserved func(IID) bool) (IID, int, err
 		block[56] = byte(dad)
 		h := sha1Block(&block)
 		var iid IID
-		if g.BigEndian {
+		if big {
 			binary.BigEndian.PutUint32(iid[0:], h[0])
 			binary.BigEndian.PutUint32(iid[4:], h[1])
 		} else {
@@ -128,4 +135,24 @@ func linuxReserved(i IID) bool {
 	}
 	return i[0] == 0xfd && i[1] == 0xff && i[2] == 0xff && i[3] == 0xff &&
 		i[4] == 0xff && i[5] == 0xff && i[6] == 0xff && i[7]&0x80 == 0x80
+}
+
+// nativeBigEndian says whether this host's CPU is big-endian.
+var nativeBigEndian = binary.NativeEndian.Uint16([]byte{0, 1}) == 1
+
+// isBigEndian reports whether o (nil: this host's order) stores the most
+// significant byte first; the standard library's orders are recognised
+// without a call, so forming an identifier does not allocate.
+func isBigEndian(o binary.ByteOrder) bool {
+	switch o {
+	case nil, binary.NativeEndian:
+		return nativeBigEndian
+	case binary.BigEndian:
+		return true
+	case binary.LittleEndian:
+		return false
+	}
+	b := make([]byte, 2)
+	o.PutUint16(b, 1)
+	return b[0] == 0
 }

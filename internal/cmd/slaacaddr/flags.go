@@ -22,9 +22,16 @@ systemd-networkd (Token=prefixstable) or RFC 7217. -dad N gives the address
 after N DAD conflicts. -mode temporary simulates RFC 8981 temporary
 addresses and prints one line per event.
 
+The Linux kernel stores its hash in the CPU's byte order, so a big-endian
+router (classic MIPS such as ath79; also s390x, ppc64) forms another
+address than a little-endian one (mipsel such as MT7621, arm, arm64, x86)
+from the same secret: -byte-order names the predicted host's CPU; without
+it slaacaddr predicts this host.
+
 examples:
   slaacaddr -mode eui64 -mac 00:16:3e:65:2b:99 -prefix 2001:db8:8011:fd44::/64
   slaacaddr -mode linux -secret 2001:db8::1 -permaddr 00:00:00:00:00:00 -prefix 2001:db8:1:2::/64
+  slaacaddr -mode linux -byte-order big -secret 2001:db8::1 -permaddr 00:00:00:00:00:00 -linklocal
   slaacaddr -mode nm -ifname eth666 -host-id key -stable-type uuid -network-id 6b138152-9f3e-4b97-aaf7-e6e553f2a24e -prefix 1234::/64
   slaacaddr -mode nm -ifname eth0 -secret-key /var/lib/NetworkManager/secret_key -machine-id $(cat /etc/machine-id) -uuid $(nmcli -g connection.uuid c show eth0) -prefix 2001:db8:1:2::/64
   slaacaddr -mode systemd -key 86b123b969ba4b7eb8b3d8605123525a -ifname veth99 -mac 12:34:56:78:9a:bc -prefix 2002:da8:1::/64
@@ -33,10 +40,10 @@ examples:
 
 flags per mode (besides -mode, -prefix or -linklocal, -dad, -json):
   eui64      -mac
-  linux      -secret [-permaddr] [-idgen-retries] [-big-endian]
+  linux      -secret [-permaddr] [-idgen-retries] [-byte-order big|little]
   nm         -ifname, one of -host-id, -host-id-hex, -secret-key [-machine-id],
              and -uuid [-stable-id [-mac] [-boot-id] [-ssid] [-nm-version]] or -stable-type -network-id
-  systemd    -ifname -mac, and -key or -machine-id; -linklocal: -machine-id -ifname [-big-endian]
+  systemd    -ifname -mac, and -key or -machine-id; -linklocal: -machine-id -ifname [-byte-order]
   rfc7217    -secret -ifname [-network-id]
   temporary  -prefix -valid -for [-preferred] [-profile] [-ra-interval] [-start] [-seed] (no -dad, no -linklocal)
 
@@ -60,9 +67,9 @@ flags per mode (besides -mode, -prefix or -linklocal, -dad, -json):
 // modeFlags lists the flags each mode reads besides the common ones.
 var modeFlags = map[string][]string{
 	"eui64":     {"mac"},
-	"linux":     {"secret", "permaddr", "idgen-retries", "big-endian"},
+	"linux":     {"secret", "permaddr", "idgen-retries", "byte-order"},
 	"nm":        {"ifname", "host-id", "host-id-hex", "secret-key", "machine-id", "stable-type", "network-id", "uuid", "stable-id", "boot-id", "nm-version", "ssid", "mac"},
-	"systemd":   {"ifname", "mac", "key", "machine-id", "big-endian"},
+	"systemd":   {"ifname", "mac", "key", "machine-id", "byte-order"},
 	"rfc7217":   {"secret", "ifname", "network-id"},
 	"temporary": {"valid", "preferred", "profile", "for", "ra-interval", "start", "seed"},
 }
@@ -81,7 +88,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	fs.StringVar(&o.Secret, "secret", "", "linux: stable_secret as an IPv6 literal; rfc7217: secret key in hex")
 	fs.StringVar(&o.PermAddr, "permaddr", "", "linux: permanent `MAC` (all zero or empty for veth, bridge, macvlan)")
 	fs.IntVar(&o.IDGenRetries, "idgen-retries", 0, "linux: net.ipv6.idgen_retries (default 3)")
-	fs.BoolVar(&o.BigEndian, "big-endian", false, "linux: big-endian CPU (s390x, ppc64)")
+	fs.StringVar(&o.ByteOrder, "byte-order", "", "linux: the predicted CPU's byte `order`, big or little (default this host's: "+nativeOrder()+")")
 	fs.StringVar(&o.HostID, "host-id", "", "nm: host ID as a string")
 	fs.StringVar(&o.HostIDHex, "host-id-hex", "", "nm: host ID in hex")
 	fs.StringVar(&o.SecretKeyFile, "secret-key", "", "nm: `path` of a copy of /var/lib/NetworkManager/secret_key")

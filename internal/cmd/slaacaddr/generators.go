@@ -1,6 +1,7 @@
 package slaacaddr
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -36,7 +37,11 @@ func generator(o Options) (slaac.Generator, error) {
 			if err != nil {
 				return nil, err
 			}
-			return &slaac.Linux{Secret: slaac.NetworkdLinkLocalSecret(mid, o.IfName), BigEndian: o.BigEndian}, nil
+			order, err := byteOrder(o.ByteOrder)
+			if err != nil {
+				return nil, err
+			}
+			return &slaac.Linux{Secret: slaac.NetworkdLinkLocalSecret(mid, o.IfName), ByteOrder: order}, nil
 		}
 		return networkdGen(o)
 	case "rfc7217":
@@ -90,7 +95,11 @@ func linuxGen(o Options) (slaac.Generator, error) {
 	if o.IDGenRetries < 0 {
 		return nil, cli.Usagef("-idgen-retries %d is negative; give net.ipv6.idgen_retries (default 3)", o.IDGenRetries)
 	}
-	g := &slaac.Linux{Secret: secret, IDGenRetries: o.IDGenRetries, BigEndian: o.BigEndian}
+	order, err := byteOrder(o.ByteOrder)
+	if err != nil {
+		return nil, err
+	}
+	g := &slaac.Linux{Secret: secret, IDGenRetries: o.IDGenRetries, ByteOrder: order}
 	if o.PermAddr != "" {
 		if g.PermAddr, err = parseMAC("-permaddr", o.PermAddr); err != nil {
 			return nil, err
@@ -254,4 +263,26 @@ func networkdGen(o Options) (slaac.Generator, error) {
 		return nil, cli.Usagef("-mode systemd needs -key or -machine-id; give the Token=prefixstable secret or the 32 hex digits of /etc/machine-id")
 	}
 	return g, nil
+}
+
+// byteOrder parses -byte-order: the CPU the Linux kernel runs on stores
+// the hash words in its own byte order. Empty means this host's.
+func byteOrder(s string) (binary.ByteOrder, error) {
+	switch s {
+	case "":
+		return binary.NativeEndian, nil
+	case "big":
+		return binary.BigEndian, nil
+	case "little":
+		return binary.LittleEndian, nil
+	}
+	return nil, cli.Usagef("-byte-order %q is unknown; give big (ath79 MIPS routers, s390x, ppc64) or little (MT7621 mipsel, arm, x86), or leave it out for this host's", s)
+}
+
+// nativeOrder names this host's byte order for -h.
+func nativeOrder() string {
+	if binary.NativeEndian.Uint16([]byte{0, 1}) == 1 {
+		return "big"
+	}
+	return "little"
 }

@@ -51,8 +51,9 @@ type Options struct {
 	PermAddr string
 	// IDGenRetries is net.ipv6.idgen_retries (-idgen-retries; linux).
 	IDGenRetries int
-	// BigEndian selects a big-endian CPU (-big-endian; linux).
-	BigEndian bool
+	// ByteOrder is the predicted CPU's byte order, "big" or "little"
+	// (-byte-order; linux, systemd -linklocal); empty means this host's.
+	ByteOrder string
 
 	// HostID, HostIDHex and SecretKeyFile give NetworkManager's host ID
 	// (-host-id, -host-id-hex, -secret-key); MachineID (-machine-id) is

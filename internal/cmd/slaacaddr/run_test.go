@@ -3,6 +3,7 @@ package slaacaddr
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -61,7 +62,7 @@ func TestRunContract(t *testing.T) {
 		},
 		{
 			name: "linux veth link-local (kernel 6.18)",
-			o:    Options{Mode: "linux", Secret: "2001:db8::1", PermAddr: "00:00:00:00:00:00", LinkLocal: true},
+			o:    Options{Mode: "linux", Secret: "2001:db8::1", PermAddr: "00:00:00:00:00:00", LinkLocal: true, ByteOrder: "little"},
 			want: "fe80::88cf:4891:a68c:e03f\n",
 		},
 		{
@@ -264,5 +265,36 @@ func TestRunCancelled(t *testing.T) {
 	cancel()
 	if err := Run(ctx, Options{Mode: "eui64"}, &bytes.Buffer{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: %v", err)
+	}
+}
+
+// TestByteOrder: without -byte-order the Linux modes predict this host
+// (its CPU's byte order); big and little give the two kernels' addresses,
+// which differ.
+func TestByteOrder(t *testing.T) {
+	secret, _ := slaac.ParseLinuxSecret("2001:db8::1")
+	want := map[string]string{}
+	for name, order := range map[string]binary.ByteOrder{"": binary.NativeEndian, "big": binary.BigEndian, "little": binary.LittleEndian} {
+		ll, _, err := (&slaac.Linux{Secret: secret, ByteOrder: order}).LinkLocal(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[name] = ll.String() + "\n"
+	}
+	if want["big"] == want["little"] {
+		t.Fatal("big- and little-endian kernels form the same address")
+	}
+	for _, order := range []string{"", "big", "little"} {
+		got, err := run(t, Options{Mode: "linux", Secret: "2001:db8::1", LinkLocal: true, ByteOrder: order})
+		if err != nil || got != want[order] {
+			t.Errorf("-byte-order %q: %q, %v; want %q", order, got, err, want[order])
+		}
+	}
+	native := "little"
+	if binary.NativeEndian.Uint16([]byte{0, 1}) == 1 {
+		native = "big"
+	}
+	if want[""] != want[native] {
+		t.Errorf("the default is not this host's %s-endian order", native)
 	}
 }
