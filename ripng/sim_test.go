@@ -56,23 +56,20 @@ func (s *sim) node(name string, cfg Config, ifs ...string) *simNode {
 		n.lls = append(n.lls, a)
 		ics = append(ics, ifaceConf{name: "eth" + string(rune('0'+i)), cost: 1, ll: a, mtu: 1500})
 	}
-	cfg = withDefaults(cfg, uint64(len(s.nodes)+1))
+	cfg = simConfig(s.t, cfg, uint64(len(s.nodes)+1))
 	n.c = newCore(cfg, ics)
 	s.nodes = append(s.nodes, n)
 	return n
 }
 
-func withDefaults(cfg Config, seed uint64) Config {
-	cfg.UpdateInterval, cfg.UpdateJitter = 30*time.Second, 5*time.Second
-	cfg.Timeout, cfg.GarbageCollection = 180*time.Second, 120*time.Second
-	cfg.TriggeredMin, cfg.TriggeredMax = time.Second, 5*time.Second
-	if cfg.RouteLimit == 0 {
-		cfg.RouteLimit = 10000
-	}
-	if cfg.NeighborLimit == 0 {
-		cfg.NeighborLimit = 64
-	}
+// simConfig is cfg with the speaker's defaults and a deterministic Rand.
+func simConfig(t testing.TB, cfg Config, seed uint64) Config {
+	t.Helper()
 	cfg.Rand = rand.NewChaCha8([32]byte{byte(seed)})
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
 	return cfg
 }
 

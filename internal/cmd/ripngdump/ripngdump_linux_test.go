@@ -133,7 +133,7 @@ protocol rip ng {
 	spCtx, stopSp := context.WithCancel(context.Background())
 	spDone := make(chan error, 1)
 	go func() { spDone <- sp.Run(spCtx) }()
-	defer func() { stopSp(); <-spDone }()
+	defer func() { stopSp(); <-spDone; conn.Close() }()
 
 	waitFor(t, "FRR to learn BIRD's and our routes", func() bool {
 		out, _ := hosts["frr"].Output(context.Background(), "vtysh", "--vty_socket", frrDir, "-c", "show ipv6 ripng")
