@@ -114,6 +114,9 @@ func NewSpeaker(cfg Config) (*Speaker, error) {
 		if ifc.MTU == 0 {
 			ifc.MTU = 1500
 		}
+		if ifc.MTU > 0xffff {
+			return nil, fmt.Errorf("%w: interface %q MTU %d is above 65535", ErrConfig, ifc.Name, ifc.MTU)
+		}
 		if MaxEntries(ifc.MTU) < 2 {
 			return nil, fmt.Errorf("%w: interface %q: %w", ErrConfig, ifc.Name, ErrMTU)
 		}

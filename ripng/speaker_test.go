@@ -253,6 +253,9 @@ func TestNewSpeakerRejects(t *testing.T) {
 		{"no link-local", Config{Interfaces: []Interface{{Name: "eth0", Conn: link.conn(llA), LinkLocal: netip.MustParseAddr("2001:db8::1")}}}},
 		{"cost 16", Config{Interfaces: []Interface{{Name: "eth0", Conn: link.conn(llA), LinkLocal: llA, Cost: 16}}}},
 		{"twice", Config{Interfaces: []Interface{{Name: "eth0", Conn: link.conn(llA), LinkLocal: llA}, {Name: "eth0", Conn: link.conn(llB), LinkLocal: llB}}}},
+		{"MTU 70000", Config{Interfaces: []Interface{{Name: "eth0", Conn: link.conn(llA), LinkLocal: llA, MTU: 70000}}}},
+		{"MTU -1", Config{Interfaces: []Interface{{Name: "eth0", Conn: link.conn(llA), LinkLocal: llA, MTU: -1}}}},
+		{"nil conn", Config{Interfaces: []Interface{{Name: "eth0", LinkLocal: llA}}}},
 		{"negative timeout", Config{Interfaces: []Interface{{Name: "eth0", Conn: link.conn(llA), LinkLocal: llA}}, Timeout: -time.Second}},
 		{"bad announce", Config{Interfaces: []Interface{{Name: "eth0", Conn: link.conn(llA), LinkLocal: llA}}, Announce: []Route{{Prefix: netip.MustParsePrefix("2001:db8::1/32")}}}},
 	}
