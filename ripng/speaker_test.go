@@ -267,3 +267,30 @@ func TestNewSpeakerRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestWatcherApply: a link or link-local change of a watched interface
+// brings it down or up; other interfaces and addresses are ignored.
+func TestWatcherApply(t *testing.T) {
+	w := &InterfaceWatcher{byIndex: map[int]*watchState{2: {name: "eth0", ll: llA, linkOK: true, llOK: true}}}
+	for i, tt := range []struct {
+		ev     ifEvent
+		name   string
+		up, ok bool
+	}{
+		{ifEvent{index: 3, link: true}, "", false, false},
+		{ifEvent{index: 2, link: true, ok: false}, "eth0", false, true},
+		{ifEvent{index: 2, link: true, ok: true}, "eth0", true, true},
+		{ifEvent{index: 2, addr: llB, ok: false}, "", false, false},
+		{ifEvent{index: 2, addr: llA, ok: false}, "eth0", false, true},
+		{ifEvent{index: 2, link: true, ok: true}, "eth0", false, true},
+		{ifEvent{index: 2, addr: llA, ok: true}, "eth0", true, true},
+	} {
+		name, up, ok := w.apply(tt.ev)
+		if name != tt.name || up != tt.up || ok != tt.ok {
+			t.Errorf("event %d %+v: apply = %q, %v, %v; want %q, %v, %v", i, tt.ev, name, up, ok, tt.name, tt.up, tt.ok)
+		}
+	}
+	if _, err := NewInterfaceWatcher(nil); err == nil {
+		t.Error("NewInterfaceWatcher(nil) succeeded")
+	}
+}
