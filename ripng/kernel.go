@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"syscall"
 
 	"github.com/vishvananda/netlink"
-	"golang.org/x/sys/unix"
 )
 
 // KernelProtocol is the routing protocol number (rtm_protocol) the kernel
@@ -56,7 +56,7 @@ func (k *KernelSync) route(r RouteInfo) (netlink.Route, error) {
 		k.links[r.Interface] = idx
 	}
 	dst := &net.IPNet{IP: r.Prefix.Addr().AsSlice(), Mask: net.CIDRMask(r.Prefix.Bits(), 128)}
-	return netlink.Route{LinkIndex: idx, Dst: dst, Gw: r.NextHop.AsSlice(), Protocol: k.protocol, Priority: int(r.Metric), Family: unix.AF_INET6}, nil
+	return netlink.Route{LinkIndex: idx, Dst: dst, Gw: r.NextHop.AsSlice(), Protocol: k.protocol, Priority: int(r.Metric), Family: afInet6}, nil
 }
 
 // Add installs (or replaces) the route to r.Prefix via r.NextHop.
@@ -89,7 +89,7 @@ func (k *KernelSync) Delete(r RouteInfo) error {
 		return nil
 	}
 	delete(k.routes, key)
-	if err := k.h.RouteDel(&old); err != nil && !errors.Is(err, unix.ESRCH) {
+	if err := k.h.RouteDel(&old); err != nil && !errors.Is(err, syscall.ESRCH) {
 		return fmt.Errorf("ripng: kernel sync: delete %v: %w", r.Prefix, err)
 	}
 	return nil
@@ -101,7 +101,7 @@ func (k *KernelSync) Close() error {
 	defer k.mu.Unlock()
 	var errs []error
 	for key, r := range k.routes {
-		if err := k.h.RouteDel(&r); err != nil && !errors.Is(err, unix.ESRCH) {
+		if err := k.h.RouteDel(&r); err != nil && !errors.Is(err, syscall.ESRCH) {
 			errs = append(errs, fmt.Errorf("ripng: kernel sync: delete %s: %w", key, err))
 		}
 	}
@@ -109,3 +109,6 @@ func (k *KernelSync) Close() error {
 	k.h.Close()
 	return errors.Join(errs...)
 }
+
+// afInet6 is Linux's AF_INET6, the family of the routes KernelSync installs.
+const afInet6 = 10

@@ -151,7 +151,9 @@ func (s *Speaker) Run(ctx context.Context) error {
 		stop := netx.CancelReads(readCtx, conn)
 		wg.Go(func() {
 			defer stop()
-			if err := s.read(i, conn); err != nil && readCtx.Err() == nil {
+			// read returns only on an error: the read deadline set when
+			// Run ends, or a broken conn.
+			if err := s.read(i, conn); readCtx.Err() == nil {
 				errc <- fmt.Errorf("ripng: read on %s: %w", s.c.ifaces[i].name, err)
 			}
 		})

@@ -164,4 +164,3 @@ func writePcap(t *testing.T, path string, payloads [][]byte) {
 		}
 	}
 }
-
