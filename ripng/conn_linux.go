@@ -26,7 +26,7 @@ func listenUDP(ifname string) (*net.UDPConn, error) {
 	pconn, err := lc.ListenPacket(context.Background(), "udp6", fmt.Sprintf("[::]:%d", Port))
 	if err != nil {
 		if errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM) {
-			return nil, fmt.Errorf("needs CAP_NET_BIND_SERVICE and CAP_NET_RAW: run as root: %w", err)
+			return nil, errors.New("needs CAP_NET_BIND_SERVICE (port 521) and CAP_NET_RAW (SO_BINDTODEVICE): run as root or setcap cap_net_bind_service,cap_net_raw+ep")
 		}
 		return nil, err
 	}

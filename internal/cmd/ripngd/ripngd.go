@@ -67,11 +67,14 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) (err error) {
 			}
 		}
 	}()
-	var ifs []ripng.Interface
+	// Every interface exists before any socket opens.
 	for _, name := range opts.Interfaces {
 		if _, err := netx.Interface(name); err != nil {
 			return err
 		}
+	}
+	var ifs []ripng.Interface
+	for _, name := range opts.Interfaces {
 		c, err := ripng.Listen(name)
 		if err != nil {
 			return errLine(err)
