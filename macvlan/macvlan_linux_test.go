@@ -274,7 +274,10 @@ func TestShimRenumber(t *testing.T) {
 func TestShimMetricConverges(t *testing.T) {
 	s := newShimLab(t)
 	for _, m := range []uint32{0, 300, 50} {
-		s.inHost(t, func() error { _, err := Ensure(context.Background(), Config{Parent: "eth0", IPv4: true, Metric: m}); return err })
+		s.inHost(t, func() error {
+			_, err := Ensure(context.Background(), Config{Parent: "eth0", IPv4: true, Metric: m})
+			return err
+		})
 	}
 	for _, fam := range []string{"-6", "-4"} {
 		out, err := s.host.Output(context.Background(), "ip", fam, "route", "show", "dev", DefaultName)
