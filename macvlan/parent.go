@@ -42,7 +42,7 @@ func CheckWireless(sysRoot, ifname string) error {
 	dir := filepath.Join(sysRoot, "class", "net", ifname)
 	for _, sub := range []string{"wireless", "phy80211"} {
 		if _, err := os.Lstat(filepath.Join(dir, sub)); err == nil {
-			return fmt.Errorf("%w: %s has %s", ErrWireless, ifname, sub)
+			return wireless(ifname, sub+"/")
 		}
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "uevent"))
@@ -51,10 +51,14 @@ func CheckWireless(sysRoot, ifname string) error {
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.TrimSpace(line) == "DEVTYPE=wlan" {
-			return fmt.Errorf("%w: %s has DEVTYPE=wlan", ErrWireless, ifname)
+			return wireless(ifname, "DEVTYPE=wlan")
 		}
 	}
 	return nil
+}
+
+func wireless(ifname, sign string) error {
+	return errorf(ErrWireless, "macvlan: parent %q is a wireless interface (sysfs: %s); an access point drops frames from extra MACs, so give a wired interface", ifname, sign)
 }
 
 // parentOf looks the parent up and derives the shim's MAC from it: the

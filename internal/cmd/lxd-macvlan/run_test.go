@@ -79,7 +79,7 @@ func TestBadInputs(t *testing.T) {
 		// unknown or unfit parent, before the daemon is contacted
 		{args: []string{"-parent", "eth7"}, status: 1, line: `lxd-macvlan: interface "eth7" not found; list them with 'ip link'`},
 		{args: []string{"-parent", "lo"}, status: 1, line: `lxd-macvlan: interface "lo" is not an Ethernet link; give -parent the host's LAN interface, such as eth0`},
-		{args: []string{"-parent", "wlan0", "-shim"}, status: 1, line: "lxd-macvlan: parent is a wireless interface (an access point drops frames from extra MACs): wlan0 has wireless"},
+		{args: []string{"-parent", "wlan0", "-shim"}, status: 1, line: `lxd-macvlan: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
 		// no daemon
 		{args: []string{"-parent", "eth0"}, status: 1, line: "lxd-macvlan: no LXD daemon answers on " + root + "/unix.socket (no such file); give the socket with -socket PATH or set LXD_DIR"},
 		{args: []string{"-parent", "eth0", "-socket", dead}, status: 1, line: "lxd-macvlan: no LXD daemon answers on " + dead + " (connection refused: the daemon is not running); check -socket (a snap's is /var/snap/lxd/common/lxd/unix.socket)"},

@@ -62,7 +62,7 @@ func TestBadInputs(t *testing.T) {
 		{[]string{"-parent"}, 2, "macvlan-shim: -parent: needs a value"},
 		{[]string{"-parent", "eth0", "-ipv4=maybe"}, 2, `macvlan-shim: invalid boolean value "maybe" for -ipv4: parse error`}, // internal/cli's wording
 		// refused parent, before anything is created
-		{[]string{"-parent", "wlan0"}, 1, "macvlan-shim: parent is a wireless interface (an access point drops frames from extra MACs): wlan0 has wireless"},
+		{[]string{"-parent", "wlan0"}, 1, `macvlan-shim: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
