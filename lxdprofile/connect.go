@@ -57,6 +57,10 @@ func ConnectUnix(ctx context.Context, path string) (lxd.InstanceServer, error) {
 	}
 	var why []string
 	for _, p := range tried {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Type() != os.ModeSocket {
+			why = append(why, p+" (not a socket)")
+			continue
+		}
 		srv, err := lxd.ConnectLXDUnixWithContext(ctx, p, &lxd.ConnectionArgs{UserAgent: "v6kit-lxdprofile"})
 		if err == nil {
 			return srv, nil

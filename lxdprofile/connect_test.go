@@ -30,6 +30,8 @@ func TestConnectUnixSaysWhatItTried(t *testing.T) {
 		{name: "LXD_DIR", want: "lxdprofile: no LXD daemon answers on " + dir + "/unix.socket (no such file)"},
 		{name: "LXD_SOCKET wins", env: map[string]string{"LXD_SOCKET": dead},
 			want: "lxdprofile: no LXD daemon answers on " + dead + " (connection refused: the daemon is not running)"},
+		{name: "not a socket", path: dir,
+			want: "lxdprofile: no LXD daemon answers on " + dir + " (not a socket)"},
 		{name: "explicit path", path: filepath.Join(dir, "nope"), env: map[string]string{"LXD_SOCKET": dead},
 			want: "lxdprofile: no LXD daemon answers on " + dir + "/nope (no such file)"},
 	}
