@@ -18,18 +18,8 @@ import (
 func TestRunInterop(t *testing.T) {
 	l := labtest.New(t)
 	x := labtest.StartLXD(t, l)
-	host, err := l.Namespace("host")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wire, err := l.Namespace("wire")
-	if err != nil {
-		t.Fatal(err)
-	}
+	host, _ := labtest.Pair(t, l, "host", "wire")
 	for _, err := range []error{
-		l.Veth(host, "eth0", wire, "lan0"),
-		wire.Up("lan0"),
-		host.StaticLinkLocal("eth0", netip.MustParseAddr("fe80::1")),
 		host.AddAddr("eth0", netip.MustParsePrefix("2001:db8:1:2::1/64")),
 		host.SetMAC("eth0", []byte{0x00, 0x16, 0x3e, 0x65, 0x2b, 0x99}),
 	} {

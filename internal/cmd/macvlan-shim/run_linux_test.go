@@ -17,23 +17,13 @@ import (
 )
 
 // hostLab is a "host" namespace whose eth0 (MAC 00:16:3e:65:2b:99, on
-// 2001:db8:1:2::/64) is one end of a veth to "wire", with a private macvlan
-// ctr0 on it.
+// 2001:db8:1:2::/64) is one end of a labtest.Pair with "wire", with a
+// private macvlan ctr0 on it.
 func hostLab(t *testing.T) *lab.Netns {
 	t.Helper()
 	l := labtest.New(t)
-	host, err := l.Namespace("host")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wire, err := l.Namespace("wire")
-	if err != nil {
-		t.Fatal(err)
-	}
+	host, _ := labtest.Pair(t, l, "host", "wire")
 	for _, err := range []error{
-		l.Veth(host, "eth0", wire, "lan0"),
-		wire.Up("lan0"),
-		host.StaticLinkLocal("eth0", netip.MustParseAddr("fe80::1")),
 		host.AddAddr("eth0", netip.MustParsePrefix("2001:db8:1:2::1/64")),
 		host.SetMAC("eth0", []byte{0x00, 0x16, 0x3e, 0x65, 0x2b, 0x99}),
 		host.IP("link", "add", "ctr0", "link", "eth0", "type", "macvlan", "mode", "private"),
