@@ -8,6 +8,8 @@ import (
 	"flag"
 	"io"
 	"math"
+	"math/big"
+	"strconv"
 
 	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/netx"
@@ -50,7 +52,8 @@ examples:
 // options are the parsed flags.
 type options struct {
 	parent, name string
-	metric       uint64
+	metricText   string // as given; check parses it into metric
+	metric       uint32
 	ipv4         bool
 	remove, list bool
 	json         bool
@@ -64,7 +67,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	o := options{sysRoot: sysRoot}
 	fs.StringVar(&o.parent, "parent", "", "LAN `interface` the containers' macvlans sit on (required)")
 	fs.StringVar(&o.name, "name", macvlan.DefaultName, "shim interface `name`")
-	fs.Uint64Var(&o.metric, "metric", macvlan.DefaultMetric, "route `metric`, 1 to 4294967295")
+	fs.StringVar(&o.metricText, "metric", strconv.Itoa(macvlan.DefaultMetric), "route `metric`, 1 to 4294967295")
 	fs.BoolVar(&o.ipv4, "ipv4", false, "route the parent's IPv4 subnets through the shim too")
 	fs.BoolVar(&o.remove, "remove", false, "remove the shim")
 	fs.BoolVar(&o.list, "list", false, "list the macvlans on the parent with their modes")
@@ -79,16 +82,32 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	}
 }
 
+// parseMetric reads -metric: a whole number from 1 to 4294967295, so that
+// it is never wrapped or silently replaced.
+func parseMetric(s string) (uint32, error) {
+	n, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		return 0, cli.Usagef("-metric %q is not a whole number; give 1 to %d", s, uint64(math.MaxUint32))
+	}
+	if n.Sign() <= 0 || n.Cmp(big.NewInt(math.MaxUint32)) > 0 {
+		return 0, cli.Usagef("-metric %s is out of range; give 1 to %d", n, uint64(math.MaxUint32))
+	}
+	return uint32(n.Uint64()), nil
+}
+
 // check validates the flags before anything is opened.
-func (o options) check(set map[string]bool) error {
+func (o *options) check(set map[string]bool) error {
 	switch {
 	case o.parent == "":
 		return cli.Usagef("-parent is required; give the LAN interface the containers' macvlans sit on, such as -parent eth0")
 	case o.remove && o.list:
 		return cli.Usagef("-remove and -list exclude each other; give one")
-	case o.metric < 1 || o.metric > math.MaxUint32:
-		return cli.Usagef("-metric %d is out of range; give 1 to %d", o.metric, uint64(math.MaxUint32))
 	}
+	m, err := parseMetric(o.metricText)
+	if err != nil {
+		return err
+	}
+	o.metric = m
 	if err := netx.CheckName(o.parent); err != nil {
 		return cli.Usagef("-parent: %v", err)
 	}

@@ -14,7 +14,7 @@ import (
 
 // run ensures, removes or lists per o and prints the outcome.
 func run(ctx context.Context, o options, w io.Writer) error {
-	cfg := macvlan.Config{Parent: o.parent, Name: o.name, IPv4: o.ipv4, Metric: uint32(o.metric), SysRoot: o.sysRoot}
+	cfg := macvlan.Config{Parent: o.parent, Name: o.name, IPv4: o.ipv4, Metric: o.metric, SysRoot: o.sysRoot}
 	switch {
 	case o.list:
 		links, err := macvlan.List(ctx, o.parent)
