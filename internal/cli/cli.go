@@ -246,7 +246,12 @@ func flagError(fs *flag.FlagSet, err error) string {
 		return strings.TrimPrefix(msg, "flag needs an argument: ") + ": needs a value"
 	case strings.HasPrefix(msg, "invalid value "), strings.HasPrefix(msg, "invalid boolean value "):
 		// invalid value "x" for flag -cost: parse error
-		if v, rest, ok := strings.Cut(msg, " for flag "); ok {
+		v, rest, ok := strings.Cut(msg, " for flag ")
+		if !ok {
+			v, rest, ok = strings.Cut(msg, " for -") // booleans: invalid boolean value "x" for -ipv4: …
+			rest = "-" + rest
+		}
+		if ok {
 			name, why, _ := strings.Cut(rest, ": ")
 			val := strings.TrimPrefix(strings.TrimPrefix(v, "invalid value "), "invalid boolean value ")
 			if want := wantOf(fs.Lookup(strings.TrimLeft(name, "-")), why); want != "" {

@@ -62,7 +62,7 @@ func TestBadInputs(t *testing.T) {
 		{[]string{"-parent", "eth0", "eth1"}, 2, `macvlan-shim: unexpected argument "eth1"; every option is a flag (see macvlan-shim -h)`},
 		{[]string{"-parent", "eth0", "-mode", "bridge"}, 2, "macvlan-shim: -mode: no such flag; see -h for the flags"},
 		{[]string{"-parent"}, 2, "macvlan-shim: -parent: needs a value"},
-		{[]string{"-parent", "eth0", "-ipv4=maybe"}, 2, `macvlan-shim: invalid boolean value "maybe" for -ipv4: parse error`}, // internal/cli's wording
+		{[]string{"-parent", "eth0", "-ipv4=maybe"}, 2, `macvlan-shim: -ipv4 "maybe": not a boolean; give true or false`},
 		// refused parent, before anything is created
 		{[]string{"-parent", "wlan0"}, 1, `macvlan-shim: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
 	}
