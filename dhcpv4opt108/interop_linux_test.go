@@ -606,7 +606,7 @@ func TestInteropISCDhcpdProbe(t *testing.T) {
 	}
 }
 
-// startTestServer serves h with dhcpv4opt108.Serve on eth0 of the server
+// startTestServer serves h with a dhcpv4opt108.Server on eth0 of the server
 // namespace: a server4 server for replies no real server sends.
 func startTestServer(t *testing.T, dl *dhcpLink, h server4.Handler) {
 	t.Helper()
@@ -620,7 +620,11 @@ func startTestServer(t *testing.T, dl *dhcpLink, h server4.Handler) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	go func() { errc <- dhcpv4opt108.Serve(ctx, conn, h, 1) }()
+	s, err := dhcpv4opt108.NewServer(conn, h, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { errc <- s.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-errc; err != nil {

@@ -72,7 +72,8 @@ func (p Policy) Decide(req *dhcpv4.DHCPv4) Verdict {
 }
 
 // Apply decides for req and edits resp, the reply another server built,
-// to match: it adds (or removes) 108, turns a Rapid Commit ACK to a
+// to match: it adds (or removes) 108 (never to a NAK, which carries no
+// configuration), turns a Rapid Commit ACK to a
 // DISCOVER carrying 108 back into an OFFER, and under ZeroYIAddr sets
 // yiaddr 0.0.0.0 with option 116 only when the client sent 116. It is the
 // policy for servers that build their own replies (coredhcp plugins, say).
@@ -85,7 +86,8 @@ func (p Policy) Apply(req, resp *dhcpv4.DHCPv4) Verdict {
 	if req != nil && !req.Options.Has(dhcpv4.OptionAutoConfigure) {
 		resp.Options.Del(dhcpv4.OptionAutoConfigure)
 	}
-	if !v.V6Only {
+	if !v.V6Only || resp.MessageType() == dhcpv4.MessageTypeNak {
+		// A NAK carries no configuration (RFC 2131, Table 3).
 		return v
 	}
 	resp.UpdateOption(v.Option.DHCPv4())
@@ -126,8 +128,9 @@ func (p Policy) Offer(req *dhcpv4.DHCPv4) (*dhcpv4.DHCPv4, error) {
 // Handler wraps next, a [server4.Handler] that allocates addresses, with the
 // policy. Every reply next writes passes through [Policy.Apply]; under
 // ZeroYIAddr a DISCOVER asking for 108 is answered with [Policy.Offer] and
-// never reaches next, so nothing is allocated. It returns [ErrNoServerID]
-// for a ZeroYIAddr policy without ServerID.
+// never reaches next, so nothing is allocated. A nil next allocates
+// nothing for anyone: messages that would reach it get no answer. It
+// returns [ErrNoServerID] for a ZeroYIAddr policy without ServerID.
 func Handler(p Policy, next server4.Handler) (server4.Handler, error) {
 	if p.ZeroYIAddr && !p.ServerID.Is4() {
 		return nil, ErrNoServerID
@@ -140,7 +143,9 @@ func Handler(p Policy, next server4.Handler) (server4.Handler, error) {
 			}
 			return
 		}
-		next(&policyConn{PacketConn: conn, p: p, req: req}, peer, req)
+		if next != nil {
+			next(&policyConn{PacketConn: conn, p: p, req: req}, peer, req)
+		}
 	}, nil
 }
 
