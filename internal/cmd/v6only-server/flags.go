@@ -30,6 +30,9 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	fs.BoolVar(&o.JSON, "json", false, "one JSON object per reply (keys in -h)")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no per-reply output (load tests)")
 	return func(ctx context.Context, stdout io.Writer) error {
+		if o.JSON && o.Quiet {
+			return cli.Usagef("-json and -quiet exclude each other; give one")
+		}
 		if o.Interface == "" {
 			return cli.Usagef("-i is required; give the interface to serve on, e.g. -i eth0")
 		}
