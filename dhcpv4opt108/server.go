@@ -11,7 +11,13 @@ import (
 
 // ErrNoServerID reports a [Policy] that answers DISCOVERs itself
 // (ZeroYIAddr) without the server identifier to put in its OFFERs.
-var ErrNoServerID = errors.New("dhcpv4opt108: policy with ZeroYIAddr needs an IPv4 ServerID")
+var ErrNoServerID = errors.New("dhcpv4opt108: policy with ZeroYIAddr needs a unicast IPv4 ServerID")
+
+// unicast4 reports whether a is an IPv4 address a server can be
+// identified by (RFC 2131, Section 3.1: an address of the server).
+func unicast4(a netip.Addr) bool {
+	return a.Is4() && !a.IsUnspecified() && !a.IsMulticast() && a != netip.AddrFrom4([4]byte{255, 255, 255, 255})
+}
 
 // Policy is a DHCPv4 server's configuration for option 108 (RFC 8925,
 // Section 3.3). The zero value sends 108 with V6ONLY_WAIT 0 to every client
@@ -110,7 +116,7 @@ func (p Policy) Apply(req, resp *dhcpv4.DHCPv4) Verdict {
 // DISCOVER: yiaddr 0.0.0.0, the server identifier, 108, and 116
 // DoNotAutoConfigure when the client sent 116.
 func (p Policy) Offer(req *dhcpv4.DHCPv4) (*dhcpv4.DHCPv4, error) {
-	if !p.ServerID.Is4() {
+	if !unicast4(p.ServerID) {
 		return nil, ErrNoServerID
 	}
 	resp, err := dhcpv4.NewReplyFromRequest(req,
@@ -132,7 +138,7 @@ func (p Policy) Offer(req *dhcpv4.DHCPv4) (*dhcpv4.DHCPv4, error) {
 // nothing for anyone: messages that would reach it get no answer. It
 // returns [ErrNoServerID] for a ZeroYIAddr policy without ServerID.
 func Handler(p Policy, next server4.Handler) (server4.Handler, error) {
-	if p.ZeroYIAddr && !p.ServerID.Is4() {
+	if p.ZeroYIAddr && !unicast4(p.ServerID) {
 		return nil, ErrNoServerID
 	}
 	return func(conn net.PacketConn, peer net.Addr, req *dhcpv4.DHCPv4) {
