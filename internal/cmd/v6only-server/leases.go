@@ -39,6 +39,8 @@ type leaseFile struct {
 	f       *os.File
 	records int
 	live    func() []lease
+	// compactAfter is compactAfter; tests lower it.
+	compactAfter int
 }
 
 // openLeases reads path (if it exists) into p, compacts it and opens it
@@ -54,7 +56,7 @@ func openLeases(path string, p *pool, now time.Time) (*leaseFile, error) {
 	for _, l := range ls {
 		p.restore(l, now)
 	}
-	lf := &leaseFile{path: path, live: func() []lease { return p.leases(time.Now()) }}
+	lf := &leaseFile{path: path, live: func() []lease { return p.leases(time.Now()) }, compactAfter: compactAfter}
 	if err := lf.compact(p.leases(now)); err != nil {
 		return nil, err
 	}
@@ -212,8 +214,8 @@ func (lf *leaseFile) commit(l lease) error {
 		return fmt.Errorf("lease file %q: sync: %w", lf.path, err)
 	}
 	lf.records++
-	if lf.records > compactAfter {
-		if live := lf.live(); lf.records > 2*len(live)+compactAfter {
+	if lf.records > lf.compactAfter {
+		if live := lf.live(); lf.records > 2*len(live)+lf.compactAfter {
 			return lf.compact(live)
 		}
 	}
