@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -88,7 +87,10 @@ func TestLeasesSurviveSIGKILL(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "v6only-server")
-	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command builds the program under test: %v", err)
+	}
 	if out, err := exec.Command(goCmd, "build", "-o", bin, "github.com/v6kit/v6kit/examples/v6only-server").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -114,7 +116,7 @@ func TestLeasesSurviveSIGKILL(t *testing.T) {
 	ctx, stopLoad := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	clients := make([][]*nclient4.Client, workers)
-	err := cli.Run(func() error {
+	err = cli.Run(func() error {
 		for w := range workers {
 			for j := range macsEach {
 				mac := net.HardwareAddr{0x02, 0x00, 0x5e, 0x20, byte(w), byte(j)}

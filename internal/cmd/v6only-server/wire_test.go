@@ -36,7 +36,6 @@ func (c *recordConn) WriteTo(b []byte, _ net.Addr) (int, error) {
 // wireCase is one extreme valid configuration.
 type wireCase struct {
 	name string
-	addr netip.Prefix
 	o    Options
 }
 
