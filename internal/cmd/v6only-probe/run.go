@@ -105,10 +105,9 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	switch {
 	case p.err == nil:
 		rep = report(p.r, rs)
+	case raCtx.Err() != nil:
+		return nil // stopped by a signal: no verdict
 	case isNoResponse(p.err) || errors.Is(p.err, context.DeadlineExceeded):
-		if raCtx.Err() != nil {
-			return nil // stopped by a signal: no verdict
-		}
 		rep = noOffer(rs)
 	default:
 		return fmt.Errorf("interface %q: %w", o.Interface, p.err)
