@@ -6,12 +6,14 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/v6kit/v6kit/dhcpv4opt108"
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/lab"
 	"go.uber.org/goleak"
 )
@@ -186,5 +188,40 @@ func TestPoolExpiry(t *testing.T) {
 	}
 	if len(p.byMAC) != 2 || len(p.inUse) != 2 {
 		t.Errorf("pool holds %d bindings and %d addresses, want 2 and 2", len(p.byMAC), len(p.inUse))
+	}
+}
+
+type closedPipe struct{}
+
+func (closedPipe) Write([]byte) (int, error) { return 0, syscall.EPIPE }
+
+// TestRunEndsOnClosedStdout: `v6only-server ... | head -1` ends the server
+// (quietly: cli.Main turns EPIPE into status 0) instead of serving on with
+// a log nobody reads, or ignoring the error.
+func TestRunEndsOnClosedStdout(t *testing.T) {
+	srv, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	o := opts()
+	o.Conn, o.Addr = srv, netip.MustParsePrefix("192.0.2.1/24")
+	done := make(chan error, 1)
+	go func() { done <- Run(context.Background(), o, closedPipe{}) }()
+	if _, err := c.WriteTo(discover(t, 1, false).ToBytes(), srv.LocalAddr()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !cli.ClosedOutput(err) {
+			t.Errorf("Run = %v, want a closed-output error", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run kept serving after stdout closed")
 	}
 }
