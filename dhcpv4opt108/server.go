@@ -92,7 +92,7 @@ func (p Policy) Apply(req, resp *dhcpv4.DHCPv4) Verdict {
 	if req != nil && !req.Options.Has(dhcpv4.OptionAutoConfigure) {
 		resp.Options.Del(dhcpv4.OptionAutoConfigure)
 	}
-	if !v.V6Only || resp.MessageType() == dhcpv4.MessageTypeNak {
+	if !v.V6Only || isNak(resp) {
 		// A NAK carries no configuration (RFC 2131, Table 3).
 		return v
 	}
@@ -173,4 +173,10 @@ func (c *policyConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+// isNak reads option 53 in place: MessageType() allocates a reader.
+func isNak(m *dhcpv4.DHCPv4) bool {
+	t := m.Options.Get(dhcpv4.OptionDHCPMessageType)
+	return len(t) == 1 && dhcpv4.MessageType(t[0]) == dhcpv4.MessageTypeNak
 }
