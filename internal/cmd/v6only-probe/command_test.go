@@ -39,6 +39,7 @@ func TestCommandBadInputs(t *testing.T) {
 		{"timeout without unit", []string{"-i", "lo", "-timeout", "5"}, 2, `v6only-probe: -timeout "5": parse error`},
 		{"ra-wait negative", []string{"-i", "lo", "-ra-wait", "-2s"}, 2, "v6only-probe: -ra-wait -2s is not a positive time; give e.g. -ra-wait 2s"},
 		{"ra-wait zero", []string{"-i", "lo", "-ra-wait", "0s"}, 2, "v6only-probe: -ra-wait 0s is not a positive time; give e.g. -ra-wait 2s"},
+		{"only -timeout 1s fits the -ra-wait default in it", []string{"-i", "nosuch0", "-timeout", "1s"}, 2, `v6only-probe: -i: interface "nosuch0" not found; list them with 'ip link'`},
 		{"ra-wait beyond timeout", []string{"-i", "lo", "-timeout", "1s", "-ra-wait", "3s"}, 2, "v6only-probe: -ra-wait 3s is longer than -timeout 1s; give at most the timeout"},
 		// internal/cli's flagError does not yet rewrite the flag package's
 		// boolean message (reported to the lead); pinned as it is.

@@ -85,15 +85,8 @@ func TestLeasesSurviveSIGKILL(t *testing.T) {
 	if err := srv.AddAddr("eth0", netip.MustParsePrefix("192.0.2.1/24")); err != nil {
 		t.Fatal(err)
 	}
+	bin := buildProgram(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "v6only-server")
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command builds the program under test: %v", err)
-	}
-	if out, err := exec.Command(goCmd, "build", "-o", bin, "github.com/v6kit/v6kit/examples/v6only-server").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	leases := filepath.Join(dir, "v6only-server.leases")
 	args := []string{"-i", "eth0", "-range", "192.0.2.10-192.0.2.250", "-router", "192.0.2.1", "-lease", "1h", "-leases", leases, "-quiet"}
 	var stderr lab.SyncBuffer
@@ -116,7 +109,7 @@ func TestLeasesSurviveSIGKILL(t *testing.T) {
 	ctx, stopLoad := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	clients := make([][]*nclient4.Client, workers)
-	err = cli.Run(func() error {
+	err := cli.Run(func() error {
 		for w := range workers {
 			for j := range macsEach {
 				mac := net.HardwareAddr{0x02, 0x00, 0x5e, 0x20, byte(w), byte(j)}

@@ -47,6 +47,9 @@ type leaseFile struct {
 // for appending. Its directory is created when missing.
 func openLeases(path string, p *pool, now time.Time) (*leaseFile, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("lease file %q: %w; run as root or give -leases FILE in a directory you can write", path, err)
+		}
 		return nil, fmt.Errorf("lease file %q: %w", path, err)
 	}
 	ls, err := readLeases(path)

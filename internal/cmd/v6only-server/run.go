@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
@@ -46,8 +47,8 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	if conn == nil {
 		c, err := server4.NewIPv4UDPConn(o.Interface, &net.UDPAddr{Port: dhcpv4.ServerPort})
 		if err != nil {
-			if errors.Is(err, os.ErrPermission) {
-				return fmt.Errorf("interface %q: listen on UDP port 67 needs CAP_NET_BIND_SERVICE and CAP_NET_RAW: run as root", o.Interface)
+			if errors.Is(err, os.ErrPermission) || strings.Contains(err.Error(), "permission denied") {
+				return fmt.Errorf("interface %q: listening on UDP port 67 needs CAP_NET_BIND_SERVICE and CAP_NET_RAW: run as root or setcap cap_net_bind_service,cap_net_raw+ep", o.Interface)
 			}
 			return fmt.Errorf("interface %q: listen on UDP port 67: %w", o.Interface, err)
 		}
