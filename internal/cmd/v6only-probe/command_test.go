@@ -36,7 +36,7 @@ func TestCommandBadInputs(t *testing.T) {
 		{"timeout negative", []string{"-i", "lo", "-timeout", "-1s"}, 2, "v6only-probe: -timeout -1s is out of range; give more than 0s and at most 10m0s"},
 		{"timeout zero", []string{"-i", "lo", "-timeout", "0"}, 2, "v6only-probe: -timeout 0s is not a positive time; give e.g. -timeout 5s"},
 		{"timeout too long", []string{"-i", "lo", "-timeout", "2h"}, 2, "v6only-probe: -timeout 2h0m0s is out of range; give more than 0s and at most 10m0s"},
-		{"timeout without unit", []string{"-i", "lo", "-timeout", "5"}, 2, `v6only-probe: -timeout "5": parse error`},
+		{"timeout without unit", []string{"-i", "lo", "-timeout", "5"}, 2, `v6only-probe: -timeout "5": not a duration; give one such as 30s, 5m or 1h`},
 		{"ra-wait negative", []string{"-i", "lo", "-ra-wait", "-2s"}, 2, "v6only-probe: -ra-wait -2s is not a positive time; give e.g. -ra-wait 2s"},
 		{"ra-wait zero", []string{"-i", "lo", "-ra-wait", "0s"}, 2, "v6only-probe: -ra-wait 0s is not a positive time; give e.g. -ra-wait 2s"},
 		{"only -timeout 1s fits the -ra-wait default in it", []string{"-i", "nosuch0", "-timeout", "1s"}, 2, `v6only-probe: -i: interface "nosuch0" not found; list them with 'ip link'`},
