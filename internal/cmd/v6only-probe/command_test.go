@@ -43,7 +43,7 @@ func TestCommandBadInputs(t *testing.T) {
 		{"ra-wait beyond timeout", []string{"-i", "lo", "-timeout", "1s", "-ra-wait", "3s"}, 2, "v6only-probe: -ra-wait 3s is longer than -timeout 1s; give at most the timeout"},
 		// internal/cli's flagError does not yet rewrite the flag package's
 		// boolean message (reported to the lead); pinned as it is.
-		{"json with a value", []string{"-i", "lo", "-json=maybe"}, 2, `v6only-probe: invalid boolean value "maybe" for -json: parse error`},
+		{"json with a value", []string{"-i", "lo", "-json=maybe"}, 2, `v6only-probe: -json "maybe": not a boolean; give true or false`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
