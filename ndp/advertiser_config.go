@@ -3,6 +3,7 @@ package ndp
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"time"
@@ -73,10 +74,10 @@ type AdvertiserConfig struct {
 	// MaxInterval rounded up to 8 s.
 	PREF64 netip.Prefix
 
-	// Clock and Rand make the advertiser deterministic in tests; nil
-	// means the real clock and math/rand/v2.
-	Clock Clock
-	Rand  func(n time.Duration) time.Duration
+	// Rand is the source of the random intervals and delays; nil means
+	// crypto/rand.Reader. A deterministic caller passes, say,
+	// rand.NewChaCha8(seed) from math/rand/v2.
+	Rand io.Reader
 }
 
 // withDefaults validates c and fills in defaults.

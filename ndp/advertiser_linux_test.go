@@ -89,11 +89,14 @@ func startAdvLab(t *testing.T, cfg AdvertiserConfig) *advLab {
 	}
 	sctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- al.adv.Serve(sctx) }()
+	go func() { done <- al.adv.Run(sctx) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
+			t.Errorf("Run: %v", err)
+		}
+		if err := al.adv.Close(); err != nil {
+			t.Errorf("Close: %v", err)
 		}
 	})
 	return al
