@@ -2,7 +2,9 @@ package discover
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"net/netip"
 	"time"
 )
 
@@ -13,6 +15,7 @@ type ChangeKind uint8
 const (
 	Joined ChangeKind = iota + 1 // first answered
 	Left                         // stopped answering for WatchOptions.Misses scans
+	Added                        // a present host gained addresses (Change.Addrs)
 )
 
 func (k ChangeKind) String() string {
@@ -21,15 +24,20 @@ func (k ChangeKind) String() string {
 		return "joined"
 	case Left:
 		return "left"
+	case Added:
+		return "added"
 	}
 	return "unknown"
 }
 
-// A Change is one host joining or leaving the link.
+// A Change is one host joining or leaving the link, or gaining addresses.
 type Change struct {
 	Kind ChangeKind
-	Host Host // for Left, the host as last seen
-	Time time.Time
+	Host Host // the host as now known; for Left, as last seen
+	// Addrs are the addresses this change is about: for Joined every
+	// address known so far, for Added the new ones, for Left every one.
+	Addrs []Addr
+	Time  time.Time
 }
 
 // WatchOptions tune Watch. The zero value scans every 10 s and declares a
@@ -40,25 +48,39 @@ type WatchOptions struct {
 }
 
 // Watch scans the link again and again and yields a Change when a host
-// first answers (as soon as it does, mid-scan) and when it has stayed
-// silent for WatchOptions.Misses scans in a row. Only active answers count:
-// a host that only lingers in the neighbour cache does not keep itself
-// present. Cancelling ctx ends the watch without an error.
+// first answers (Joined, as soon as it does, mid-scan), each time a present
+// host shows addresses not reported before (Added: a global address found
+// after the link-local, a new temporary address), and when a host has
+// stayed silent for WatchOptions.Misses scans in a row (Left). A host is
+// present when Scan reports it, so the two agree: a host that only lingers
+// STALE in the neighbour cache is neither. Addresses carry no zone, as in
+// Scan; a link-local one is on the scanner's interface. Negative options
+// are an error, yielded once. Cancelling ctx ends the watch without an
+// error.
 func (s *Scanner) Watch(ctx context.Context, o *WatchOptions) iter.Seq2[Change, error] {
 	var wo WatchOptions
 	if o != nil {
 		wo = *o
 	}
-	if wo.Interval <= 0 {
-		wo.Interval = 10 * time.Second
-	}
-	if wo.Misses <= 0 {
-		wo.Misses = 2
-	}
 	return func(yield func(Change, error) bool) {
+		switch {
+		case wo.Interval < 0:
+			yield(Change{}, fmt.Errorf("discover: negative WatchOptions.Interval %v", wo.Interval))
+			return
+		case wo.Misses < 0:
+			yield(Change{}, fmt.Errorf("discover: negative WatchOptions.Misses %d", wo.Misses))
+			return
+		}
+		if wo.Interval == 0 {
+			wo.Interval = 10 * time.Second
+		}
+		if wo.Misses == 0 {
+			wo.Misses = 2
+		}
 		type state struct {
-			host   Host
-			misses int
+			host     Host
+			misses   int
+			reported map[netip.Addr]bool
 		}
 		known := map[string]*state{}
 		for ctx.Err() == nil {
@@ -71,18 +93,30 @@ func (s *Scanner) Watch(ctx context.Context, o *WatchOptions) iter.Seq2[Change, 
 					yield(Change{}, err)
 					return
 				}
-				if h.Methods&methodsActive == 0 {
-					continue
-				}
 				k := string(h.MAC)
 				seen[k] = true
-				if st, ok := known[k]; ok {
-					st.host, st.misses = h, 0
-					continue
+				st, ok := known[k]
+				if !ok {
+					st = &state{host: h, reported: map[netip.Addr]bool{}}
+					known[k] = st
 				}
-				known[k] = &state{host: h}
-				if !yield(Change{Kind: Joined, Host: h, Time: time.Now()}, nil) {
-					return
+				st.host, st.misses = h, 0
+				var fresh []Addr
+				for _, a := range h.Addrs {
+					if !st.reported[a.Addr] {
+						st.reported[a.Addr] = true
+						fresh = append(fresh, a)
+					}
+				}
+				switch {
+				case !ok:
+					if !yield(Change{Kind: Joined, Host: h, Addrs: fresh, Time: time.Now()}, nil) {
+						return
+					}
+				case len(fresh) > 0:
+					if !yield(Change{Kind: Added, Host: h, Addrs: fresh, Time: time.Now()}, nil) {
+						return
+					}
 				}
 			}
 			if ctx.Err() != nil {
@@ -94,7 +128,7 @@ func (s *Scanner) Watch(ctx context.Context, o *WatchOptions) iter.Seq2[Change, 
 				}
 				if st.misses++; st.misses >= wo.Misses {
 					delete(known, k)
-					if !yield(Change{Kind: Left, Host: st.host, Time: time.Now()}, nil) {
+					if !yield(Change{Kind: Left, Host: st.host, Addrs: st.host.Addrs, Time: time.Now()}, nil) {
 						return
 					}
 				}
