@@ -5,7 +5,7 @@ BENCHTIME ?= 1s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ROOT      := $(shell id -u 2>/dev/null | grep -qx 0 && echo yes)
 
-.PHONY: test unit vet lint peers fuzz bench bench-discover bench-dhcp bench-lab clean-labs
+.PHONY: test unit vet lint api cross dist peers fuzz bench bench-discover bench-dhcp bench-lab clean-labs
 
 ## test: vet, staticcheck, the race-enabled unit tests with fuzz seeds and
 ## examples, and — as root — the interop tier against real peers, which must
@@ -28,6 +28,21 @@ vet:
 
 lint:
 	$(GO) run $(STATICCHECK) ./...
+
+## api: the exported API against the newest release's api/v*.txt; an
+## incompatible change fails unless CHANGELOG announces it under "Breaking".
+api:
+	$(GO) run ./internal/tools/apicheck
+
+## cross: build and vet for the Pi and router CPUs; unprivileged tests
+## under qemu-user for mips (big-endian), arm (GOARM=6) and arm64.
+cross:
+	bash scripts/cross.sh
+
+## dist: stripped static reproducible binaries per platform in dist/, with
+## SHA256SUMS and the multi-call v6kit binary (size budget checked).
+dist:
+	bash scripts/dist.sh
 
 ## peers: install the Debian packages the interop tests run (idempotent).
 peers:

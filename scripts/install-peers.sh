@@ -33,6 +33,7 @@ packages=(
 	network-manager    # slaac: NetworkManager stable-privacy oracle
 	nftables           # discover: a host that drops echo requests
 	nmap               # discover: benchmark anchor (make bench-discover)
+	qemu-user-static   # make cross: unprivileged tests for mips, arm, arm64
 	radvd              # ndp/discover/slaac: RA source
 	thc-ipv6           # discover: alive6, benchmark anchor (make bench-discover)
 	tshark             # ripng/dhcpv4opt108: capture cross-checks

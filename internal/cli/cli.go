@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 )
@@ -72,6 +73,7 @@ func (c Command) Synopsis() string {
 // status; errors go to stderr as one line. Tests call it in-process.
 func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(c.Name, flag.ContinueOnError)
+	version := fs.Bool("version", false, "print the program's version (module version, VCS revision, Go) and exit")
 	run := c.Setup(fs)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), strings.TrimLeft(c.Help, "\n"))
@@ -89,6 +91,10 @@ func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Write
 			return ExitOK
 		}
 		return c.usage(stderr, flagError(err))
+	}
+	if *version {
+		fmt.Fprintln(stdout, c.Name, Version())
+		return ExitOK
 	}
 	if fs.NArg() > 0 {
 		return c.usage(stderr, fmt.Sprintf("unexpected argument %q; every option is a flag (see %s -h)", fs.Arg(0), c.Name))
@@ -111,11 +117,100 @@ func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Write
 // namespaces, links or routes it made however it is ended, including
 // `prog | head`, whose closed pipe would otherwise kill it outright — and
 // exits with Main's status.
-func Exit(c Command) {
+func Exit(c Command) { exit(c, os.Args[1:]) }
+
+func exit(c Command, args []string) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
-	status := Main(ctx, c, os.Args[1:], os.Stdout, os.Stderr)
+	status := Main(ctx, c, args, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(status)
+}
+
+// ExitMulti is a multi-call program (busybox-style) of cmds: called by one
+// of their names (a symlink, or a copy renamed) it is that program;
+// otherwise its first argument names the program ("v6kit v6disc -i eth0").
+func ExitMulti(name string, cmds []Command) {
+	c, args, ok := Pick(cmds, os.Args)
+	if !ok {
+		fmt.Fprint(os.Stderr, multiUsage(name, cmds, args))
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			os.Exit(ExitOK)
+		}
+		os.Exit(ExitUsage)
+	}
+	exit(c, args)
+}
+
+// Pick finds the command a multi-call binary runs for argv: by the name it
+// was called as, else by its first argument. It returns the arguments for
+// that command, or, when none matches, the arguments after the binary's
+// name.
+func Pick(cmds []Command, argv []string) (Command, []string, bool) {
+	if len(argv) == 0 {
+		return Command{}, nil, false
+	}
+	base := argv[0]
+	if i := strings.LastIndexByte(base, '/'); i >= 0 {
+		base = base[i+1:]
+	}
+	for _, c := range cmds {
+		if c.Name == base {
+			return c, argv[1:], true
+		}
+	}
+	if len(argv) > 1 {
+		for _, c := range cmds {
+			if c.Name == argv[1] {
+				return c, argv[2:], true
+			}
+		}
+	}
+	return Command{}, argv[1:], false
+}
+
+func multiUsage(name string, cmds []Command, args []string) string {
+	var b strings.Builder
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(&b, "%s: no program %q; pick one of those below\n", name, args[0])
+	}
+	fmt.Fprintf(&b, "usage: %s PROGRAM [flags]   (or call it by a program's name, e.g. through a symlink)\n\nprograms:\n", name)
+	for _, c := range cmds {
+		fmt.Fprintf(&b, "  %s\n", strings.TrimPrefix(c.Synopsis(), "usage: "))
+	}
+	fmt.Fprintf(&b, "\n'%s PROGRAM -h' explains one.\n", name)
+	return b.String()
+}
+
+// Version describes the build: the module's version (a tag, or a
+// pseudo-version from the VCS), the revision with "+dirty" when the tree
+// had changes, and the Go version — what a bug report needs.
+func Version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(no build information)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" && !strings.Contains(v, rev) {
+		v += " " + rev + dirty
+	}
+	return v + " " + bi.GoVersion
 }
 
 // ClosedOutput reports whether err is a write to a closed pipe or socket:

@@ -51,6 +51,7 @@ func TestMain_exitStatusAndOneLine(t *testing.T) {
 		{"stray argument", []string{"-n", "3", "eth0"}, ExitUsage, "", `demo: unexpected argument "eth0"; every option is a flag (see demo -h)`},
 		{"runtime error named once", []string{"-n", "7"}, ExitFailure, "", `demo: interface "eth7": no such interface`},
 		{"closed stdout is quiet", []string{"-n", "8"}, ExitOK, "", ""},
+		{"version", []string{"-version"}, ExitOK, "demo ", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,5 +81,30 @@ func TestUsagef_wrapsErrUsage(t *testing.T) {
 	err := fmt.Errorf("ripngd: %w", Usagef("-cost 99 is out of range; give 1 to 15"))
 	if !errors.Is(err, ErrUsage) {
 		t.Fatalf("%v does not wrap ErrUsage", err)
+	}
+}
+
+func TestPick(t *testing.T) {
+	other := Command{Name: "other", Help: "usage: other\n"}
+	cmds := []Command{demo, other}
+	tests := []struct {
+		name string
+		argv []string
+		want string // "" for none
+		args []string
+	}{
+		{"by symlink name", []string{"/usr/bin/demo", "-n", "3"}, "demo", []string{"-n", "3"}},
+		{"by first argument", []string{"v6kit", "other", "-x"}, "other", []string{"-x"}},
+		{"unknown program", []string{"v6kit", "nosuch"}, "", []string{"nosuch"}},
+		{"nothing", []string{"v6kit"}, "", []string{}},
+	}
+	for _, tt := range tests {
+		c, args, ok := Pick(cmds, tt.argv)
+		if ok != (tt.want != "") || c.Name != tt.want || strings.Join(args, " ") != strings.Join(tt.args, " ") {
+			t.Errorf("%s: Pick(%q) = %q %q %v, want %q %q", tt.name, tt.argv, c.Name, args, ok, tt.want, tt.args)
+		}
+	}
+	if u := multiUsage("v6kit", cmds, []string{"nosuch"}); !strings.HasPrefix(u, "v6kit: no program \"nosuch\"; pick one of those below\n") || !strings.Contains(u, "  demo -n N\n") {
+		t.Errorf("usage:\n%s", u)
 	}
 }
