@@ -81,7 +81,9 @@ func TestMainTable(t *testing.T) {
 		{"no privilege", []string{"-i", "eth0"}, func(d *deps) { d.open = denied }, cli.ExitFailure, `v6disc: interface "eth0": packet socket: operation not permitted; needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep`},
 		{"no privilege, every interface", nil, func(d *deps) { d.open = denied }, cli.ExitFailure, `v6disc: interface "eth0": packet socket: operation not permitted; needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep`},
 		{"socket error", nil, func(d *deps) {
-			d.open = func(*net.Interface, *discover.Options) (scanner, error) { return nil, errors.New("discover: scan: no buffer space") }
+			d.open = func(*net.Interface, *discover.Options) (scanner, error) {
+				return nil, errors.New("discover: scan: no buffer space")
+			}
 		}, cli.ExitFailure, `v6disc: interface "eth0": discover: scan: no buffer space`},
 		// Not failures: no host, in text and JSON.
 		{"no host", nil, func(d *deps) { d.open = openFake(&fakeScanner{}) }, cli.ExitOK, ""},

@@ -219,4 +219,3 @@ func (fakeNamer) Names(_ context.Context, addrs []netip.Addr, _ time.Duration) (
 func (fakeNamer) Close() error { return nil }
 
 func fakeNames(*net.Interface) (namer, error) { return fakeNamer{}, nil }
-
