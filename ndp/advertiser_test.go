@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -99,6 +100,21 @@ func TestConfigValidation(t *testing.T) {
 		{name: "preferred > valid", cfg: AdvertiserConfig{Prefixes: []AdvertisedPrefix{{Prefix: good, ValidLifetime: time.Hour, PreferredLifetime: 2 * time.Hour}}}},
 		{name: "pref64 /60", cfg: AdvertiserConfig{PREF64: netip.MustParsePrefix("64:ff9b::/60")}},
 		{name: "pref64 /96", cfg: AdvertiserConfig{PREF64: netip.MustParsePrefix("64:ff9b::/96")}, ok: true},
+		{name: "pref64 host bits", cfg: AdvertiserConfig{PREF64: netip.MustParsePrefix("64:ff9b::1/96")}},
+		{name: "mtu below 1280", cfg: AdvertiserConfig{MTU: 1000}},
+		{name: "mtu 1280", cfg: AdvertiserConfig{MTU: 1280}, ok: true},
+		{name: "negative reachable time", cfg: AdvertiserConfig{ReachableTime: -time.Second}},
+		{name: "reachable time over an hour", cfg: AdvertiserConfig{ReachableTime: 3601 * time.Second}},
+		{name: "negative retrans timer", cfg: AdvertiserConfig{RetransTimer: -time.Second}},
+		{name: "valid lifetime beyond infinity", cfg: AdvertiserConfig{Prefixes: []AdvertisedPrefix{{Prefix: good, ValidLifetime: 200 * 365 * 24 * time.Hour}}}},
+		{name: "negative route lifetime", cfg: AdvertiserConfig{Routes: []AdvertisedRoute{{Prefix: good, Lifetime: -1}}}},
+		{name: "rdnss multicast", cfg: AdvertiserConfig{RDNSS: []netip.Addr{netip.MustParseAddr("ff02::1")}}},
+		{name: "rdnss 15", cfg: AdvertiserConfig{RDNSS: servers(15)}, ok: true},
+		{name: "rdnss 16: the option would not encode", cfg: AdvertiserConfig{RDNSS: servers(16)}},
+		{name: "rdnss 128: the length would wrap", cfg: AdvertiserConfig{RDNSS: servers(128)}},
+		{name: "dnssl over one option", cfg: AdvertiserConfig{DNSSL: []string{strings.Repeat("a", 60) + ".b", strings.Repeat("c", 60) + ".d", strings.Repeat("e", 60) + ".f", strings.Repeat("g", 60) + ".h"}}},
+		{name: "dnssl bad name", cfg: AdvertiserConfig{DNSSL: []string{strings.Repeat("a", 64) + ".example"}}},
+		{name: "too many prefixes for one packet", cfg: AdvertiserConfig{Prefixes: prefixes(40)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,6 +127,22 @@ func TestConfigValidation(t *testing.T) {
 			}
 		})
 	}
+}
+
+func servers(n int) []netip.Addr {
+	var as []netip.Addr
+	for i := range n {
+		as = append(as, netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 15: byte(i + 1)}))
+	}
+	return as
+}
+
+func prefixes(n int) []AdvertisedPrefix {
+	var ps []AdvertisedPrefix
+	for i := range n {
+		ps = append(ps, AdvertisedPrefix{Prefix: netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 7: byte(i)}), 64), OnLink: true})
+	}
+	return ps
 }
 
 func TestMessageCarriesEveryOption(t *testing.T) {
