@@ -181,10 +181,6 @@ func fakeDeps(f scanner) deps {
 	}
 }
 
-type discard struct{}
-
-func (discard) Write(b []byte) (int, error) { return len(b), nil }
-
 func noLocal() ([]netip.Addr, error) { return nil, nil }
 
 func TestRunHidesLocal(t *testing.T) {
