@@ -29,9 +29,11 @@ func dial(op string, k sockKind, ifi *net.Interface) (socket, error) {
 		if err == nil {
 			return socket{icmp: c, src: src}, nil
 		}
-		c, src, err2 := mdndp.Listen(byIndex, mdndp.Unspecified)
-		if err2 != nil {
-			return socket{}, fmt.Errorf("ndp: %s on interface %q: %w", op, ifi.Name, privileged(errors.Join(err, err2)))
+		// No link-local address (yet): mdlayher/ndp's error names the
+		// interface by index, so it is not passed on.
+		c, src, err = mdndp.Listen(byIndex, mdndp.Unspecified)
+		if err != nil {
+			return socket{}, fmt.Errorf("ndp: %s on interface %q: %w", op, ifi.Name, privileged(err))
 		}
 		return socket{icmp: c, src: src}, nil
 	case sockFrames:
