@@ -39,9 +39,14 @@ type AdvertisedPrefix struct {
 	Prefix     netip.Prefix
 	OnLink     bool // L flag
 	Autonomous bool // A flag: hosts form SLAAC addresses from it
-	// ValidLifetime and PreferredLifetime default to 30 and 7 days; use
-	// mdndp.Infinity for infinite.
+	// ValidLifetime and PreferredLifetime default to 30 and 7 days (the
+	// preferred one at most the valid one); use mdndp.Infinity for
+	// infinite.
 	ValidLifetime, PreferredLifetime time.Duration
+	// Withdraw sends both lifetimes as 0, to renumber away from the
+	// prefix: hosts deprecate its addresses at once and keep them at most
+	// two hours (RFC 4862, Section 5.5.3 e). The lifetimes must be left 0.
+	Withdraw bool
 }
 
 // AdvertisedRoute is one Route Information option (RFC 4191, 2.3).
@@ -163,11 +168,14 @@ func (c AdvertiserConfig) withDefaults() (AdvertiserConfig, error) {
 			// whose length plus the IID length is not 128.
 			return c, fmt.Errorf("%w: autonomous prefix %v is not a /64", ErrInvalidConfig, p.Prefix)
 		}
-		if p.ValidLifetime == 0 {
+		if p.Withdraw && (p.ValidLifetime != 0 || p.PreferredLifetime != 0) {
+			return c, fmt.Errorf("%w: prefix %v is withdrawn but has lifetimes %v/%v; leave them 0", ErrInvalidConfig, p.Prefix, p.ValidLifetime, p.PreferredLifetime)
+		}
+		if !p.Withdraw && p.ValidLifetime == 0 {
 			p.ValidLifetime = DefaultValidLifetime
 		}
-		if p.PreferredLifetime == 0 {
-			p.PreferredLifetime = DefaultPreferredLifetime
+		if !p.Withdraw && p.PreferredLifetime == 0 {
+			p.PreferredLifetime = min(DefaultPreferredLifetime, p.ValidLifetime)
 		}
 		if p.ValidLifetime < 0 || p.ValidLifetime > mdndp.Infinity || p.PreferredLifetime < 0 {
 			return c, fmt.Errorf("%w: prefix %v lifetimes %v/%v not in [0, %v]", ErrInvalidConfig, p.Prefix, p.ValidLifetime, p.PreferredLifetime, mdndp.Infinity)

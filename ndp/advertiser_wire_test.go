@@ -36,6 +36,7 @@ func extremeConfigs(t *testing.T) map[string]AdvertiserConfig {
 			{Prefix: p("fd00:db8::/64"), OnLink: true, Autonomous: true, ValidLifetime: time.Second, PreferredLifetime: time.Second},
 			{Prefix: p("::/0"), OnLink: true},
 			{Prefix: p("2001:db8:ffff::1/128"), OnLink: true, ValidLifetime: mdndp.Infinity},
+			{Prefix: p("2001:db8:dead::/64"), OnLink: true, Autonomous: true, Withdraw: true}, // lifetimes 0
 		},
 		Routes: []AdvertisedRoute{
 			{Prefix: p("::/0"), Preference: PreferenceLow, Lifetime: mdndp.Infinity},
