@@ -29,7 +29,8 @@
 // [Scanner.ScanAll] collects them; [Scanner.Watch] scans again and again and
 // yields a [Change] per event: a host [Joined], gained addresses ([Added]:
 // its global addresses found after its link-local, a new temporary
-// address) or [Left], each with the addresses it is about. Scan and Watch
+// address), lost some ([Removed]: an expired temporary address) or [Left],
+// each with the addresses it is about. Scan and Watch
 // agree on which hosts are present. The scanner's own addresses are never
 // reported. Addresses carry no zone: a link-local one is on the scanner's
 // interface (v6disc prints it zoned, "fe80::2%eth0").

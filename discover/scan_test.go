@@ -183,7 +183,8 @@ func TestScanRateBound(t *testing.T) {
 
 // TestWatchMemLink: hosts join and leave; a joining host's addresses found
 // later come as Added events, so that everything its departure lists was
-// reported before; a STALE cache entry of a host that left never joins
+// reported before; an address that goes silent comes as Removed; a STALE
+// cache entry of a host that left never joins
 // (Scan does not report it either).
 func TestWatchMemLink(t *testing.T) {
 	hs := labHosts()
@@ -229,12 +230,20 @@ func TestWatchMemLink(t *testing.T) {
 			for _, a := range c.Addrs {
 				leftAddrs = append(leftAddrs, a.Addr)
 			}
+			// The second loses its global address.
+			shrunk := *hs[1]
+			shrunk.addrs = shrunk.addrs[:1]
+			l.setHosts(&shrunk)
+		case 4:
+			if len(c.Addrs) != 1 || c.Addrs[0].Addr != hs[1].addrs[1] {
+				t.Errorf("Removed %v, want [%v]", c.Addrs, hs[1].addrs[1])
+			}
 		}
-		if len(events) == 3 {
+		if len(events) == 4 {
 			break
 		}
 	}
-	want := []string{"joined " + hs[0].mac.String(), "joined " + hs[1].mac.String(), "left " + hs[0].mac.String()}
+	want := []string{"joined " + hs[0].mac.String(), "joined " + hs[1].mac.String(), "left " + hs[0].mac.String(), "removed " + hs[1].mac.String()}
 	if diff := cmp.Diff(want, events); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}

@@ -144,7 +144,8 @@ func TestJSONGolden(t *testing.T) {
 		f := &fakeScanner{snaps: snaps, changes: []discover.Change{
 			{Kind: discover.Joined, Host: snaps[0], Addrs: snaps[0].Addrs},
 			{Kind: discover.Added, Host: snaps[1], Addrs: snaps[1].Addrs[1:]},
-			{Kind: discover.Left, Host: snaps[1], Addrs: snaps[1].Addrs},
+			{Kind: discover.Removed, Host: snaps[1], Addrs: snaps[1].Addrs[1:]},
+			{Kind: discover.Left, Host: snaps[1], Addrs: snaps[1].Addrs[:1]},
 		}}
 		d := fakeDeps(f)
 		d.ifaces = tableIfaces

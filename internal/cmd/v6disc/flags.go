@@ -27,12 +27,13 @@ examples:
   sudo v6disc -i eth0
   sudo v6disc -L -q                  # link-local addresses of every link
   sudo v6disc -i br0 -json -timeout 2s
-  sudo v6disc -i eth0 -watch         # "+ " for addresses that appear, "- " for hosts that leave
+  sudo v6disc -i eth0 -watch         # "+ " for addresses that appear, "- " for those that go
   sudo v6disc -i eth0 -names         # and the names mDNS responders give
 
 -json prints one object per line: per host, or with -watch per event.
   event    string    with -watch: "joined", "added" (addrs are only the new
-                     ones) or "left" (addrs are all it had)
+                     ones), "removed" (addrs went silent) or "left" (addrs
+                     are all it had)
   mac      string    the host's MAC, "b8:27:eb:00:00:02"
   vendor   string    IEEE registry name, "locally administered" or "unknown"
   addrs    []string  its IPv6 addresses, link-local first and zoned with the
@@ -55,7 +56,7 @@ func command(d deps) cli.Command {
 		fs.BoolVar(&o.Quiet, "q", false, "print addresses only")
 		fs.BoolVar(&o.JSON, "json", false, "one JSON object per host (keys above)")
 		fs.DurationVar(&o.Timeout, "timeout", time.Second, "how long each scan waits for answers, up to 1h")
-		fs.BoolVar(&o.Watch, "watch", false, "keep scanning; report addresses that appear (+) and hosts that leave (-)")
+		fs.BoolVar(&o.Watch, "watch", false, "keep scanning; report addresses that appear (+) and go (-)")
 		fs.DurationVar(&o.Interval, "interval", 10*time.Second, "pause between scans with -watch, up to 1h")
 		fs.BoolVar(&o.Names, "names", false, `after the scan, ask mDNS for the hosts' names (a last column; JSON key "name")`)
 		return func(ctx context.Context, stdout io.Writer) error {

@@ -15,7 +15,7 @@ import (
 // hostJSON is the -json object; its keys are the stable contract,
 // documented in the help and pinned by testdata/json.golden.
 type hostJSON struct {
-	Event   string   `json:"event,omitempty"` // with -watch: "joined", "added" or "left"
+	Event   string   `json:"event,omitempty"` // with -watch: "joined", "added", "removed" or "left"
 	MAC     string   `json:"mac"`
 	Vendor  string   `json:"vendor"`
 	Addrs   []string `json:"addrs"`
@@ -167,7 +167,8 @@ func (p *printer) scan(ctx context.Context, s scanner, ifname string, nm namer) 
 }
 
 // watch prints changes: "+ addr" for a joining host's addresses and for
-// those found later, "- addr" for every address of a host that left.
+// those found later, "- addr" for an address gone silent and for every
+// address of a host that left.
 func (p *printer) watch(ctx context.Context, s scanner, ifname string) error {
 	for c, err := range s.Watch(ctx, &discover.WatchOptions{Interval: p.o.Interval}) {
 		if err != nil {
@@ -179,7 +180,7 @@ func (p *printer) watch(ctx context.Context, s scanner, ifname string) error {
 			p.json(c.Kind.String(), c.Host, addrs, "")
 		} else {
 			prefix := "+ "
-			if c.Kind == discover.Left {
+			if c.Kind == discover.Left || c.Kind == discover.Removed {
 				prefix = "- "
 			}
 			for _, a := range addrs {

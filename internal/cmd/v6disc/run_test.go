@@ -148,14 +148,15 @@ func TestRunWatch(t *testing.T) {
 	f := &fakeScanner{changes: []discover.Change{
 		{Kind: discover.Joined, Host: snaps[0], Addrs: ll},
 		{Kind: discover.Added, Host: pi, Addrs: pi.Addrs[1:]},
-		{Kind: discover.Left, Host: pi, Addrs: pi.Addrs},
+		{Kind: discover.Removed, Host: pi, Addrs: pi.Addrs[1:]},
+		{Kind: discover.Left, Host: pi, Addrs: pi.Addrs[:1]},
 	}}
 	var out bytes.Buffer
 	if err := run(context.Background(), defaults(Options{Watch: true, Quiet: true, Interface: "eth0"}), &out, fakeDeps(f)); err != nil {
 		t.Fatal(err)
 	}
 	// The global address found after the join is reported too.
-	want := "+ fe80::ba27:ebff:fe00:2%eth0\n+ 2001:db8:1:0:ba27:ebff:fe00:2\n- fe80::ba27:ebff:fe00:2%eth0\n- 2001:db8:1:0:ba27:ebff:fe00:2\n"
+	want := "+ fe80::ba27:ebff:fe00:2%eth0\n+ 2001:db8:1:0:ba27:ebff:fe00:2\n- 2001:db8:1:0:ba27:ebff:fe00:2\n- fe80::ba27:ebff:fe00:2%eth0\n"
 	if diff := cmp.Diff(want, out.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
