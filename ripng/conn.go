@@ -16,8 +16,9 @@ type PacketConn interface {
 	// WritePacket sends b to dst (ff02::9 port 521 for updates, or a
 	// requester's address and port).
 	WritePacket(b []byte, dst netip.AddrPort) error
-	// Close ends the conn; a blocked ReadPacket returns an error.
-	Close() error
+	// SetReadDeadline makes a blocked and any later ReadPacket return an
+	// error once t has passed: Speaker.Run ends its reads with it.
+	SetReadDeadline(t time.Time) error
 }
 
 // PacketInfo is what a receiver knows about a datagram beyond its payload.
@@ -29,22 +30,4 @@ type PacketInfo struct {
 	// HopLimit is the IPv6 hop limit the datagram arrived with, or -1 if
 	// unknown.
 	HopLimit int
-}
-
-// Clock is the speaker's source of time: [Speaker] takes one so tests can
-// run its timers without sleeping. The zero Config uses the real clock.
-type Clock interface {
-	Now() time.Time
-	// NewTimer returns a channel that receives once after d, and a stop
-	// function.
-	NewTimer(d time.Duration) (<-chan time.Time, func() bool)
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) NewTimer(d time.Duration) (<-chan time.Time, func() bool) {
-	t := time.NewTimer(d)
-	return t.C, t.Stop
 }

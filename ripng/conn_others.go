@@ -3,37 +3,24 @@
 package ripng
 
 import (
+	"errors"
 	"fmt"
 	"net"
-	"net/netip"
 	"runtime"
+
+	"github.com/vishvananda/netlink"
 )
 
-// Conn is a RIPng socket on one interface; it is implemented on Linux only.
-type Conn struct{}
-
-var _ PacketConn = (*Conn)(nil)
-
-func errUnsupported() error {
-	return fmt.Errorf("ripng: sockets are not supported on %s/%s", runtime.GOOS, runtime.GOARCH)
+// unsupported is the one error every OS-touching function returns outside
+// Linux.
+func unsupported(what string) error {
+	return fmt.Errorf("ripng: %s: %w on %s/%s", what, errors.ErrUnsupported, runtime.GOOS, runtime.GOARCH)
 }
 
-// Listen is not supported outside Linux.
-func Listen(ifname string) (*Conn, error) { return nil, errUnsupported() }
+func listenUDP(ifname string) (*net.UDPConn, error) { return nil, unsupported("sockets") }
 
-// LinkLocal returns the zero address.
-func (c *Conn) LinkLocal() netip.Addr { return netip.Addr{} }
+func newRouteHandle() (*netlink.Handle, error) { return nil, unsupported("kernel routes") }
 
-// Interface returns nil.
-func (c *Conn) Interface() *net.Interface { return nil }
-
-// ReadPacket is not supported outside Linux.
-func (c *Conn) ReadPacket(b []byte) (int, PacketInfo, error) {
-	return 0, PacketInfo{}, errUnsupported()
+func subscribe(done <-chan struct{}, events chan<- ifEvent, fail func(error)) error {
+	return unsupported("interface watch")
 }
-
-// WritePacket is not supported outside Linux.
-func (c *Conn) WritePacket(b []byte, dst netip.AddrPort) error { return errUnsupported() }
-
-// Close does nothing.
-func (c *Conn) Close() error { return nil }

@@ -48,9 +48,15 @@
 // [InterfaceWatcher] follows links and link-local addresses over netlink and
 // calls [Speaker.SetInterfaceUp].
 //
-// Time and randomness are injected ([Config.Clock], [Config.Rand]); the
-// protocol state machine itself has no goroutines, so its tests run hours
-// of timers without sleeping.
+// The protocol state machine has no goroutines and no clock: it takes the
+// current time as an argument, so its tests run hours of timers without
+// sleeping; [Speaker.Run] is its shell on the real clock (tested with
+// testing/synctest). Randomness is [Config.Rand] (nil: crypto/rand).
+//
+// Whoever opens, closes: [Listen] opens a [Conn] and the caller closes it
+// after [Speaker.Run] returns; [NewKernelSync] and [NewInterfaceWatcher]
+// open netlink sockets that their Close methods close. Run never closes
+// what it did not open, and a second Run returns an error.
 //
 // # Errors
 //

@@ -90,6 +90,7 @@ func ExampleSpeaker() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer conn.Close() // whoever opens, closes: Run does not
 	s, err := ripng.NewSpeaker(ripng.Config{
 		Interfaces: []ripng.Interface{{Name: "eth0", Conn: conn, LinkLocal: conn.LinkLocal()}},
 		Announce:   []ripng.Route{{Prefix: netip.MustParsePrefix("2001:db8:1:1::/64"), Tag: 7}},

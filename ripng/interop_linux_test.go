@@ -239,6 +239,7 @@ func (rl *ripLab) speaker(t testing.TB, cfg Config) (s *Speaker, stop func()) {
 		if err := <-done; err != nil {
 			t.Errorf("speaker: %v", err)
 		}
+		conn.Close() // we opened it: we close it, after Run
 	}
 	t.Cleanup(stop)
 	return s, stop
@@ -570,6 +571,7 @@ func TestInteropTwoLinks(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		defer c.Close()
 		ifs = append(ifs, Interface{Name: name, Conn: c, LinkLocal: c.LinkLocal()})
 	}
 	s, err := NewSpeaker(Config{Interfaces: ifs, OnError: func(err error) { t.Logf("speaker: %v", err) }})
@@ -611,19 +613,26 @@ func TestInteropTwoLinks(t *testing.T) {
 }
 
 // TestInteropInterfaceDownUp takes our interface down and up under
-// WatchInterfaces: BIRD's routes become unreachable at once, and on up our
+// an InterfaceWatcher: BIRD's routes become unreachable at once, and on up our
 // whole-table request gets them back from BIRD without waiting for its
 // periodic update.
 func TestInteropInterfaceDownUp(t *testing.T) {
 	rl := newRipLab(t, true, false)
 	s, _ := rl.speaker(t, Config{Announce: []Route{{Prefix: netip.MustParsePrefix("2001:db8:60::/48")}}})
+	var w *InterfaceWatcher
+	if err := rl.goNS.Run(func() (err error) { w, err = NewInterfaceWatcher(s); return err }); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	watchDone := make(chan error, 1)
-	go func() { watchDone <- rl.goNS.Run(func() error { return WatchInterfaces(ctx, s) }) }()
+	go func() { watchDone <- w.Run(ctx) }()
 	defer func() {
 		cancel()
 		if err := <-watchDone; err != nil {
-			t.Errorf("WatchInterfaces: %v", err)
+			t.Errorf("InterfaceWatcher.Run: %v", err)
+		}
+		if err := w.Close(); err != nil {
+			t.Errorf("InterfaceWatcher.Close: %v", err)
 		}
 	}()
 	metric := func() uint8 {

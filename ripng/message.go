@@ -27,6 +27,9 @@ const (
 	RTELen    = 20
 )
 
+// maxUDPEntries is the most entries a UDP datagram can carry.
+const maxUDPEntries = (0xffff - 8 - HeaderLen) / RTELen
+
 // headerOverhead is what an RTE-carrying packet spends before its first
 // entry: IPv6 header, UDP header, RIPng header (RFC 2080 §2.1).
 const headerOverhead = 40 + 8 + HeaderLen
@@ -98,6 +101,9 @@ func (m *Message) Len() int { return HeaderLen + RTELen*len(m.Entries) }
 func (m *Message) AppendBinary(b []byte) ([]byte, error) {
 	if m.Command != Request && m.Command != Response {
 		return b, fmt.Errorf("%w: %d", ErrCommand, m.Command)
+	}
+	if len(m.Entries) > maxUDPEntries {
+		return b, fmt.Errorf("%w: %d, a UDP datagram carries at most %d", ErrTooManyEntries, len(m.Entries), maxUDPEntries)
 	}
 	n := len(b)
 	b = slices.Grow(b, m.Len())

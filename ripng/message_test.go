@@ -178,6 +178,11 @@ func TestMarshalRejects(t *testing.T) {
 		{"invalid prefix", Message{Command: Response, Entries: []RTE{{Metric: 1}}}, ErrPrefixLength},
 		{"global next hop", Message{Command: Response, Entries: []RTE{NextHopRTE(netip.MustParseAddr("2001:db8::1"))}}, ErrNextHop},
 		{"link-local prefix", Message{Command: Response, Entries: []RTE{{Prefix: netip.MustParsePrefix("fe80::/10"), Metric: 1}}}, ErrPrefixScope},
+		{"multicast prefix", Message{Command: Response, Entries: []RTE{{Prefix: netip.MustParsePrefix("ff0e::/16"), Metric: 1}}}, ErrPrefixScope},
+		{"metric 255 route", Message{Command: Response, Entries: []RTE{{Prefix: netip.MustParsePrefix("2001:db8::/32"), Metric: 254}}}, ErrMetric},
+		{"ipv4 next hop", Message{Command: Response, Entries: []RTE{NextHopRTE(netip.MustParseAddr("192.0.2.1"))}}, ErrNextHop},
+		{"command 3", Message{Command: 3}, ErrCommand},
+		{"more than a datagram", Message{Command: Response, Entries: make([]RTE, 3277)}, ErrTooManyEntries},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 )
 
 func newTestCore(t testing.TB, cfg Config) *core {
-	c := newCore(withDefaults(cfg, 1), []ifaceConf{{name: "eth0", cost: 1, ll: llA, mtu: 1500}})
+	c := newCore(simConfig(t, cfg, 1), []ifaceConf{{name: "eth0", cost: 1, ll: llA, mtu: 1500}})
 	c.start(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	return c
 }
@@ -69,7 +69,7 @@ func TestReceiveRules(t *testing.T) {
 }
 
 func TestReceiveCostCapped(t *testing.T) {
-	c := newCore(withDefaults(Config{}, 1), []ifaceConf{{name: "eth0", cost: 5, ll: llA, mtu: 1500}})
+	c := newCore(simConfig(t, Config{}, 1), []ifaceConf{{name: "eth0", cost: 5, ll: llA, mtu: 1500}})
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	c.start(now)
 	p2 := netip.MustParsePrefix("2001:db8:2::/48")
@@ -133,7 +133,7 @@ func TestImportExportFilters(t *testing.T) {
 	if c.table[pB] != nil {
 		t.Error("import filter did not keep 2001:db8:b::/48 out")
 	}
-	out := c.update(c.ifaces[0], netip.AddrPortFrom(AllRIPRouters(), Port), false, false)
+	out := c.update(c.ifaces[0], netip.AddrPortFrom(AllRIPRouters(), Port), c.sorted(), false)
 	var m Message
 	if len(out) != 1 || m.UnmarshalBinary(out[0].b) != nil || len(m.Entries) != 1 || m.Entries[0].Prefix != pA {
 		t.Errorf("export filter: sent %+v, want only %v", m.Entries, pA)

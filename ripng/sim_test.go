@@ -56,23 +56,20 @@ func (s *sim) node(name string, cfg Config, ifs ...string) *simNode {
 		n.lls = append(n.lls, a)
 		ics = append(ics, ifaceConf{name: "eth" + string(rune('0'+i)), cost: 1, ll: a, mtu: 1500})
 	}
-	cfg = withDefaults(cfg, uint64(len(s.nodes)+1))
+	cfg = simConfig(s.t, cfg, uint64(len(s.nodes)+1))
 	n.c = newCore(cfg, ics)
 	s.nodes = append(s.nodes, n)
 	return n
 }
 
-func withDefaults(cfg Config, seed uint64) Config {
-	cfg.UpdateInterval, cfg.UpdateJitter = 30*time.Second, 5*time.Second
-	cfg.Timeout, cfg.GarbageCollection = 180*time.Second, 120*time.Second
-	cfg.TriggeredMin, cfg.TriggeredMax = time.Second, 5*time.Second
-	if cfg.RouteLimit == 0 {
-		cfg.RouteLimit = 10000
-	}
-	if cfg.NeighborLimit == 0 {
-		cfg.NeighborLimit = 64
-	}
+// simConfig is cfg with the speaker's defaults and a deterministic Rand.
+func simConfig(t testing.TB, cfg Config, seed uint64) Config {
+	t.Helper()
 	cfg.Rand = rand.NewChaCha8([32]byte{byte(seed)})
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
 	return cfg
 }
 
@@ -123,6 +120,50 @@ func (s *sim) run(d time.Duration) {
 			s.now = t
 		}
 		s.deliver(next, next.c.tick(s.now))
+		for _, n := range s.nodes {
+			n.c.checkInvariants(s.t)
+		}
+	}
+}
+
+// checkInvariants compares the core's indexes with a scan of its table:
+// the deadline heap holds exactly the routes with a timer, its top is the
+// earliest, the sorted order is sorted, the changed list holds every
+// changed route, and the learned routes are counted.
+func (c *core) checkInvariants(t *testing.T) {
+	t.Helper()
+	var timers, nrip int
+	var earliest time.Time
+	for _, e := range c.table {
+		if !e.static {
+			nrip++
+		}
+		if d := e.deadline(); !d.IsZero() {
+			timers++
+			if e.hidx < 0 || e.hidx >= len(c.deadlines) || c.deadlines[e.hidx] != e {
+				t.Fatalf("%v has a timer at %v but is not in the heap", e.prefix, d)
+			}
+			if earliest.IsZero() || d.Before(earliest) {
+				earliest = d
+			}
+		} else if e.hidx >= 0 {
+			t.Fatalf("%v has no timer but is in the heap", e.prefix)
+		}
+		if e.changed && !slices.Contains(c.changed, e) {
+			t.Fatalf("%v changed but not listed", e.prefix)
+		}
+	}
+	if timers != len(c.deadlines) {
+		t.Fatalf("%d routes with timers, %d in the heap", timers, len(c.deadlines))
+	}
+	if timers > 0 && !c.deadlines[0].deadline().Equal(earliest) {
+		t.Fatalf("heap top %v, earliest deadline %v", c.deadlines[0].deadline(), earliest)
+	}
+	if nrip != c.nrip {
+		t.Fatalf("%d learned routes, counted %d", nrip, c.nrip)
+	}
+	if es := c.sorted(); len(es) != len(c.table) || !slices.IsSortedFunc(es, func(a, b *entry) int { return a.prefix.Addr().Compare(b.prefix.Addr()) }) {
+		t.Fatalf("sorted() has %d entries of %d, or is not sorted", len(es), len(c.table))
 	}
 }
 

@@ -2,141 +2,19 @@ package ripng
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/v6kit/v6kit/internal/netx"
 )
-
-// SplitHorizon says what a speaker advertises back onto the interface a
-// route was learned on (RFC 2080 §2.5).
-type SplitHorizon uint8
-
-// Split horizon modes; the zero value is poisoned reverse.
-const (
-	// SplitHorizonPoisonedReverse advertises such routes with metric 16.
-	SplitHorizonPoisonedReverse SplitHorizon = iota
-	// SplitHorizonSimple leaves them out.
-	SplitHorizonSimple
-	// SplitHorizonNone advertises them normally, with a next-hop entry
-	// naming the router we learned them from.
-	SplitHorizonNone
-)
-
-// Interface is one interface a speaker runs on.
-type Interface struct {
-	// Name is the interface name, used in views and as the zone of static
-	// next hops.
-	Name string
-	// Conn is the interface's socket; the speaker owns it and closes it.
-	Conn PacketConn
-	// LinkLocal is the interface's link-local address, the source of
-	// everything the speaker sends there; packets from it are our own.
-	LinkLocal netip.Addr
-	// Cost is added to the metric of routes learned here (1–15, default 1).
-	Cost uint8
-	// MTU sizes the packets (default 1500: 72 entries).
-	MTU int
-}
-
-// Config configures a [Speaker]. Zero fields take RFC 2080's defaults.
-type Config struct {
-	Interfaces []Interface
-	// Announce lists static or connected routes to advertise (metric
-	// default 1). A link-local NextHop with a zone names the interface on
-	// which it is advertised as a next-hop entry (RFC 2080 §2.1.1).
-	Announce []Route
-	// Import, when set, decides which learned routes enter the table.
-	Import func(RouteInfo) bool
-	// Export, when set, decides which routes are advertised.
-	Export func(RouteInfo) bool
-	// SplitHorizon defaults to poisoned reverse.
-	SplitHorizon SplitHorizon
-	// RouteLimit bounds the learned routes (default 10000): a hostile
-	// neighbour cannot exhaust memory. NeighborLimit bounds the
-	// neighbours per interface (default 64).
-	RouteLimit    int
-	NeighborLimit int
-	// UpdateInterval (30 s) ± UpdateJitter (5 s) spaces periodic updates;
-	// Timeout (180 s) expires unrefreshed routes, GarbageCollection (120 s)
-	// deletes unreachable ones; triggered updates are held for a random
-	// TriggeredMin–TriggeredMax (1–5 s) after each one (RFC 2080 §2.4–2.5).
-	UpdateInterval    time.Duration
-	UpdateJitter      time.Duration
-	Timeout           time.Duration
-	GarbageCollection time.Duration
-	TriggeredMin      time.Duration
-	TriggeredMax      time.Duration
-	// Clock defaults to the real clock; Rand (for jitter) to crypto/rand.
-	Clock Clock
-	Rand  io.Reader
-	// RouteSync, when set, is told of every learned route that becomes
-	// best or goes away: kernel route sync (see NewKernelSync on Linux).
-	RouteSync RouteSync
-	// OnError, when set, receives errors of sends and route sync; the
-	// speaker keeps running.
-	OnError func(error)
-}
 
 // RouteSync receives the learned routes a speaker installs and removes.
 type RouteSync interface {
 	Add(RouteInfo) error
 	Delete(RouteInfo) error
-}
-
-// RouteInfo is one route as a speaker's table holds it (like
-// `birdc show route`).
-type RouteInfo struct {
-	Prefix    netip.Prefix
-	NextHop   netip.Addr // the router to forward to (learned routes)
-	Metric    uint8
-	Tag       uint16
-	Interface string     // learned on (or static next hop's interface)
-	From      netip.Addr // the neighbour that advertised it
-	Source    string     // "rip" or "static"
-	Updated   time.Time
-	Age       time.Duration
-}
-
-// InterfaceInfo is one interface as `birdc show rip interfaces` shows it.
-type InterfaceInfo struct {
-	Name       string
-	Up         bool
-	Cost       uint8
-	LinkLocal  netip.Addr
-	Neighbors  int
-	NextUpdate time.Time
-}
-
-// NeighborInfo is one neighbour as `birdc show rip neighbors` shows it.
-type NeighborInfo struct {
-	Addr       netip.Addr
-	Interface  string
-	Routes     int
-	LastSeen   time.Time
-	BadPackets uint64
-	BadRoutes  uint64
-}
-
-// Stats counts what a speaker has seen and done.
-type Stats struct {
-	PacketsReceived    uint64 // datagrams from others
-	OwnPackets         uint64 // datagrams from our own addresses (or on a down interface), ignored
-	BadPackets         uint64 // dropped whole: malformed, wrong port, non-link-local source, hop limit
-	BadRoutes          uint64 // entries dropped one by one (RFC 2080 §2.4.2)
-	RequestsReceived   uint64
-	ResponsesReceived  uint64 // accepted responses
-	RequestsSent       uint64
-	ResponsesSent      uint64
-	PeriodicUpdates    uint64
-	TriggeredUpdates   uint64
-	Timeouts           uint64 // routes that timed out after 180 s
-	RouteLimitDrops    uint64 // new routes refused by Config.RouteLimit
-	NeighborLimitDrops uint64 // new neighbours not tracked because of Config.NeighborLimit
-	SendErrors         uint64
 }
 
 // Speaker is a RIPng router: it learns routes from its neighbours and
@@ -149,14 +27,10 @@ type Speaker struct {
 	syncMu sync.Mutex
 	mu     sync.Mutex
 	c      *core
-	clock  Clock
 	conns  []PacketConn
 	kick   chan struct{}
 	ran    bool
 }
-
-// ErrConfig reports an unusable Config.
-var ErrConfig = errors.New("ripng: invalid config")
 
 // NewSpeaker checks cfg, fills in defaults and returns a speaker that does
 // nothing until Run.
@@ -164,38 +38,21 @@ func NewSpeaker(cfg Config) (*Speaker, error) {
 	if len(cfg.Interfaces) == 0 {
 		return nil, fmt.Errorf("%w: no interfaces", ErrConfig)
 	}
-	def := func(d *time.Duration, v time.Duration) {
-		if *d == 0 {
-			*d = v
-		}
-	}
-	def(&cfg.UpdateInterval, 30*time.Second)
-	def(&cfg.UpdateJitter, 5*time.Second)
-	def(&cfg.Timeout, 180*time.Second)
-	def(&cfg.GarbageCollection, 120*time.Second)
-	def(&cfg.TriggeredMin, time.Second)
-	def(&cfg.TriggeredMax, 5*time.Second)
-	if cfg.UpdateJitter >= cfg.UpdateInterval || cfg.TriggeredMax < cfg.TriggeredMin {
-		return nil, fmt.Errorf("%w: jitter or triggered-update bounds", ErrConfig)
-	}
-	if cfg.RouteLimit == 0 {
-		cfg.RouteLimit = 10000
-	}
-	if cfg.NeighborLimit == 0 {
-		cfg.NeighborLimit = 64
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = realClock{}
-	}
-	if cfg.Rand == nil {
-		cfg.Rand = rand.Reader
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	var ics []ifaceConf
 	var conns []PacketConn
+	names := map[string]bool{}
 	for _, ifc := range cfg.Interfaces {
 		if ifc.Conn == nil || !ifc.LinkLocal.IsLinkLocalUnicast() {
 			return nil, fmt.Errorf("%w: interface %q needs a conn and a link-local address", ErrConfig, ifc.Name)
 		}
+		if names[ifc.Name] {
+			return nil, fmt.Errorf("%w: interface %q given twice", ErrConfig, ifc.Name)
+		}
+		names[ifc.Name] = true
 		if ifc.Cost == 0 {
 			ifc.Cost = 1
 		}
@@ -205,26 +62,25 @@ func NewSpeaker(cfg Config) (*Speaker, error) {
 		if ifc.MTU == 0 {
 			ifc.MTU = 1500
 		}
+		if ifc.MTU > 0xffff {
+			return nil, fmt.Errorf("%w: interface %q MTU %d is above 65535", ErrConfig, ifc.Name, ifc.MTU)
+		}
 		if MaxEntries(ifc.MTU) < 2 {
 			return nil, fmt.Errorf("%w: interface %q: %w", ErrConfig, ifc.Name, ErrMTU)
 		}
 		ics = append(ics, ifaceConf{name: ifc.Name, cost: ifc.Cost, ll: ifc.LinkLocal.WithZone(""), mtu: ifc.MTU})
 		conns = append(conns, ifc.Conn)
 	}
-	for _, r := range cfg.Announce {
-		rr := RTE{Prefix: r.Prefix, Tag: r.Tag, Metric: max(r.Metric, 1)}
-		if err := rr.Validate(Response); err != nil {
-			return nil, fmt.Errorf("%w: announce %v: %w", ErrConfig, r.Prefix, err)
-		}
-	}
-	return &Speaker{c: newCore(cfg, ics), clock: cfg.Clock, conns: conns, kick: make(chan struct{}, 1)}, nil
+	return &Speaker{c: newCore(cfg, ics), conns: conns, kick: make(chan struct{}, 1)}, nil
 }
 
 // Run runs the speaker until ctx ends: it asks its neighbours for their
 // tables, advertises its own, answers requests, and keeps the timers. On
 // the way out it sends a final update poisoning every route it advertised,
-// closes the conns and waits for its goroutines. It returns nil after ctx
-// ends, or an error if a conn fails.
+// ends its reads (with a read deadline) and waits for its goroutines. It
+// never closes the conns: their opener does, after Run returns. It returns
+// nil after ctx ends, or an error if a conn fails; a second call returns an
+// error.
 func (s *Speaker) Run(ctx context.Context) error {
 	s.mu.Lock()
 	if s.ran {
@@ -232,49 +88,50 @@ func (s *Speaker) Run(ctx context.Context) error {
 		return errors.New("ripng: speaker already ran")
 	}
 	s.ran = true
-	out := s.c.start(s.clock.Now())
+	out := s.c.start(time.Now())
 	s.mu.Unlock()
 	s.send(out)
 
+	readCtx, stopReads := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	errc := make(chan error, len(s.conns))
 	for i, conn := range s.conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errc <- s.read(i, conn)
-		}()
+		stop := netx.CancelReads(readCtx, conn)
+		wg.Go(func() {
+			defer stop()
+			// read returns only on an error: the read deadline set when
+			// Run ends, or a broken conn.
+			if err := s.read(i, conn); readCtx.Err() == nil {
+				errc <- fmt.Errorf("ripng: read on %s: %w", s.c.ifaces[i].name, err)
+			}
+		})
 	}
 	var runErr error
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 loop:
 	for {
 		s.mu.Lock()
-		now := s.clock.Now()
+		now := time.Now()
 		out := s.c.tick(now)
 		wait := s.c.next().Sub(now)
 		s.mu.Unlock()
 		s.send(out)
-		timer, stop := s.clock.NewTimer(max(wait, 0))
+		timer.Reset(max(wait, 0))
 		select {
 		case <-ctx.Done():
-			stop()
 			break loop
-		case err := <-errc:
-			stop()
-			runErr = fmt.Errorf("ripng: read: %w", err)
+		case runErr = <-errc:
 			break loop
-		case <-timer:
+		case <-timer.C:
 		case <-s.kick:
-			stop()
 		}
 	}
 	s.mu.Lock()
 	out = s.c.shutdown()
 	s.mu.Unlock()
 	s.send(out)
-	for _, conn := range s.conns {
-		conn.Close()
-	}
+	stopReads()
 	wg.Wait()
 	return runErr
 }
@@ -287,7 +144,7 @@ func (s *Speaker) read(i int, conn PacketConn) error {
 			return err
 		}
 		s.mu.Lock()
-		out := s.c.receive(s.clock.Now(), i, buf[:n], pi)
+		out := s.c.receive(time.Now(), i, buf[:n], pi)
 		pending := s.c.trigPending
 		s.mu.Unlock()
 		s.send(out)
@@ -343,11 +200,11 @@ func (s *Speaker) report(err error) {
 
 // Announce adds or replaces a static route and sends a triggered update.
 func (s *Speaker) Announce(r Route) error {
-	if err := (RTE{Prefix: r.Prefix, Tag: r.Tag, Metric: max(r.Metric, 1)}).Validate(Response); err != nil {
-		return fmt.Errorf("ripng: announce %v: %w", r.Prefix, err)
+	if err := checkAnnounce(r); err != nil {
+		return fmt.Errorf("ripng: %w", err)
 	}
 	s.mu.Lock()
-	s.c.announce(s.clock.Now(), r)
+	s.c.announce(time.Now(), r)
 	s.mu.Unlock()
 	s.wake()
 	return nil
@@ -358,7 +215,7 @@ func (s *Speaker) Announce(r Route) error {
 // reports whether the route was announced.
 func (s *Speaker) Withdraw(p netip.Prefix) bool {
 	s.mu.Lock()
-	ok := s.c.withdraw(s.clock.Now(), p)
+	ok := s.c.withdraw(time.Now(), p)
 	s.mu.Unlock()
 	s.wake()
 	return ok
@@ -369,59 +226,8 @@ func (s *Speaker) Withdraw(p netip.Prefix) bool {
 // become unreachable).
 func (s *Speaker) SetInterfaceUp(name string, up bool) {
 	s.mu.Lock()
-	out := s.c.setUp(s.clock.Now(), name, up)
+	out := s.c.setUp(time.Now(), name, up)
 	s.mu.Unlock()
 	s.send(out)
 	s.wake()
-}
-
-// Routes returns the table, sorted by prefix.
-func (s *Speaker) Routes() []RouteInfo {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.clock.Now()
-	var rs []RouteInfo
-	for _, e := range s.c.sorted() {
-		rs = append(rs, s.c.info(e, now))
-	}
-	return rs
-}
-
-// Interfaces returns the interfaces in configuration order.
-func (s *Speaker) Interfaces() []InterfaceInfo {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var is []InterfaceInfo
-	for _, ifi := range s.c.ifaces {
-		is = append(is, InterfaceInfo{Name: ifi.name, Up: ifi.up, Cost: ifi.cost, LinkLocal: ifi.ll, Neighbors: len(ifi.neighbors), NextUpdate: s.c.nextPeriodic})
-	}
-	return is
-}
-
-// Neighbors returns the neighbours, by interface then address.
-func (s *Speaker) Neighbors() []NeighborInfo {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var ns []NeighborInfo
-	for _, ifi := range s.c.ifaces {
-		start := len(ns)
-		for _, n := range ifi.neighbors {
-			ni := NeighborInfo{Addr: n.addr, Interface: ifi.name, LastSeen: n.lastSeen, BadPackets: n.badPackets, BadRoutes: n.badRoutes}
-			for _, e := range s.c.table {
-				if e.ifi == ifi && e.from == n.addr && !e.static && e.metric < Infinity {
-					ni.Routes++
-				}
-			}
-			ns = append(ns, ni)
-		}
-		sortNeighbors(ns[start:])
-	}
-	return ns
-}
-
-// Stats returns the counters.
-func (s *Speaker) Stats() Stats {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.c.stats
 }

@@ -39,7 +39,7 @@ func startSpeaker(n *network, ns *lab.Netns, ifname string, announce []ripng.Rou
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- sp.Run(ctx) }()
-	n.onStop(func() { cancel(); <-done })
+	n.onStop(func() { cancel(); <-done; c.Close() })
 	return sp, nil
 }
 

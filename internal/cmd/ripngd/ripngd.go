@@ -12,12 +12,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/ripng"
 )
 
 // Options are ripngd's flags.
 type Options struct {
-	// Interfaces to run on (at least one).
+	// Interfaces to run on (at least one, each once).
 	Interfaces []string
 	// Announce lists prefixes to advertise, with Tag; Cost is added to
 	// routes learned on every interface.
@@ -48,33 +49,37 @@ type Route struct {
 
 // Run runs a speaker on opts.Interfaces (in the caller's network
 // namespace) until ctx ends or opts.Duration passes, then writes its route
-// table to stdout.
-func Run(ctx context.Context, opts Options, stdout io.Writer) error {
+// table to stdout. opts must be valid (the flags are checked by parse).
+func Run(ctx context.Context, opts Options, stdout io.Writer) (err error) {
 	if len(opts.Interfaces) == 0 {
-		return errors.New("ripngd: no interfaces (-i IF[,IF2])")
-	}
-	if opts.Cost >= ripng.Infinity {
-		return fmt.Errorf("ripngd: cost %d: must be 1-15", opts.Cost)
+		return errors.New("ripngd: no interfaces")
 	}
 	var announce []ripng.Route
 	for _, p := range opts.Announce {
-		if p.Masked() != p || !p.Addr().Is6() {
-			return fmt.Errorf("ripngd: announce %v: not an IPv6 prefix without host bits", p)
-		}
 		announce = append(announce, ripng.Route{Prefix: p, Tag: opts.Tag, Metric: 1})
 	}
-	var ifs []ripng.Interface
-	closeAll := func() {
-		for _, i := range ifs {
-			i.Conn.Close()
+	// Whatever Run opens, it closes here, once.
+	var closers []func() error
+	defer func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			if cerr := closers[i](); cerr != nil && err == nil {
+				err = errLine(cerr)
+			}
+		}
+	}()
+	// Every interface exists before any socket opens.
+	for _, name := range opts.Interfaces {
+		if _, err := netx.Interface(name); err != nil {
+			return err
 		}
 	}
+	var ifs []ripng.Interface
 	for _, name := range opts.Interfaces {
 		c, err := ripng.Listen(name)
 		if err != nil {
-			closeAll()
-			return fmt.Errorf("ripngd: %w", err)
+			return errLine(err)
 		}
+		closers = append(closers, c.Close)
 		ifs = append(ifs, ripng.Interface{Name: name, Conn: c, LinkLocal: c.LinkLocal(), Cost: opts.Cost})
 	}
 	var (
@@ -82,13 +87,12 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 		errs []error
 	)
 	cfg := ripng.Config{Interfaces: ifs, Announce: announce}
-	var ks *ripng.KernelSync
 	if opts.Install {
-		var err error
-		if ks, err = ripng.NewKernelSync(0); err != nil {
-			closeAll()
-			return fmt.Errorf("ripngd: %w", err)
+		ks, err := ripng.NewKernelSync(0)
+		if err != nil {
+			return errLine(err)
 		}
+		closers = append(closers, ks.Close)
 		cfg.RouteSync = ks
 		cfg.OnError = func(err error) {
 			mu.Lock()
@@ -100,26 +104,19 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	}
 	sp, err := ripng.NewSpeaker(cfg)
 	if err != nil {
-		closeAll()
-		if ks != nil {
-			ks.Close()
-		}
-		return fmt.Errorf("ripngd: %w", err)
-	}
-	if opts.Duration > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Duration)
-		defer cancel()
+		return errLine(err)
 	}
 	// Follow links and addresses, so an interface coming back up asks its
 	// neighbours for their tables at once.
 	w, err := ripng.NewInterfaceWatcher(sp)
 	if err != nil {
-		closeAll()
-		if ks != nil {
-			ks.Close()
-		}
-		return fmt.Errorf("ripngd: %w", err)
+		return errLine(err)
+	}
+	closers = append(closers, w.Close)
+	if opts.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Duration)
+		defer cancel()
 	}
 	ctx, cancelWatch := context.WithCancel(ctx)
 	watchDone := make(chan error, 1)
@@ -131,11 +128,6 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	cancelWatch()
 	if err := <-watchDone; err != nil {
 		runErr = errors.Join(runErr, err)
-	}
-	if ks != nil {
-		if err := ks.Close(); err != nil {
-			runErr = errors.Join(runErr, err)
-		}
 	}
 	mu.Lock()
 	runErr = errors.Join(append([]error{runErr}, errs...)...)
@@ -149,7 +141,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 		}
 	}
 	if runErr != nil {
-		return fmt.Errorf("ripngd: %w", runErr)
+		return errLine(runErr)
 	}
 	return nil
 }

@@ -21,23 +21,7 @@ func TestTwoDaemonsInstall(t *testing.T) {
 	l := labtest.New(t)
 	// Nothing ripngd started (readers, timers, netlink) outlives Run.
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	a, err := l.Namespace("a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := l.Namespace("b")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := l.Veth(a, "eth0", b, "eth0"); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.StaticLinkLocal("eth0", netip.MustParseAddr("fe80::a")); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.StaticLinkLocal("eth0", netip.MustParseAddr("fe80::b")); err != nil {
-		t.Fatal(err)
-	}
+	a, b := labtest.Pair(t, l, "a", "b") // eth0–eth0, fe80::1 and fe80::2
 
 	type daemon struct {
 		out    lab.SyncBuffer
@@ -69,7 +53,7 @@ func TestTwoDaemonsInstall(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if err := lab.WaitFor(ctx, 20*time.Millisecond, func() (bool, error) {
-		return strings.Contains(kernel(), "2001:db8:a::/48 via fe80::a dev eth0"), nil
+		return strings.Contains(kernel(), "2001:db8:a::/48 via fe80::1 dev eth0"), nil
 	}); err != nil {
 		t.Fatalf("b's kernel never got a's route: %v\n%s", err, kernel())
 	}
@@ -80,7 +64,7 @@ func TestTwoDaemonsInstall(t *testing.T) {
 		t.Fatalf("b: %v", err)
 	}
 	db.done <- nil // for the cleanup
-	want := `{"prefix":"2001:db8:a::/48","nexthop":"fe80::a","metric":3,"tag":5,"iface":"eth0","from":"fe80::a"}
+	want := `{"prefix":"2001:db8:a::/48","nexthop":"fe80::1","metric":3,"tag":5,"iface":"eth0","from":"fe80::1"}
 {"prefix":"2001:db8:b::/48","nexthop":"::","metric":1,"tag":0,"iface":"","from":"::"}
 `
 	if got := db.out.String(); got != want {

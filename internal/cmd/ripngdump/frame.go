@@ -74,12 +74,20 @@ func decodeIPv6(b []byte) (datagram, error) {
 	if plen < len(b) {
 		b = b[:plen]
 	}
-	// Skip extension headers: hop-by-hop, routing, destination options.
-	for next == 0 || next == 43 || next == 60 {
+	// Skip extension headers: hop-by-hop, routing, destination options,
+	// and the fragment header of an atomic fragment (offset 0, no more
+	// fragments), which RFC 6946 says to process as unfragmented.
+	for next == 0 || next == 43 || next == 60 || next == 44 {
 		if len(b) < 8 {
 			return datagram{}, errNotRIPng
 		}
 		n := 8 + int(b[1])*8
+		if next == 44 {
+			if binary.BigEndian.Uint16(b[2:4])&0xfff9 != 0 { // offset or M set
+				return datagram{}, errNotRIPng
+			}
+			n = 8
+		}
 		if len(b) < n {
 			return datagram{}, errNotRIPng
 		}

@@ -24,6 +24,7 @@ func FuzzDecodeFrame(f *testing.F) {
 	ip2[6] = 0
 	ip2[4], ip2[5] = byte(len(hbh)>>8), byte(len(hbh))
 	f.Add(linkRaw, ip2)
+	f.Add(linkEthernet, ethernet(atomicFragment(ip)))
 	f.Fuzz(func(t *testing.T, lt int, b []byte) {
 		d, err := decodeFrame(lt, b)
 		if err != nil {

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"time"
 
 	"github.com/mdlayher/packet"
+	"github.com/v6kit/v6kit/internal/netx"
 	"golang.org/x/sys/unix"
 )
 
@@ -16,19 +16,21 @@ import (
 // every protocol: a socket bound to ETH_P_IPV6 alone would miss the host's
 // own outgoing packets.
 func live(ctx context.Context, ifname string, emit func(datagram) error) error {
-	ifi, err := net.InterfaceByName(ifname)
+	ifi, err := netx.Interface(ifname)
 	if err != nil {
-		return fmt.Errorf("ripngdump: %w", err)
+		return err
 	}
 	c, err := packet.Listen(ifi, packet.Raw, unix.ETH_P_ALL, nil)
+	if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
+		return fmt.Errorf("capture on interface %q needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep", ifname)
+	}
 	if err != nil {
-		return fmt.Errorf("ripngdump: capture on %s: %w", ifname, err)
+		return fmt.Errorf("capture on interface %q: %w", ifname, err)
 	}
 	defer c.Close()
 	// Multicast to ff02::9 reaches us whether or not the host joined it.
 	_ = c.SetPromiscuous(true)
-	stop := context.AfterFunc(ctx, func() { _ = c.SetReadDeadline(time.Unix(1, 0)) })
-	defer stop()
+	defer netx.CancelReads(ctx, c)()
 	buf := make([]byte, 65536)
 	for {
 		n, _, err := c.ReadFrom(buf)
@@ -39,7 +41,7 @@ func live(ctx context.Context, ifname string, emit func(datagram) error) error {
 			if errors.Is(err, net.ErrClosed) {
 				return nil
 			}
-			return fmt.Errorf("ripngdump: capture on %s: %w", ifname, err)
+			return fmt.Errorf("capture on interface %q: %w", ifname, err)
 		}
 		d, err := decodeFrame(linkEthernet, buf[:n])
 		if err != nil {

@@ -12,8 +12,8 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"strings"
 
+	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/v6kit/v6kit/ripng"
 )
@@ -49,6 +49,9 @@ type Entry struct {
 	Tag     *int   `json:"tag,omitempty"`
 	Metric  *int   `json:"metric,omitempty"`
 	NextHop string `json:"nexthop,omitempty"`
+	// Verdict is what BIRD does with the entry of a response it accepts:
+	// "accept", "withdraw" or "ignore: REASON" ("" otherwise).
+	Verdict string `json:"verdict,omitempty"`
 }
 
 // Run decodes RIPng messages from opts.File or live from opts.Interface
@@ -57,6 +60,9 @@ type Entry struct {
 func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	if (opts.File == "") == (opts.Interface == "") {
 		return errors.New("ripngdump: give exactly one of -i IF and -r FILE")
+	}
+	if opts.Count < 0 {
+		return fmt.Errorf("ripngdump: count %d is negative", opts.Count)
 	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
@@ -94,22 +100,32 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 
 var errDone = errors.New("done")
 
+// checkLinkType refuses a capture of a link type whose frames
+// decodeFrame cannot read (802.11, USB...), rather than printing nothing.
+func checkLinkType(path string, lt int) error {
+	switch lt {
+	case linkEthernet, linkRaw, linkSLL, linkIPv6, linkSLL2:
+		return nil
+	}
+	return fmt.Errorf("ripngdump: capture file %q has link type %v (%d), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", path, layers.LinkType(lt), lt)
+}
+
 func readFile(ctx context.Context, path string, emit func(datagram) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("ripngdump: %w", err)
+		return fmt.Errorf("ripngdump: capture file %q: %w", path, errors.Unwrap(err))
 	}
 	defer f.Close()
 	br := bufio.NewReader(f)
 	magic, err := br.Peek(4)
 	if err != nil {
-		return fmt.Errorf("ripngdump: %s: not a capture file: %w", path, err)
+		return fmt.Errorf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", path)
 	}
 	var next func() ([]byte, int, error)
 	if string(magic) == "\x0a\x0d\x0d\x0a" {
 		r, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
 		if err != nil {
-			return fmt.Errorf("ripngdump: %s: %w", path, err)
+			return fmt.Errorf("ripngdump: capture file %q: %w", path, err)
 		}
 		next = func() ([]byte, int, error) {
 			data, ci, err := r.ReadPacketData()
@@ -125,7 +141,10 @@ func readFile(ctx context.Context, path string, emit func(datagram) error) error
 	} else {
 		r, err := pcapgo.NewReader(br)
 		if err != nil {
-			return fmt.Errorf("ripngdump: %s: %w", path, err)
+			return fmt.Errorf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", path)
+		}
+		if err := checkLinkType(path, int(r.LinkType())); err != nil {
+			return err
 		}
 		next = func() ([]byte, int, error) {
 			data, _, err := r.ReadPacketData()
@@ -141,7 +160,10 @@ func readFile(ctx context.Context, path string, emit func(datagram) error) error
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("ripngdump: %s: %w", path, err)
+			return fmt.Errorf("ripngdump: capture file %q: %w", path, err)
+		}
+		if err := checkLinkType(path, lt); err != nil {
+			return err
 		}
 		d, err := decodeFrame(lt, data)
 		if err != nil {
@@ -153,9 +175,9 @@ func readFile(ctx context.Context, path string, emit func(datagram) error) error
 	}
 }
 
-// Decode decodes one RIPng payload and judges it by BIRD 2's receive rules:
-// source port 521, link-local source, hop limit 255, version 1, a well-formed
-// message. Entries are listed in wire order, bad ones included.
+// Decode decodes one RIPng payload and judges it by BIRD 2's receive rules
+// (see packetVerdict and entryVerdict). Entries are listed in wire order,
+// bad ones included; in responses BIRD accepts, each has its own verdict.
 func Decode(src, dst netip.Addr, sport, dport uint16, hopLimit int, payload []byte) Message {
 	m := Message{Src: src.String(), Dst: dst.String(), HopLimit: hopLimit, Entries: []Entry{}, sport: sport, dport: dport}
 	if len(payload) > 0 {
@@ -167,35 +189,22 @@ func Decode(src, dst netip.Addr, sport, dport uint16, hopLimit int, payload []by
 	if len(payload) > 1 {
 		m.Version = int(payload[1])
 	}
-	var d ripng.Decoder
-	herr := d.Reset(payload)
-	if herr == nil {
-		for d.Next() {
-			b := d.Bytes()
-			a := netip.AddrFrom16([16]byte(b[:16]))
-			if b[19] == ripng.MetricNextHop {
-				m.Entries = append(m.Entries, Entry{NextHop: a.String()})
-				continue
-			}
+	m.Verdict = packetVerdict(src, sport, dport, hopLimit, payload)
+	judge := m.Verdict == "accept" && len(payload) > 0 && ripng.Command(payload[0]) == ripng.Response
+	for off := ripng.HeaderLen; off+ripng.RTELen <= len(payload); off += ripng.RTELen {
+		b := payload[off : off+ripng.RTELen]
+		a := netip.AddrFrom16([16]byte(b[:16]))
+		var e Entry
+		if b[19] == ripng.MetricNextHop {
+			e = Entry{NextHop: a.String()}
+		} else {
 			tag, metric := int(b[16])<<8|int(b[17]), int(b[19])
-			m.Entries = append(m.Entries, Entry{Prefix: fmt.Sprintf("%s/%d", a, b[18]), Tag: &tag, Metric: &metric})
+			e = Entry{Prefix: fmt.Sprintf("%s/%d", a, b[18]), Tag: &tag, Metric: &metric}
 		}
-	}
-	switch {
-	case sport != ripng.Port:
-		m.Verdict = fmt.Sprintf("drop: source port %d", sport)
-	case dport != ripng.Port:
-		m.Verdict = fmt.Sprintf("drop: destination port %d", dport)
-	case !src.IsLinkLocalUnicast():
-		m.Verdict = "drop: source address not link-local"
-	case hopLimit < 255:
-		m.Verdict = fmt.Sprintf("drop: hop limit %d", hopLimit)
-	case len(payload) > 1 && payload[1] != ripng.Version:
-		m.Verdict = fmt.Sprintf("drop: version %d", payload[1])
-	case herr != nil:
-		m.Verdict = "drop: " + strings.TrimPrefix(herr.Error(), "ripng: ")
-	default:
-		m.Verdict = "accept"
+		if judge {
+			e.Verdict = entryVerdict(b)
+		}
+		m.Entries = append(m.Entries, e)
 	}
 	return m
 }
@@ -215,10 +224,14 @@ func (m *Message) write(w io.Writer, asJSON bool) error {
 	}
 	for _, e := range m.Entries {
 		var err error
+		verdict := ""
+		if e.Verdict != "" {
+			verdict = ": " + e.Verdict
+		}
 		if e.NextHop != "" {
-			_, err = fmt.Fprintf(w, "\tnexthop %s\n", e.NextHop)
+			_, err = fmt.Fprintf(w, "\tnexthop %s%s\n", e.NextHop, verdict)
 		} else {
-			_, err = fmt.Fprintf(w, "\t%s tag %d metric %d\n", e.Prefix, *e.Tag, *e.Metric)
+			_, err = fmt.Fprintf(w, "\t%s tag %d metric %d%s\n", e.Prefix, *e.Tag, *e.Metric, verdict)
 		}
 		if err != nil {
 			return err

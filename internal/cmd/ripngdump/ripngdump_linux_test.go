@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/ipv6"
+
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
@@ -133,7 +135,7 @@ protocol rip ng {
 	spCtx, stopSp := context.WithCancel(context.Background())
 	spDone := make(chan error, 1)
 	go func() { spDone <- sp.Run(spCtx) }()
-	defer func() { stopSp(); <-spDone }()
+	defer func() { stopSp(); <-spDone; conn.Close() }()
 
 	waitFor(t, "FRR to learn BIRD's and our routes", func() bool {
 		out, _ := hosts["frr"].Output(context.Background(), "vtysh", "--vty_socket", frrDir, "-c", "show ipv6 ripng")
@@ -151,7 +153,12 @@ protocol rip ng {
 	if err := hosts["go"].Run(func() error {
 		var err error
 		q, err = net.ListenUDP("udp6", &net.UDPAddr{IP: net.ParseIP("fe80::1"), Port: 5555, Zone: strconv.Itoa(ifi.Index)})
-		return err
+		if err != nil {
+			return err
+		}
+		// Hop limit 255, so the source port is what BIRD drops it for
+		// (it checks the hop limit first).
+		return ipv6.NewPacketConn(q).SetHopLimit(255)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/ripng"
 )
 
@@ -57,6 +60,22 @@ var sample = ripng.Message{Command: ripng.Response, Entries: []ripng.RTE{
 
 func intp(i int) *int { return &i }
 
+// rte is a raw route table entry: BIRD's verdicts are about bytes the
+// SDK's encoder refuses to produce.
+func rte(prefix string, plen, metric byte) []byte {
+	a := netip.MustParseAddr(prefix).As16()
+	return append(a[:], 0, 0, plen, metric)
+}
+
+// raw is a RIPng payload: a header and entries.
+func raw(cmd, version, mbz byte, entries ...[]byte) []byte {
+	b := []byte{cmd, version, mbz, 0}
+	for _, e := range entries {
+		b = append(b, e...)
+	}
+	return b
+}
+
 func TestDecodeVerdicts(t *testing.T) {
 	good := payload(t, sample)
 	tests := []struct {
@@ -72,8 +91,17 @@ func TestDecodeVerdicts(t *testing.T) {
 		{"reply to a query port", "fe80::2", 521, 5555, 255, good, "drop: destination port 5555"},
 		{"global source", "2001:db8::2", 521, 521, 255, good, "drop: source address not link-local"},
 		{"FRR's unicast hop limit", "fe80::2", 521, 521, 64, good, "drop: hop limit 64"},
-		{"version 2", "fe80::2", 521, 521, 255, append([]byte{2, 2, 0, 0}, good[4:]...), "drop: version 2"},
-		{"truncated", "fe80::2", 521, 521, 255, good[:30], "drop: parse rte at offset 24: message length is not 4 + 20·n bytes"},
+		// BIRD refuses only version 0 and never reads the must-be-zero
+		// bytes (proto/rip/packets.c, rip_rx_hook).
+		{"version 0", "fe80::2", 521, 521, 255, append([]byte{2, 0, 0, 0}, good[4:]...), "drop: version 0"},
+		{"version 2", "fe80::2", 521, 521, 255, append([]byte{2, 2, 0, 0}, good[4:]...), "accept"},
+		{"must-be-zero set", "fe80::2", 521, 521, 255, append([]byte{2, 1, 0xab, 0xcd}, good[4:]...), "accept"},
+		{"truncated", "fe80::2", 521, 521, 255, good[:30], "drop: length 30 is not 4 + 20·n bytes"},
+		{"too short", "fe80::2", 521, 521, 255, []byte{2, 1}, "drop: too short (2 bytes)"},
+		{"unknown command", "fe80::2", 521, 521, 255, append([]byte{7, 1, 0, 0}, good[4:]...), "drop: unknown command 7"},
+		{"demand circuit", "fe80::2", 521, 521, 255, append([]byte{10, 1, 0, 0}, good[4:]...), "drop: demand-circuit command 10 (RFC 2091)"},
+		{"whole-table request", "fe80::2", 521, 521, 255, payload(t, ripng.WholeTableRequest()), "accept"},
+		{"specific request", "fe80::2", 521, 521, 255, raw(1, 1, 0, rte("2001:db8::", 32, 16)), "ignore: BIRD answers only whole-table requests"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,12 +113,50 @@ func TestDecodeVerdicts(t *testing.T) {
 	}
 	m := Decode(netip.MustParseAddr("fe80::2"), netip.MustParseAddr("ff02::9"), 521, 521, 255, good)
 	want := []Entry{
-		{Prefix: "2001:db8:1::/48", Tag: intp(0x1234), Metric: intp(1)},
-		{NextHop: "fe80::1"},
-		{Prefix: "2001:db8:2::/64", Tag: intp(0), Metric: intp(16)},
+		{Prefix: "2001:db8:1::/48", Tag: intp(0x1234), Metric: intp(1), Verdict: "accept"},
+		{NextHop: "fe80::1", Verdict: "accept"},
+		{Prefix: "2001:db8:2::/64", Tag: intp(0), Metric: intp(16), Verdict: "withdraw"},
 	}
 	if diff := cmp.Diff(want, m.Entries); diff != "" {
 		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+}
+
+// TestEntryVerdicts: BIRD ignores a /200 prefix and metrics above 16
+// (rip_receive_response: "invalid prefix length", "invalid metric"),
+// link-local and multicast prefixes ("invalid prefix"), takes metric 0,
+// clears host bits, and uses the sender for a next hop that is not
+// link-local.
+func TestEntryVerdicts(t *testing.T) {
+	for _, tt := range []struct {
+		entry []byte
+		want  string
+	}{
+		{rte("2001:db8::", 48, 1), "accept"},
+		{rte("2001:db8::", 200, 1), "ignore: invalid prefix length 200"},
+		{rte("2001:db8::", 129, 1), "ignore: invalid prefix length 129"},
+		{rte("2001:db8::", 128, 1), "accept"},
+		{rte("::", 0, 1), "accept"},
+		{rte("2001:db8::", 48, 99), "ignore: invalid metric 99"},
+		{rte("2001:db8::", 48, 17), "ignore: invalid metric 17"},
+		{rte("2001:db8::", 48, 0), "accept"},
+		{rte("2001:db8::", 48, 15), "withdraw"},
+		{rte("2001:db8::", 48, 16), "withdraw"},
+		{rte("2001:db8::1", 48, 1), "accept"},
+		{rte("fe80::", 64, 1), "ignore: invalid prefix (link-local)"},
+		{rte("ff02::", 16, 1), "ignore: invalid prefix (multicast)"},
+		{rte("ff0e::", 16, 1), "ignore: invalid prefix (multicast)"},
+		{rte("::1", 128, 1), "ignore: invalid prefix (loopback)"},
+		{rte("::ffff:127.0.0.0", 104, 1), "ignore: invalid prefix (IPv4 loopback)"},
+		{rte("fd00::", 8, 1), "accept"},
+		{rte("fe80::1", 0, 1), "accept"}, // ::/0 once its host bits are cleared
+		{rte("2001:db8::1", 0, 0xff), "ignore: next hop not link-local; the sender is the next hop"},
+		{rte("fe80::1", 0, 0xff), "accept"},
+		{rte("::", 0, 0xff), "accept"},
+	} {
+		if got := entryVerdict(tt.entry); got != tt.want {
+			t.Errorf("entryVerdict(%x) = %q, want %q", tt.entry, got, tt.want)
+		}
 	}
 }
 
@@ -106,6 +172,7 @@ func TestDecodeFrameLinkTypes(t *testing.T) {
 		{"sll", linkSLL, sll(ip)},
 		{"sll2", linkSLL2, sll2(ip)},
 		{"raw", linkRaw, ip},
+		{"atomic fragment", linkEthernet, ethernet(atomicFragment(ip))},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			d, err := decodeFrame(tt.lt, tt.b)
@@ -117,12 +184,29 @@ func TestDecodeFrameLinkTypes(t *testing.T) {
 			}
 		})
 	}
+	frag := atomicFragment(ip)
+	frag[40+3] = 1 // M: a first fragment of several, not a whole datagram
+	if _, err := decodeFrame(linkEthernet, ethernet(frag)); err == nil {
+		t.Error("a non-atomic fragment decoded as a whole datagram")
+	}
 	if _, err := decodeFrame(linkEthernet, ethernet(ipv6UDP("fe80::2", "ff02::1", 546, 547, 1, []byte{1}))); err == nil {
 		t.Error("DHCPv6 decoded as RIPng")
 	}
 	for i := range ip {
 		_, _ = decodeFrame(linkEthernet, ethernet(ip)[:i]) // never panics
 	}
+}
+
+// atomicFragment puts ip's payload behind a fragment header with offset 0
+// and M clear (RFC 6946).
+func atomicFragment(ip []byte) []byte {
+	f := append([]byte{}, ip[:40]...)
+	f = append(f, 17, 0, 0, 0, 0x12, 0x34, 0x56, 0x78)
+	f = append(f, ip[40:]...)
+	f[6] = 44
+	n := len(f) - 40
+	f[4], f[5] = byte(n>>8), byte(n)
+	return f
 }
 
 // writeCapture writes frames to a classic pcap or a pcapng file.
@@ -168,13 +252,13 @@ func TestRunFile(t *testing.T) {
 	ip1 := ipv6UDP("fe80::2", "ff02::9", 521, 521, 255, payload(t, sample))
 	ip2 := ipv6UDP("fe80::3", "fe80::2", 521, 521, 64, payload(t, req))
 	other := ipv6UDP("fe80::3", "ff02::1", 1234, 80, 1, []byte("x"))
-	wantJSON := `{"src":"fe80::2","dst":"ff02::9","hoplimit":255,"command":"response","version":1,"entries":[{"prefix":"2001:db8:1::/48","tag":4660,"metric":1},{"nexthop":"fe80::1"},{"prefix":"2001:db8:2::/64","tag":0,"metric":16}],"verdict":"accept"}
+	wantJSON := `{"src":"fe80::2","dst":"ff02::9","hoplimit":255,"command":"response","version":1,"entries":[{"prefix":"2001:db8:1::/48","tag":4660,"metric":1,"verdict":"accept"},{"nexthop":"fe80::1","verdict":"accept"},{"prefix":"2001:db8:2::/64","tag":0,"metric":16,"verdict":"withdraw"}],"verdict":"accept"}
 {"src":"fe80::3","dst":"fe80::2","hoplimit":64,"command":"request","version":1,"entries":[{"prefix":"::/0","tag":0,"metric":16}],"verdict":"drop: hop limit 64"}
 `
 	wantText := `[fe80::2]:521 > [ff02::9]:521 hlim 255 RIPng response v1, 3 entries: accept
-	2001:db8:1::/48 tag 4660 metric 1
-	nexthop fe80::1
-	2001:db8:2::/64 tag 0 metric 16
+	2001:db8:1::/48 tag 4660 metric 1: accept
+	nexthop fe80::1: accept
+	2001:db8:2::/64 tag 0 metric 16: withdraw
 [fe80::3]:521 > [fe80::2]:521 hlim 64 RIPng request v1, 1 entries: drop: hop limit 64
 	::/0 tag 0 metric 16
 `
@@ -215,15 +299,100 @@ func TestRunFile(t *testing.T) {
 	}
 }
 
-func TestRunErrors(t *testing.T) {
-	for _, opts := range []Options{{}, {File: "a", Interface: "b"}, {File: filepath.Join(t.TempDir(), "missing.pcap")}} {
-		if err := Run(context.Background(), opts, &bytes.Buffer{}); err == nil || !strings.HasPrefix(err.Error(), "ripngdump: ") {
-			t.Errorf("Run(%+v) = %v, want a ripngdump error", opts, err)
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// TestBadInputs runs the program with bad input of every class and checks
+// the exit status and the exact first line on stderr.
+func TestBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk")
+	os.WriteFile(junk, []byte("not a capture file at all"), 0o644)
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, nil, 0o644)
+	wifi := writeCapture(t, false, layers.LinkTypeIEEE802_11, []byte{0x08, 0x02, 0, 0})
+	wifiNG := writeCapture(t, true, layers.LinkTypeIEEE80211Radio, []byte{0, 0, 8, 0, 0, 0, 0, 0})
+	for _, tt := range []struct {
+		args   []string
+		status int
+		line   string
+	}{
+		{nil, 2, "ripngdump: give -i IF to capture live or -r FILE to read a capture"},
+		{[]string{"-i", "eth0", "-r", "x.pcap"}, 2, "ripngdump: -i and -r both given; give one of them"},
+		{[]string{"-r", "x.pcap", "-c", "-1"}, 2, "ripngdump: -c -1 is negative; give a count of messages, or 0 for no limit"},
+		{[]string{"-r", "x.pcap", "-c", "many"}, 2, `ripngdump: -c "many": not a whole number; see -h`},
+		{[]string{"-i", "a b"}, 2, `ripngdump: -i: interface name "a b" has '/', ':' or white space; Linux refuses those`},
+		{[]string{"-i", "abcdefghijklmnopq"}, 2, `ripngdump: -i: interface name "abcdefghijklmnopq" is 17 bytes; Linux takes at most 15`},
+		{[]string{"-r", dir}, 2, fmt.Sprintf("ripngdump: -r %q is a directory; give a capture file", dir)},
+		{[]string{"-r", "x.pcap", "extra"}, 2, `ripngdump: unexpected argument "extra"; every option is a flag (see ripngdump -h)`},
+		{[]string{"-x"}, 2, "ripngdump: -x: no such flag; see -h for the flags"},
+		{[]string{"-r", filepath.Join(dir, "missing.pcap")}, 1, fmt.Sprintf("ripngdump: capture file %q: no such file or directory", filepath.Join(dir, "missing.pcap"))},
+		{[]string{"-r", junk}, 1, fmt.Sprintf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", junk)},
+		{[]string{"-r", empty}, 1, fmt.Sprintf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", empty)},
+		{[]string{"-r", wifi}, 1, fmt.Sprintf("ripngdump: capture file %q has link type 802.11 (105), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", wifi)},
+		{[]string{"-r", wifiNG}, 1, fmt.Sprintf("ripngdump: capture file %q has link type RadioTap (127), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", wifiNG)},
+		{[]string{"-i", "v6kit-nosuch0"}, 1, `ripngdump: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			status := cli.Main(t.Context(), Command, tt.args, &out, &errb)
+			line, _, _ := strings.Cut(errb.String(), "\n")
+			if status != tt.status || line != tt.line {
+				t.Errorf("ripngdump %q: status %d, stderr:\n%s\nwant status %d and first line\n%s", tt.args, status, errb.String(), tt.status, tt.line)
+			}
+			if out.Len() != 0 {
+				t.Errorf("stdout: %q", out.String())
+			}
+		})
+	}
+}
+
+// TestJSONGolden pins the -json keys and their types (-update rewrites
+// testdata/messages.golden); every key is documented in the help.
+func TestJSONGolden(t *testing.T) {
+	frames := [][]byte{
+		ethernet(ipv6UDP("fe80::2", "ff02::9", 521, 521, 255, payload(t, sample))),
+		ethernet(ipv6UDP("fe80::2", "ff02::9", 521, 521, 255, raw(2, 1, 0, rte("2001:db8::", 200, 1), rte("2001:db8:1::", 48, 99), rte("fe80::", 64, 1), rte("2001:db8::1", 0, 0xff), rte("2001:db8:2::", 48, 0)))),
+		ethernet(ipv6UDP("fe80::3", "fe80::2", 521, 521, 64, payload(t, ripng.WholeTableRequest()))),
+		ethernet(ipv6UDP("fe80::3", "ff02::9", 521, 521, 255, raw(5, 0, 0))),
+	}
+	path := writeCapture(t, true, layers.LinkTypeEthernet, frames...)
+	var out, errb bytes.Buffer
+	if status := cli.Main(t.Context(), Command, []string{"-r", path, "-json"}, &out, &errb); status != 0 {
+		t.Fatalf("status %d: %s", status, errb.String())
+	}
+	golden := filepath.Join("testdata", "messages.golden")
+	if *update {
+		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	path := filepath.Join(t.TempDir(), "junk")
-	os.WriteFile(path, []byte("not a capture file at all"), 0o644)
-	if err := Run(context.Background(), Options{File: path}, &bytes.Buffer{}); err == nil {
-		t.Error("Run on junk succeeded")
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), out.String()); diff != "" {
+		t.Errorf("-json output (-%s +got):\n%s", golden, diff)
+	}
+	keys := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(string(want)), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range m {
+			keys[k] = true
+			if es, ok := v.([]any); ok {
+				for _, e := range es {
+					for k := range e.(map[string]any) {
+						keys[k] = true
+					}
+				}
+			}
+		}
+	}
+	for k := range keys {
+		if !strings.Contains(Command.Help, "\n  "+k+" ") && !strings.Contains(Command.Help, "\n    "+k+" ") {
+			t.Errorf("-json key %q is not documented in the help", k)
+		}
 	}
 }

@@ -268,3 +268,49 @@ func TestShimRenumber(t *testing.T) {
 		t.Errorf("shim addresses after the ULA went:\n%s", out)
 	}
 }
+
+// TestShimMetricConverges: ensuring with another metric leaves one route
+// per prefix, with the new metric, as `ip -6 route` shows.
+func TestShimMetricConverges(t *testing.T) {
+	s := newShimLab(t)
+	for _, m := range []uint32{0, 300, 50} {
+		s.inHost(t, func() error {
+			_, err := Ensure(context.Background(), Config{Parent: "eth0", IPv4: true, Metric: m})
+			return err
+		})
+	}
+	for _, fam := range []string{"-6", "-4"} {
+		out, err := s.host.Output(context.Background(), "ip", fam, "route", "show", "dev", DefaultName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if !strings.HasPrefix(line, "fe80::") {
+				got = append(got, strings.TrimSpace(line))
+			}
+		}
+		want := map[string][]string{
+			"-6": {"2001:db8:1:2::/64 proto static metric 50 pref high", "fd00:db8:1::/64 proto static metric 50 pref high"},
+			"-4": {"192.0.2.0/25 proto static scope link src 192.0.2.1 metric 50", "192.0.2.128/25 proto static scope link src 192.0.2.1 metric 50"},
+		}[fam]
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("ip %s route show dev %s after metrics 100, 300, 50 (-want +got):\n%s", fam, DefaultName, diff)
+		}
+	}
+}
+
+// TestShimRefusesLoopback: a parent without a 48-bit MAC is named and
+// refused; nothing is created.
+func TestShimRefusesLoopback(t *testing.T) {
+	s := newShimLab(t)
+	var err error
+	_ = s.host.Run(func() error { _, err = Ensure(context.Background(), Config{Parent: "lo"}); return nil })
+	if !errors.Is(err, ErrNotEthernet) || !strings.Contains(err.Error(), `parent "lo" is not an Ethernet link`) {
+		t.Errorf("Ensure on lo = %v, want ErrNotEthernet naming lo", err)
+	}
+	if _, ierr := s.host.Interface(DefaultName); ierr == nil {
+		t.Error("a shim was created on lo")
+	}
+	t.Log(err)
+}

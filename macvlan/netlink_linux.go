@@ -48,6 +48,7 @@ func info(l netlink.Link) linkInfo {
 		Index:       a.Index,
 		ParentIndex: a.ParentIndex,
 		Kind:        l.Type(),
+		Encap:       a.EncapType,
 		MAC:         a.HardwareAddr,
 		Up:          a.Flags&net.FlagUp != 0,
 	}
