@@ -58,7 +58,7 @@ func TestMainTable(t *testing.T) {
 		// Usage: exit 2, before anything opens.
 		{"unknown flag", []string{"-x"}, nil, cli.ExitUsage, "v6disc: -x: no such flag; see -h for the flags"},
 		{"stray argument", []string{"eth0"}, nil, cli.ExitUsage, `v6disc: unexpected argument "eth0"; every option is a flag (see v6disc -h)`},
-		{"bad duration", []string{"-timeout", "fast"}, nil, cli.ExitUsage, `v6disc: -timeout "fast": parse error`},
+		{"bad duration", []string{"-timeout", "fast"}, nil, cli.ExitUsage, `v6disc: -timeout "fast": not a duration; give one such as 30s, 5m or 1h`},
 		{"timeout zero", []string{"-timeout", "0"}, nil, cli.ExitUsage, "v6disc: -timeout 0s is out of range; give a duration from 1ms to 1h, such as 2s"},
 		{"timeout negative", []string{"-timeout", "-1s"}, nil, cli.ExitUsage, "v6disc: -timeout -1s is out of range; give a duration from 1ms to 1h, such as 2s"},
 		{"timeout too long", []string{"-timeout", "2h"}, nil, cli.ExitUsage, "v6disc: -timeout 2h0m0s is out of range; give a duration from 1ms to 1h, such as 2s"},
