@@ -8,10 +8,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"strconv"
 	"time"
 
+	"github.com/v6kit/v6kit/internal/netx"
 	"golang.org/x/net/ipv6"
 )
 
@@ -19,25 +18,30 @@ import (
 // one interface. Open it in the network namespace you mean: it belongs to
 // the calling thread's. One query runs at a time.
 type MDNS struct {
-	c     *net.UDPConn
-	group *net.UDPAddr
+	c      *net.UDPConn
+	ifname string
+	group  *net.UDPAddr
 }
 
-// ListenMDNS opens an MDNS socket on ifi.
+// ListenMDNS opens an MDNS socket on ifi; Close releases it.
 func ListenMDNS(ifi *net.Interface) (*MDNS, error) {
-	c, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6unspecified})
-	if err != nil {
-		return nil, fmt.Errorf("discover: mdns: %w", err)
+	if ifi == nil {
+		return nil, errors.New("discover: mdns: nil interface")
 	}
+	s, err := dial("mdns", sockUDP, ifi)
+	if err != nil {
+		return nil, err
+	}
+	c := s.udp
 	pc := ipv6.NewPacketConn(c)
-	if err := pc.SetMulticastInterface(ifi); err != nil {
+	// The interface by index: zone names are cached per process, not per
+	// network namespace.
+	if err := pc.SetMulticastInterface(netx.ByIndex(ifi)); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("discover: mdns: %w", err)
+		return nil, fmt.Errorf("discover: mdns on interface %q: %w", ifi.Name, err)
 	}
 	_ = pc.SetMulticastHopLimit(255) // RFC 6762 Section 11
-	// The group's zone by index: zone names are cached per process, not per
-	// network namespace.
-	return &MDNS{c: c, group: &net.UDPAddr{IP: MDNSGroup.AsSlice(), Port: MDNSPort, Zone: strconv.Itoa(ifi.Index)}}, nil
+	return &MDNS{c: c, ifname: ifi.Name, group: &net.UDPAddr{IP: MDNSGroup.AsSlice(), Port: MDNSPort, Zone: netx.Zone(ifi)}}, nil
 }
 
 // Close closes the socket.
@@ -46,6 +50,9 @@ func (m *MDNS) Close() error { return m.c.Close() }
 // Names asks the mDNS responders on ifi's link for the names of addrs; see
 // [MDNS.Names]. It opens and closes its own socket.
 func Names(ctx context.Context, ifi *net.Interface, addrs []netip.Addr, wait time.Duration) (map[netip.Addr]string, error) {
+	if wait < 0 {
+		return nil, fmt.Errorf("discover: mdns: negative wait %v", wait)
+	}
 	m, err := ListenMDNS(ifi)
 	if err != nil {
 		return nil, err
@@ -59,6 +66,9 @@ func Names(ctx context.Context, ifi *net.Interface, addrs []netip.Addr, wait tim
 // until every address has a name or ctx ends. Hosts without a responder
 // simply have no name.
 func (m *MDNS) Names(ctx context.Context, addrs []netip.Addr, wait time.Duration) (map[netip.Addr]string, error) {
+	if wait < 0 {
+		return nil, fmt.Errorf("discover: mdns: negative wait %v", wait)
+	}
 	names := map[netip.Addr]string{}
 	if len(addrs) == 0 {
 		return names, nil
@@ -80,7 +90,7 @@ func (m *MDNS) Names(ctx context.Context, addrs []netip.Addr, wait time.Duration
 	send := func() error {
 		for _, q := range queries {
 			if _, err := c.WriteTo(q, m.group); err != nil {
-				return fmt.Errorf("discover: mdns: %w", err)
+				return fmt.Errorf("discover: mdns on interface %q: %w", m.ifname, err)
 			}
 		}
 		return nil
@@ -92,7 +102,7 @@ func (m *MDNS) Names(ctx context.Context, addrs []netip.Addr, wait time.Duration
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	stop := context.AfterFunc(ctx, func() { _ = c.SetReadDeadline(time.Unix(1, 0)) })
+	stop := netx.CancelReads(ctx, c)
 	defer stop()
 	resent := false
 	buf := make([]byte, 9000)
@@ -103,7 +113,7 @@ func (m *MDNS) Names(ctx context.Context, addrs []netip.Addr, wait time.Duration
 		}
 		_ = c.SetReadDeadline(next)
 		n, _, err := c.ReadFrom(buf)
-		if errors.Is(err, os.ErrDeadlineExceeded) {
+		if netx.IsTimeout(err) {
 			if ctx.Err() != nil || !time.Now().Before(deadline) {
 				break
 			}
@@ -116,7 +126,7 @@ func (m *MDNS) Names(ctx context.Context, addrs []netip.Addr, wait time.Duration
 			continue
 		}
 		if err != nil {
-			return names, fmt.Errorf("discover: mdns: %w", err)
+			return names, fmt.Errorf("discover: mdns on interface %q: %w", m.ifname, err)
 		}
 		if n < 2 || binary.BigEndian.Uint16(buf[:2]) != id {
 			continue // not an answer to our query

@@ -2,14 +2,13 @@ package ndp
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"iter"
 	"net"
 	"net/netip"
 	"time"
 
 	mdndp "github.com/mdlayher/ndp"
+	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/internal/v6frame"
 	"golang.org/x/net/ipv6"
 )
@@ -24,37 +23,39 @@ func Resolve(ctx context.Context, ifi *net.Interface, target netip.Addr, opts *R
 	if opts != nil {
 		o = *opts
 	}
-	if o.Attempts <= 0 {
+	switch {
+	case o.Attempts < 0:
+		return Neighbor{}, fmt.Errorf("ndp: resolve: negative Attempts %d", o.Attempts)
+	case o.Interval < 0:
+		return Neighbor{}, fmt.Errorf("ndp: resolve: negative Interval %v", o.Interval)
+	case o.Attempts == 0:
 		o.Attempts = MaxMulticastSolicit
 	}
-	if o.Interval <= 0 {
+	if o.Interval == 0 {
 		o.Interval = RetransTimer
 	}
 	target = target.WithZone("")
-	if !target.Is6() || target.IsMulticast() || target.IsUnspecified() {
+	switch {
+	case ifi == nil:
+		return Neighbor{}, errNilInterface("resolve")
+	case !target.Is6() || target.IsMulticast() || target.IsUnspecified():
 		return Neighbor{}, fmt.Errorf("ndp: resolve %v: not an IPv6 unicast address", target)
 	}
-	c, src, err := listen(ifi)
+	c, src, err := listenICMP("resolve", ifi, ipv6.ICMPTypeNeighborAdvertisement)
 	if err != nil {
 		return Neighbor{}, err
 	}
 	defer c.Close()
-	var f ipv6.ICMPFilter
-	f.SetAll(true)
-	f.Accept(ipv6.ICMPTypeNeighborAdvertisement)
-	if err := c.SetICMPFilter(&f); err != nil {
-		return Neighbor{}, fmt.Errorf("ndp: resolve: %w", err)
-	}
 	ns := &mdndp.NeighborSolicitation{TargetAddress: target}
 	if !src.IsUnspecified() {
 		ns.Options = []mdndp.Option{&mdndp.LinkLayerAddress{Direction: mdndp.Source, Addr: ifi.HardwareAddr}}
 	}
 	group := v6frame.SolicitedNode(target)
-	stop := watchCancel(ctx, c)
+	stop := netx.CancelReads(ctx, c)
 	defer stop()
 	for range o.Attempts {
 		if err := c.WriteTo(ns, nil, group); err != nil {
-			return Neighbor{}, fmt.Errorf("ndp: resolve %v on %s: %w", target, ifi.Name, err)
+			return Neighbor{}, fmt.Errorf("ndp: resolve %v on interface %q: %w", target, ifi.Name, err)
 		}
 		if err := c.SetReadDeadline(time.Now().Add(o.Interval)); err != nil {
 			return Neighbor{}, err
@@ -65,10 +66,10 @@ func Resolve(ctx context.Context, ifi *net.Interface, target netip.Addr, opts *R
 				if ctx.Err() != nil {
 					return Neighbor{}, ctx.Err()
 				}
-				if isTimeout(err) {
+				if netx.IsTimeout(err) {
 					break
 				}
-				return Neighbor{}, fmt.Errorf("ndp: resolve %v on %s: %w", target, ifi.Name, err)
+				return Neighbor{}, fmt.Errorf("ndp: resolve %v on interface %q: %w", target, ifi.Name, err)
 			}
 			na, ok := m.(*mdndp.NeighborAdvertisement)
 			if !ok || na.TargetAddress != target {
@@ -86,7 +87,7 @@ func Resolve(ctx context.Context, ifi *net.Interface, target netip.Addr, opts *R
 			return n, nil
 		}
 	}
-	return Neighbor{}, fmt.Errorf("ndp: resolve %v on %s after %d attempts: %w", target, ifi.Name, o.Attempts, ErrNoResponse)
+	return Neighbor{}, fmt.Errorf("ndp: resolve %v on interface %q after %d attempts: %w", target, ifi.Name, o.Attempts, ErrNoResponse)
 }
 
 // ProbeDuplicate sends one duplicate address detection probe for addr
@@ -98,17 +99,23 @@ func Resolve(ctx context.Context, ifi *net.Interface, target netip.Addr, opts *R
 // the kernel will not send from the unspecified address.
 func ProbeDuplicate(ctx context.Context, ifi *net.Interface, addr netip.Addr, wait time.Duration) (defender Neighbor, dup bool, err error) {
 	addr = addr.WithZone("")
+	if ifi == nil {
+		return Neighbor{}, false, errNilInterface("probe")
+	}
 	mine, ok := v6frame.MACFrom(ifi.HardwareAddr)
-	if !ok {
-		return Neighbor{}, false, fmt.Errorf("ndp: probe on %s: not an Ethernet interface", ifi.Name)
-	}
-	if !addr.Is6() || addr.IsMulticast() || addr.IsUnspecified() {
+	switch {
+	case !ok:
+		return Neighbor{}, false, fmt.Errorf("ndp: probe on interface %q: not an Ethernet interface", ifi.Name)
+	case !addr.Is6() || addr.IsMulticast() || addr.IsUnspecified():
 		return Neighbor{}, false, fmt.Errorf("ndp: probe %v: not an IPv6 unicast address", addr)
+	case wait < 0:
+		return Neighbor{}, false, fmt.Errorf("ndp: probe %v: negative wait %v", addr, wait)
 	}
-	c, err := v6frame.Listen(ifi)
+	s, err := dial("probe", sockFrames, ifi)
 	if err != nil {
-		return Neighbor{}, false, fmt.Errorf("ndp: probe: %w", err)
+		return Neighbor{}, false, err
 	}
+	c := s.frames
 	defer c.Close()
 	msg, err := mdndp.MarshalMessage(&mdndp.NeighborSolicitation{TargetAddress: addr})
 	if err != nil {
@@ -121,12 +128,12 @@ func ProbeDuplicate(ctx context.Context, ifi *net.Interface, addr netip.Addr, wa
 		return Neighbor{}, false, err
 	}
 	if err := c.WriteFrame(frame); err != nil {
-		return Neighbor{}, false, fmt.Errorf("ndp: probe %v on %s: %w", addr, ifi.Name, err)
+		return Neighbor{}, false, fmt.Errorf("ndp: probe %v on interface %q: %w", addr, ifi.Name, err)
 	}
 	if err := c.SetReadDeadline(time.Now().Add(wait)); err != nil {
 		return Neighbor{}, false, err
 	}
-	stop := watchCancel(ctx, c)
+	stop := netx.CancelReads(ctx, c)
 	defer stop()
 	buf := make([]byte, max(ifi.MTU, 1500)+14)
 	for {
@@ -135,10 +142,10 @@ func ProbeDuplicate(ctx context.Context, ifi *net.Interface, addr netip.Addr, wa
 			if ctx.Err() != nil {
 				return Neighbor{}, false, ctx.Err()
 			}
-			if isTimeout(err) {
+			if netx.IsTimeout(err) {
 				return Neighbor{}, false, nil
 			}
-			return Neighbor{}, false, fmt.Errorf("ndp: probe %v on %s: %w", addr, ifi.Name, err)
+			return Neighbor{}, false, fmt.Errorf("ndp: probe %v on interface %q: %w", addr, ifi.Name, err)
 		}
 		var p v6frame.Packet
 		if v6frame.Parse(buf[:n], &p) != nil || p.SrcMAC == mine {
@@ -149,55 +156,5 @@ func ProbeDuplicate(ctx context.Context, ifi *net.Interface, addr netip.Addr, wa
 			continue
 		}
 		return Neighbor{Addr: addr, MAC: s.MAC, Router: s.Router, Ifindex: ifi.Index}, true, nil
-	}
-}
-
-// A Watcher listens passively to NDP traffic on one interface, through a
-// packet socket in all-multicast mode (CAP_NET_RAW). Its socket belongs to
-// the network namespace of the thread that called NewWatcher.
-type Watcher struct {
-	c    *v6frame.Conn
-	ifi  *net.Interface
-	mine v6frame.MAC
-}
-
-// NewWatcher opens the watcher's socket on ifi.
-func NewWatcher(ifi *net.Interface) (*Watcher, error) {
-	c, err := v6frame.Listen(ifi)
-	if err != nil {
-		return nil, fmt.Errorf("ndp: watch: %w", err)
-	}
-	mine, _ := v6frame.MACFrom(ifi.HardwareAddr)
-	return &Watcher{c: c, ifi: ifi, mine: mine}, nil
-}
-
-// Close closes the socket; a running Sightings loop ends.
-func (w *Watcher) Close() error { return w.c.Close() }
-
-// Sightings yields a Sighting for every NS, NA, RS, RA and DAD probe
-// another node sends, as it arrives. It stops when ctx ends or the watcher
-// is closed (yielding no error for either) or the loop breaks; any other
-// socket error is yielded once, last. Use one loop at a time.
-func (w *Watcher) Sightings(ctx context.Context) iter.Seq2[Sighting, error] {
-	return func(yield func(Sighting, error) bool) {
-		stop := watchCancel(ctx, w.c)
-		defer stop()
-		buf := make([]byte, max(w.ifi.MTU, 1500)+14)
-		for ctx.Err() == nil {
-			n, err := w.c.ReadFrame(buf)
-			if err != nil {
-				if ctx.Err() == nil && !errors.Is(err, net.ErrClosed) {
-					yield(Sighting{}, fmt.Errorf("ndp: watch %s: %w", w.ifi.Name, err))
-				}
-				return
-			}
-			var p v6frame.Packet
-			if v6frame.Parse(buf[:n], &p) != nil || p.SrcMAC == w.mine {
-				continue
-			}
-			if s, ok := sight(&p, time.Now()); ok && !yield(s, nil) {
-				return
-			}
-		}
 	}
 }
