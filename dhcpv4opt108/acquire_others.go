@@ -4,6 +4,7 @@ package dhcpv4opt108
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 
@@ -17,7 +18,14 @@ type Conn interface {
 }
 
 // Acquire is implemented on Linux only, where nclient4 builds; use [Probe]
-// and [Decide] elsewhere.
+// and [Decide] elsewhere. Here it returns an error wrapping
+// [errors.ErrUnsupported].
 func Acquire(ctx context.Context, c Conn, capable bool, modifiers ...dhcpv4.Modifier) (Result, error) {
-	return Result{}, fmt.Errorf("dhcpv4opt108: Acquire is not supported on %s/%s (nclient4 builds on Linux only)", runtime.GOOS, runtime.GOARCH)
+	return Result{}, unsupported("Acquire")
+}
+
+// unsupported is the one error of every OS-touching function on this
+// platform.
+func unsupported(what string) error {
+	return fmt.Errorf("dhcpv4opt108: %s: %w on %s/%s (nclient4 builds on Linux only)", what, errors.ErrUnsupported, runtime.GOOS, runtime.GOARCH)
 }

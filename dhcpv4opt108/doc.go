@@ -35,9 +35,10 @@
 // ZeroYIAddr, an OFFER with yiaddr 0.0.0.0 and nothing allocated; option 116
 // only when the client sent it; no Rapid Commit when the reply carries 108.
 // [Policy.Apply] edits a reply another server built; [Handler] wraps a
-// server4.Handler. [Serve] runs a server4.Handler from a fixed number of
-// workers with reused buffers, where server4.Server starts a goroutine with
-// a fresh buffer for every packet.
+// server4.Handler. A [Server] runs a server4.Handler on a connection the
+// caller opened (and closes) from a fixed number of workers with reused
+// buffers, where server4.Server starts a goroutine with a fresh buffer for
+// every packet; its loop is [Server.Run].
 //
 // # Configuration
 //

@@ -1,11 +1,16 @@
 package dhcpv4opt108_test
 
 import (
+	"context"
 	"fmt"
 	"net"
+	"net/netip"
+	"os"
+	"os/signal"
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
+	"github.com/insomniacslk/dhcp/dhcpv4/server4"
 	"github.com/v6kit/v6kit/dhcpv4opt108"
 )
 
@@ -97,4 +102,31 @@ func ExampleRender() {
 	// dhcp-option=108,00:00:07:08
 	// # dhcpd.conf, in a subnet or global scope: RFC 8925 IPv6-Only Preferred
 	// option v6-only-preferred 1800;
+}
+
+// A Server serves a handler on a connection the caller opened, and closes:
+// Run never closes it. (It needs a socket, so the example has no output.)
+func ExampleServer_Run() {
+	conn, err := server4.NewIPv4UDPConn("eth0", &net.UDPAddr{Port: dhcpv4.ServerPort})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer conn.Close() // whoever opens, closes
+	policy := dhcpv4opt108.Policy{Wait: dhcpv4opt108.Option{Seconds: 1800}, ZeroYIAddr: true, ServerID: netip.MustParseAddr("192.0.2.1")}
+	h, err := dhcpv4opt108.Handler(policy, nil) // nil: allocate nothing for anyone
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, err := dhcpv4opt108.NewServer(conn, h, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := s.Run(ctx); err != nil {
+		fmt.Println(err)
+	}
 }

@@ -44,16 +44,22 @@ var (
 	ErrFraction = errors.New("dhcpv4opt108: V6ONLY_WAIT is not a whole number of seconds")
 )
 
-// ParseError describes why an option 108 value could not be decoded.
+// ParseError reports input that does not parse: what was parsed, where,
+// and why.
 type ParseError struct {
-	// Length is the length of the value that was found.
-	Length int
+	// Type is what was being parsed: "option 108".
+	Type string
+	// Offset is the byte offset in the input where the problem is: for a
+	// value of the wrong length, its length (where 4 bytes should end, or
+	// where the surplus starts).
+	Offset int
 	// Err is the cause: [ErrMalformed].
 	Err error
 }
 
+// Error returns "dhcpv4opt108: parse TYPE at offset N: cause".
 func (e *ParseError) Error() string {
-	return "dhcpv4opt108: option 108 with length " + strconv.Itoa(e.Length) + ": " + trimPrefix(e.Err.Error())
+	return "dhcpv4opt108: parse " + e.Type + " at offset " + strconv.Itoa(e.Offset) + ": " + trimPrefix(e.Err.Error())
 }
 
 // Unwrap returns the cause, so errors.Is(err, ErrMalformed) works.
@@ -138,7 +144,7 @@ func (o Option) MarshalBinary() ([]byte, error) { return o.AppendBinary(make([]b
 // *[ParseError] wrapping [ErrMalformed], and o is left unchanged.
 func (o *Option) UnmarshalBinary(b []byte) error {
 	if len(b) != Length {
-		return &ParseError{Length: len(b), Err: ErrMalformed}
+		return &ParseError{Type: "option 108", Offset: min(len(b), Length), Err: fmt.Errorf("%w (it is %d)", ErrMalformed, len(b))}
 	}
 	o.Seconds = uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 	return nil

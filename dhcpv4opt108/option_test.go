@@ -111,8 +111,8 @@ func TestUnmarshalBinary(t *testing.T) {
 			}
 			if !tt.ok {
 				var pe *ParseError
-				if !errors.As(err, &pe) || pe.Length != len(tt.b) || !errors.Is(err, ErrMalformed) {
-					t.Fatalf("UnmarshalBinary(% x) error = %#v, want *ParseError{Length: %d} wrapping ErrMalformed", tt.b, err, len(tt.b))
+				if !errors.As(err, &pe) || pe.Type != "option 108" || pe.Offset != min(len(tt.b), Length) || !errors.Is(err, ErrMalformed) {
+					t.Fatalf("UnmarshalBinary(% x) error = %#v, want *ParseError{Type: \"option 108\", Offset: %d} wrapping ErrMalformed", tt.b, err, min(len(tt.b), Length))
 				}
 				return
 			}
@@ -205,8 +205,9 @@ func TestRequested(t *testing.T) {
 }
 
 func TestErrorMessages(t *testing.T) {
-	err := (&ParseError{Length: 5, Err: ErrMalformed}).Error()
-	if want := "dhcpv4opt108: option 108 with length 5: option 108 is malformed: length is not 4"; err != want {
+	var o Option
+	err := o.UnmarshalBinary([]byte{0, 0, 7, 8, 0}).Error()
+	if want := "dhcpv4opt108: parse option 108 at offset 4: option 108 is malformed: length is not 4 (it is 5)"; err != want {
 		t.Errorf("Error() = %q, want %q", err, want)
 	}
 	for _, e := range []error{ErrAbsent, ErrMalformed, ErrRange, ErrFraction, ErrNoServerID, ErrTarget} {

@@ -3,37 +3,76 @@ package dhcpv4opt108
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
-	"time"
+	"sync/atomic"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/insomniacslk/dhcp/dhcpv4/server4"
+	"github.com/v6kit/v6kit/internal/netx"
 )
 
-// DefaultWorkers is the number of workers [Serve] runs when asked for 0.
+// DefaultWorkers is the number of workers a [Server] runs when asked for 0.
 const DefaultWorkers = 4
+
+// MaxWorkers bounds [NewServer]'s workers.
+const MaxWorkers = 1024
 
 // readBufferSize bounds one received datagram; DHCPv4 messages fit an
 // Ethernet frame.
 const readBufferSize = 4096
 
-// Serve reads DHCPv4 messages from conn and calls h for each, like
-// [server4.Server.Serve] but bounded: a fixed number of workers (0 means
-// [DefaultWorkers]), each reading into its own reused buffer and calling h
-// in turn, no goroutine per packet, no log per packet. As server4 does, it
-// replies to the broadcast address when the peer has no address yet.
+var (
+	// ErrWorkers reports a worker count outside 0..[MaxWorkers].
+	ErrWorkers = errors.New("dhcpv4opt108: workers out of range 0..1024")
+	// ErrRunTwice reports a second call of [Server.Run].
+	ErrRunTwice = errors.New("dhcpv4opt108: Server.Run called twice")
+)
+
+// Server runs a [server4.Handler] on a connection it was given, like
+// [server4.Server] but bounded: a fixed number of workers, each reading
+// into its own reused buffer and calling the handler in turn, no goroutine
+// per packet, no log per packet. As server4 does, it replies to the
+// broadcast address when the peer has no address yet.
 //
-// Serve returns nil when ctx ends (it unblocks reads by setting a past
-// deadline on conn, and does not close conn), or the first read error.
-// Every worker has returned when it does.
-func Serve(ctx context.Context, conn net.PacketConn, h server4.Handler, workers int) error {
-	if workers <= 0 {
+// A Server opens nothing, so it has no Close: the caller opened the
+// connection and closes it after Run has returned.
+type Server struct {
+	conn    net.PacketConn
+	h       server4.Handler
+	workers int
+	started atomic.Bool
+}
+
+// NewServer returns a server of h on conn with workers workers (0 means
+// [DefaultWorkers]). A nil conn or handler, or workers outside
+// 0..[MaxWorkers], return an error.
+func NewServer(conn net.PacketConn, h server4.Handler, workers int) (*Server, error) {
+	switch {
+	case conn == nil:
+		return nil, errors.New("dhcpv4opt108: NewServer: nil connection")
+	case h == nil:
+		return nil, errors.New("dhcpv4opt108: NewServer: nil handler")
+	case workers < 0 || workers > MaxWorkers:
+		return nil, fmt.Errorf("%w: %d", ErrWorkers, workers)
+	case workers == 0:
 		workers = DefaultWorkers
+	}
+	return &Server{conn: conn, h: h, workers: workers}, nil
+}
+
+// Run serves until ctx ends, then returns nil once every worker has
+// returned; it unblocks reads with a past read deadline and never closes
+// the connection. A read error other than a timeout ends it with that
+// error. A second call returns [ErrRunTwice].
+func (s *Server) Run(ctx context.Context) error {
+	if !s.started.CompareAndSwap(false, true) {
+		return ErrRunTwice
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetReadDeadline(time.Unix(1, 0)) })
+	stop := netx.CancelReads(ctx, s.conn)
 	defer stop()
 
 	var (
@@ -41,9 +80,9 @@ func Serve(ctx context.Context, conn net.PacketConn, h server4.Handler, workers 
 		errOnce  sync.Once
 		firstErr error
 	)
-	for range workers {
+	for range s.workers {
 		wg.Go(func() {
-			if err := serveWorker(ctx, conn, h); err != nil {
+			if err := s.worker(ctx); err != nil {
 				errOnce.Do(func() { firstErr = err })
 				cancel()
 			}
@@ -53,20 +92,19 @@ func Serve(ctx context.Context, conn net.PacketConn, h server4.Handler, workers 
 	return firstErr
 }
 
-func serveWorker(ctx context.Context, conn net.PacketConn, h server4.Handler) error {
+func (s *Server) worker(ctx context.Context) error {
 	buf := make([]byte, readBufferSize)
 	bcast := &net.UDPAddr{IP: net.IPv4bcast}
 	for {
-		n, peer, err := conn.ReadFrom(buf)
+		n, peer, err := s.conn.ReadFrom(buf)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
+			if netx.IsTimeout(err) {
 				continue
 			}
-			return err
+			return fmt.Errorf("dhcpv4opt108: read: %w", err)
 		}
 		m, err := dhcpv4.FromBytes(buf[:n])
 		if err != nil {
@@ -81,6 +119,6 @@ func serveWorker(ctx context.Context, conn net.PacketConn, h server4.Handler) er
 			b.Port = up.Port
 			peer = &b
 		}
-		h(conn, peer, m)
+		s.h(s.conn, peer, m)
 	}
 }

@@ -11,7 +11,13 @@ import (
 
 // ErrNoServerID reports a [Policy] that answers DISCOVERs itself
 // (ZeroYIAddr) without the server identifier to put in its OFFERs.
-var ErrNoServerID = errors.New("dhcpv4opt108: policy with ZeroYIAddr needs an IPv4 ServerID")
+var ErrNoServerID = errors.New("dhcpv4opt108: policy with ZeroYIAddr needs a unicast IPv4 ServerID")
+
+// unicast4 reports whether a is an IPv4 address a server can be
+// identified by (RFC 2131, Section 3.1: an address of the server).
+func unicast4(a netip.Addr) bool {
+	return a.Is4() && !a.IsUnspecified() && !a.IsMulticast() && a != netip.AddrFrom4([4]byte{255, 255, 255, 255})
+}
 
 // Policy is a DHCPv4 server's configuration for option 108 (RFC 8925,
 // Section 3.3). The zero value sends 108 with V6ONLY_WAIT 0 to every client
@@ -72,7 +78,8 @@ func (p Policy) Decide(req *dhcpv4.DHCPv4) Verdict {
 }
 
 // Apply decides for req and edits resp, the reply another server built,
-// to match: it adds (or removes) 108, turns a Rapid Commit ACK to a
+// to match: it adds (or removes) 108 (never to a NAK, which carries no
+// configuration), turns a Rapid Commit ACK to a
 // DISCOVER carrying 108 back into an OFFER, and under ZeroYIAddr sets
 // yiaddr 0.0.0.0 with option 116 only when the client sent 116. It is the
 // policy for servers that build their own replies (coredhcp plugins, say).
@@ -85,7 +92,8 @@ func (p Policy) Apply(req, resp *dhcpv4.DHCPv4) Verdict {
 	if req != nil && !req.Options.Has(dhcpv4.OptionAutoConfigure) {
 		resp.Options.Del(dhcpv4.OptionAutoConfigure)
 	}
-	if !v.V6Only {
+	if !v.V6Only || isNak(resp) {
+		// A NAK carries no configuration (RFC 2131, Table 3).
 		return v
 	}
 	resp.UpdateOption(v.Option.DHCPv4())
@@ -108,7 +116,7 @@ func (p Policy) Apply(req, resp *dhcpv4.DHCPv4) Verdict {
 // DISCOVER: yiaddr 0.0.0.0, the server identifier, 108, and 116
 // DoNotAutoConfigure when the client sent 116.
 func (p Policy) Offer(req *dhcpv4.DHCPv4) (*dhcpv4.DHCPv4, error) {
-	if !p.ServerID.Is4() {
+	if !unicast4(p.ServerID) {
 		return nil, ErrNoServerID
 	}
 	resp, err := dhcpv4.NewReplyFromRequest(req,
@@ -126,10 +134,11 @@ func (p Policy) Offer(req *dhcpv4.DHCPv4) (*dhcpv4.DHCPv4, error) {
 // Handler wraps next, a [server4.Handler] that allocates addresses, with the
 // policy. Every reply next writes passes through [Policy.Apply]; under
 // ZeroYIAddr a DISCOVER asking for 108 is answered with [Policy.Offer] and
-// never reaches next, so nothing is allocated. It returns [ErrNoServerID]
-// for a ZeroYIAddr policy without ServerID.
+// never reaches next, so nothing is allocated. A nil next allocates
+// nothing for anyone: messages that would reach it get no answer. It
+// returns [ErrNoServerID] for a ZeroYIAddr policy without ServerID.
 func Handler(p Policy, next server4.Handler) (server4.Handler, error) {
-	if p.ZeroYIAddr && !p.ServerID.Is4() {
+	if p.ZeroYIAddr && !unicast4(p.ServerID) {
 		return nil, ErrNoServerID
 	}
 	return func(conn net.PacketConn, peer net.Addr, req *dhcpv4.DHCPv4) {
@@ -140,7 +149,9 @@ func Handler(p Policy, next server4.Handler) (server4.Handler, error) {
 			}
 			return
 		}
-		next(&policyConn{PacketConn: conn, p: p, req: req}, peer, req)
+		if next != nil {
+			next(&policyConn{PacketConn: conn, p: p, req: req}, peer, req)
+		}
 	}, nil
 }
 
@@ -162,4 +173,10 @@ func (c *policyConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+// isNak reads option 53 in place: MessageType() allocates a reader.
+func isNak(m *dhcpv4.DHCPv4) bool {
+	t := m.Options.Get(dhcpv4.OptionDHCPMessageType)
+	return len(t) == 1 && dhcpv4.MessageType(t[0]) == dhcpv4.MessageTypeNak
 }

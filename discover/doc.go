@@ -21,12 +21,19 @@
 //     the router flag ([MethodNS]);
 //   - a Router Solicitation ([MethodRA]), the kernel's neighbour cache
 //     ([MethodNeighbor]) and NDP traffic other nodes send meanwhile
-//     ([MethodPassive]).
+//     ([MethodPassive]). A cache entry counts when it is REACHABLE or its
+//     host answered during the scan: a STALE entry of a host that left
+//     does not bring it back.
 //
 // [Scanner.Scan] yields [Host] snapshots, grouped by MAC, as answers arrive;
 // [Scanner.ScanAll] collects them; [Scanner.Watch] scans again and again and
-// yields a [Change] when a host joins or leaves. The scanner's own
-// addresses are never reported.
+// yields a [Change] per event: a host [Joined], gained addresses ([Added]:
+// its global addresses found after its link-local, a new temporary
+// address), lost some ([Removed]: an expired temporary address) or [Left],
+// each with the addresses it is about. Scan and Watch
+// agree on which hosts are present. The scanner's own addresses are never
+// reported. Addresses carry no zone: a link-local one is on the scanner's
+// interface (v6disc prints it zoned, "fe80::2%eth0").
 //
 // # Names
 //
@@ -46,5 +53,8 @@
 // # Platforms
 //
 // NewScanner works on Linux and needs CAP_NET_RAW; its sockets belong to
-// the network namespace of the calling thread.
+// the network namespace of the calling thread, and Close releases them.
+// Elsewhere NewScanner and ListenMDNS return an error wrapping
+// [errors.ErrUnsupported]. A nil interface and negative options are
+// errors, never a panic.
 package discover

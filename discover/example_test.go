@@ -2,6 +2,7 @@ package discover_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net"
@@ -86,4 +87,19 @@ func ExampleNames() {
 			fmt.Println(a.Addr, h.MAC, names[a.Addr])
 		}
 	}
+}
+
+// A message that is not an answer is a *ParseError saying where and why.
+func ExampleParseReverseAnswers_notAnAnswer() {
+	q, err := discover.AppendReverseQuery(nil, 1, []netip.Addr{netip.MustParseAddr("2001:db8::1")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = discover.ParseReverseAnswers(q)
+	var pe *discover.ParseError
+	fmt.Println(err)
+	fmt.Println(errors.As(err, &pe), errors.Is(err, discover.ErrNotResponse))
+	// Output:
+	// discover: parse mdns response at offset 2: not an mDNS response
+	// true true
 }

@@ -20,9 +20,6 @@ var MDNSGroup = netip.MustParseAddr("ff02::fb")
 
 const MDNSPort = 5353
 
-// ErrNotResponse reports a DNS message that is not a response to us.
-var ErrNotResponse = errors.New("discover: not an mDNS response")
-
 // ReverseName returns the reverse-mapping name of an address (RFC 3596
 // for IPv6, "….ip6.arpa."; RFC 1035 for IPv4, "….in-addr.arpa.").
 func ReverseName(a netip.Addr) string {
@@ -105,19 +102,23 @@ func AppendReverseQuery(b []byte, id uint16, addrs []netip.Addr) ([]byte, error)
 // ParseReverseAnswers returns the names a DNS response gives for reverse
 // (PTR) names of addresses, in answers and additional records (responders
 // put some there), as address → name without the final dot ("pi.local").
-// A message that is not a response returns ErrNotResponse; other records
+// A message that is not a response returns a *ParseError wrapping
+// ErrNotResponse, one that does not parse wraps ErrMalformed; other records
 // are skipped.
 func ParseReverseAnswers(b []byte) (map[netip.Addr]string, error) {
+	malformed := func(err error) error {
+		return &ParseError{Type: "mdns response", Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
+	}
 	var p dnsmessage.Parser
 	h, err := p.Start(b)
 	if err != nil {
-		return nil, fmt.Errorf("discover: mdns: %w", err)
+		return nil, malformed(err)
 	}
 	if !h.Response {
-		return nil, ErrNotResponse
+		return nil, &ParseError{Type: "mdns response", Offset: 2, Err: ErrNotResponse}
 	}
 	if err := p.SkipAllQuestions(); err != nil {
-		return nil, fmt.Errorf("discover: mdns: %w", err)
+		return nil, malformed(err)
 	}
 	names := map[netip.Addr]string{}
 	collect := func(next func() (dnsmessage.ResourceHeader, error), skip func() error) error {
@@ -144,13 +145,13 @@ func ParseReverseAnswers(b []byte) (map[netip.Addr]string, error) {
 		}
 	}
 	if err := collect(p.AnswerHeader, p.SkipAnswer); err != nil {
-		return nil, fmt.Errorf("discover: mdns: %w", err)
+		return nil, malformed(err)
 	}
 	if err := p.SkipAllAuthorities(); err != nil {
-		return nil, fmt.Errorf("discover: mdns: %w", err)
+		return nil, malformed(err)
 	}
 	if err := collect(p.AdditionalHeader, p.SkipAdditional); err != nil {
-		return nil, fmt.Errorf("discover: mdns: %w", err)
+		return nil, malformed(err)
 	}
 	return names, nil
 }

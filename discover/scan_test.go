@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/v6kit/v6kit/internal/v6frame"
 	"github.com/v6kit/v6kit/ndp"
+	"github.com/v6kit/v6kit/slaac"
 )
 
 var (
@@ -23,8 +24,9 @@ var (
 )
 
 func eui(mac v6frame.MAC, prefix string) netip.Addr {
-	iid, _ := eui64(mac.HardwareAddr())
-	return join(a(prefix), iid)
+	iid, _ := slaac.EUI64(mac.HardwareAddr())
+	addr, _ := slaac.Addr(netip.PrefixFrom(a(prefix), 64), iid)
+	return addr
 }
 
 // labHosts mirrors the interop lab with fake hosts.
@@ -47,7 +49,14 @@ func labHosts() []*fakeHost {
 func TestScanMemLink(t *testing.T) {
 	hs := labHosts()
 	l := newMemLink(ourMAC, hs...)
-	cache := []ndp.Neighbor{{Addr: a("fe80::ee"), MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xee}, State: ndp.StateStale}}
+	cache := []ndp.Neighbor{
+		// A host that left lingers STALE: not reported (it was, "by neighbor").
+		{Addr: a("fe80::ee"), MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xee}, State: ndp.StateStale},
+		// A STALE entry of a host that answers adds the method.
+		{Addr: hs[0].addrs[1], MAC: hs[0].mac.HardwareAddr(), State: ndp.StateStale},
+		// A REACHABLE entry was confirmed moments ago: reported.
+		{Addr: a("fe80::dd"), MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xdd}, State: ndp.StateReachable},
+	}
 	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, cache), &Options{Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -84,9 +93,9 @@ func TestScanMemLink(t *testing.T) {
 			{Addr: hs[2].addrs[0], Methods: echo | idst | mld | ns}, {Addr: hs[2].addrs[1], Methods: ns}, addr("2001:db8:1::7e3:1111:2222:3333", echo|idst)}},
 		{MAC: hw(hs[4].mac), Vendor: "Xensource, Inc.", Router: true, Methods: echo | idst | mld | ns | MethodRA, Addrs: []Addr{
 			addr("fe80::ff", echo|idst|mld|ns|MethodRA), addr("2001:db8:1::ff", echo|idst)}},
-		{MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 2}, Vendor: "Raspberry Pi Foundation", Methods: echo | idst | mld | ns, Addrs: []Addr{
-			{Addr: hs[0].addrs[0], Methods: echo | idst | mld | ns}, {Addr: hs[0].addrs[1], Methods: echo | idst | ns}, {Addr: hs[0].addrs[2], Methods: echo | idst | ns}}},
-		{MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xee}, Vendor: "Raspberry Pi Foundation", Methods: MethodNeighbor, Addrs: []Addr{addr("fe80::ee", MethodNeighbor)}},
+		{MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 2}, Vendor: "Raspberry Pi Foundation", Methods: echo | idst | mld | ns | MethodNeighbor, Addrs: []Addr{
+			{Addr: hs[0].addrs[0], Methods: echo | idst | mld | ns}, {Addr: hs[0].addrs[1], Methods: echo | idst | ns | MethodNeighbor}, {Addr: hs[0].addrs[2], Methods: echo | idst | ns}}},
+		{MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xdd}, Vendor: "Raspberry Pi Foundation", Methods: MethodNeighbor, Addrs: []Addr{addr("fe80::dd", MethodNeighbor)}},
 		{MAC: hw(hs[3].mac), Vendor: LocallyAdministered, Methods: idst | mld | ns, Addrs: []Addr{
 			addr("fe80::1234:5678:9abc:def0", idst|mld|ns), addr("2001:db8:1::aaaa:bbbb:cccc:dddd", idst)}},
 	}
@@ -172,10 +181,17 @@ func TestScanRateBound(t *testing.T) {
 	}
 }
 
+// TestWatchMemLink: hosts join and leave; a joining host's addresses found
+// later come as Added events, so that everything its departure lists was
+// reported before; an address that goes silent comes as Removed; a STALE
+// cache entry of a host that left never joins
+// (Scan does not report it either).
 func TestWatchMemLink(t *testing.T) {
 	hs := labHosts()
 	l := newMemLink(ourMAC, hs[0])
-	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 500 * time.Millisecond})
+	gone := net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xee}
+	cache := []ndp.Neighbor{{Addr: a("fe80::ee"), MAC: gone, State: ndp.StateStale}}
+	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, cache), &Options{Timeout: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,24 +199,84 @@ func TestWatchMemLink(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var events []string
+	reported := map[string][]netip.Addr{}
+	var leftAddrs []netip.Addr
 	for c, err := range s.Watch(ctx, &WatchOptions{Interval: 10 * time.Millisecond, Misses: 3}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		events = append(events, c.Kind.String()+" "+c.Host.MAC.String())
+		mac := c.Host.MAC.String()
+		if mac == gone.String() {
+			t.Fatalf("%v %v: a STALE entry of a host that left", c.Kind, mac)
+		}
+		if c.Kind == Added || c.Kind == Joined {
+			for _, a := range c.Addrs {
+				reported[mac] = append(reported[mac], a.Addr)
+			}
+		}
+		if c.Kind == Added {
+			if len(c.Addrs) == 0 {
+				t.Errorf("Added event without addresses")
+			}
+			continue
+		}
+		events = append(events, c.Kind.String()+" "+mac)
 		switch len(events) {
 		case 1:
 			l.setHosts(hs[0], hs[1]) // a host joins
 		case 2:
 			l.setHosts(hs[1]) // and the first leaves
+		case 3:
+			for _, a := range c.Addrs {
+				leftAddrs = append(leftAddrs, a.Addr)
+			}
+			// The second loses its global address.
+			shrunk := *hs[1]
+			shrunk.addrs = shrunk.addrs[:1]
+			l.setHosts(&shrunk)
+		case 4:
+			if len(c.Addrs) != 1 || c.Addrs[0].Addr != hs[1].addrs[1] {
+				t.Errorf("Removed %v, want [%v]", c.Addrs, hs[1].addrs[1])
+			}
 		}
-		if len(events) == 3 {
+		if len(events) == 4 {
 			break
 		}
 	}
-	want := []string{"joined " + hs[0].mac.String(), "joined " + hs[1].mac.String(), "left " + hs[0].mac.String()}
+	want := []string{"joined " + hs[0].mac.String(), "joined " + hs[1].mac.String(), "left " + hs[0].mac.String(), "removed " + hs[1].mac.String()}
 	if diff := cmp.Diff(want, events); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	sortAddr := cmpopts.SortSlices(func(x, y netip.Addr) bool { return x.Less(y) })
+	eq := cmp.Comparer(func(x, y netip.Addr) bool { return x == y })
+	if diff := cmp.Diff(hs[0].addrs, leftAddrs, sortAddr, eq); diff != "" {
+		t.Errorf("Left lists (-host's addresses +listed):\n%s", diff)
+	}
+	if diff := cmp.Diff(leftAddrs, reported[hs[0].mac.String()], sortAddr, eq); diff != "" {
+		t.Errorf("Joined+Added reported (-listed on Left +reported):\n%s", diff)
+	}
+}
+
+func TestOptionsOutOfRange(t *testing.T) {
+	for _, o := range []Options{{Timeout: -1}, {Rate: -1}, {Methods: 1 << 12}} {
+		if _, err := newScanner(newMemLink(ourMAC), memEnv(ourMAC, nil, nil), &o); err == nil {
+			t.Errorf("newScanner(%+v): no error", o)
+		}
+	}
+	if _, err := NewScanner(nil, nil); err == nil || err.Error() != "discover: nil interface" {
+		t.Errorf("NewScanner(nil) = %v", err)
+	}
+	if _, err := ListenMDNS(nil); err == nil {
+		t.Error("ListenMDNS(nil): no error")
+	}
+	s, _ := newScanner(newMemLink(ourMAC), memEnv(ourMAC, nil, nil), nil)
+	for _, o := range []WatchOptions{{Interval: -1}, {Misses: -1}} {
+		for _, err := range s.Watch(context.Background(), &o) {
+			if err == nil {
+				t.Errorf("Watch(%+v): a change, want an error", o)
+			}
+			break
+		}
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"compress/flate"
 	_ "embed" // the vendor table
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -54,15 +53,12 @@ type block struct {
 
 var blockBits = [3]int{24, 28, 36}
 
-// ErrBadVendorTable means the embedded vendor table is corrupt.
-var ErrBadVendorTable = errors.New("discover: corrupt vendor table")
-
 // LoadVendors decodes the embedded registry (a few milliseconds; keep the
 // result).
 func LoadVendors() (*Vendors, error) {
 	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(vendorTable)))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadVendorTable, err)
+		return nil, &ParseError{Type: "vendor table", Offset: len(raw), Err: fmt.Errorf("%w: %w", ErrBadVendorTable, err)}
 	}
 	return parseVendors(raw)
 }
@@ -70,9 +66,12 @@ func LoadVendors() (*Vendors, error) {
 func parseVendors(raw []byte) (*Vendors, error) {
 	const magic = "v6kit-vendors-1\n"
 	if !bytes.HasPrefix(raw, []byte(magic)) {
-		return nil, fmt.Errorf("%w: bad magic", ErrBadVendorTable)
+		return nil, &ParseError{Type: "vendor table", Err: fmt.Errorf("%w: bad magic", ErrBadVendorTable)}
 	}
 	b := raw[len(magic):]
+	bad := func(rest []byte, what string) error {
+		return &ParseError{Type: "vendor table", Offset: len(raw) - len(rest), Err: fmt.Errorf("%w: %s", ErrBadVendorTable, what)}
+	}
 	next := func() (uint64, bool) {
 		v, n := binary.Uvarint(b)
 		if n <= 0 {
@@ -83,13 +82,13 @@ func parseVendors(raw []byte) (*Vendors, error) {
 	}
 	nn, ok := next()
 	if !ok || nn > uint64(len(b)) {
-		return nil, fmt.Errorf("%w: name count", ErrBadVendorTable)
+		return nil, bad(b, "name count")
 	}
 	v := &Vendors{names: make([]string, 0, nn)}
 	for range nn {
 		l, ok := next()
 		if !ok || l > uint64(len(b)) {
-			return nil, fmt.Errorf("%w: name", ErrBadVendorTable)
+			return nil, bad(b, "name")
 		}
 		v.names = append(v.names, string(b[:l]))
 		b = b[l:]
@@ -97,7 +96,7 @@ func parseVendors(raw []byte) (*Vendors, error) {
 	for i := range v.blocks {
 		n, ok := next()
 		if !ok || n > uint64(len(b)) {
-			return nil, fmt.Errorf("%w: block count", ErrBadVendorTable)
+			return nil, bad(b, "block count")
 		}
 		bs := make([]block, 0, n)
 		var last uint64
@@ -105,7 +104,7 @@ func parseVendors(raw []byte) (*Vendors, error) {
 			d, ok1 := next()
 			name, ok2 := next()
 			if !ok1 || !ok2 || name >= uint64(len(v.names)) {
-				return nil, fmt.Errorf("%w: block", ErrBadVendorTable)
+				return nil, bad(b, "block")
 			}
 			last += d
 			bs = append(bs, block{prefix: last, name: uint32(name)})

@@ -2,10 +2,8 @@ package lxdprofile
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"slices"
 
@@ -175,96 +173,4 @@ func ServerLayout(srv lxd.InstanceServer) (Layout, error) {
 		return 0, fmt.Errorf("lxdprofile: get server: %w", err)
 	}
 	return LayoutFor(s.Environment.ServerVersion)
-}
-
-// ConnectUnix connects to the LXD daemon's unix socket. An empty path means
-// the client's default: $LXD_SOCKET, else $LXD_DIR/unix.socket, else
-// /var/lib/lxd/unix.socket (a snap's is /var/snap/lxd/common/lxd/unix.socket).
-// The LXD client keeps ctx for every later request: cancelling it ends the
-// connection's usefulness, so pass a context that lives as long as the
-// server value. Call Disconnect when done.
-func ConnectUnix(ctx context.Context, path string) (lxd.InstanceServer, error) {
-	srv, err := lxd.ConnectLXDUnixWithContext(ctx, path, &lxd.ConnectionArgs{UserAgent: "v6kit-lxdprofile"})
-	if err != nil {
-		return nil, fmt.Errorf("lxdprofile: connect unix %q: %w", path, err)
-	}
-	return srv, nil
-}
-
-// HTTPSOptions are the credentials for a remote LXD on its HTTPS port (8443).
-type HTTPSOptions struct {
-	// ClientCert and ClientKey are the PEM client certificate and key the
-	// server trusts (`lxc config trust add`).
-	ClientCert, ClientKey string
-	// ServerCert is the server's PEM certificate (server.crt), pinned.
-	ServerCert string
-	// Dial, when set, makes the TCP connections (a test dials inside a
-	// network namespace).
-	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
-}
-
-// ConnectHTTPS connects to a remote LXD, such as "https://host:8443", with a
-// client certificate. As with [ConnectUnix], the client keeps ctx for every
-// later request.
-func ConnectHTTPS(ctx context.Context, url string, opts HTTPSOptions) (lxd.InstanceServer, error) {
-	args := &lxd.ConnectionArgs{
-		TLSClientCert: opts.ClientCert,
-		TLSClientKey:  opts.ClientKey,
-		TLSServerCert: opts.ServerCert,
-		UserAgent:     "v6kit-lxdprofile",
-	}
-	if opts.Dial != nil {
-		args.TransportWrapper = func(t *http.Transport) lxd.HTTPTransporter {
-			t.DialContext = opts.Dial
-			t.DialTLSContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-				c, err := dialTLS(ctx, opts.Dial, network, addr, t.TLSClientConfig, false)
-				if err != nil {
-					// As the client does: retry naming the host we dialled.
-					c, err = dialTLS(ctx, opts.Dial, network, addr, t.TLSClientConfig, true)
-				}
-				return c, err
-			}
-			return transport{t}
-		}
-	}
-	srv, err := lxd.ConnectLXDWithContext(ctx, url, args)
-	if err != nil {
-		return nil, fmt.Errorf("lxdprofile: connect %s: %w", url, err)
-	}
-	return srv, nil
-}
-
-// transport adapts an *http.Transport to lxd.HTTPTransporter.
-type transport struct{ t *http.Transport }
-
-func (t transport) RoundTrip(r *http.Request) (*http.Response, error) { return t.t.RoundTrip(r) }
-
-func (t transport) Transport() *http.Transport { return t.t }
-
-// dialTLS is the LXD client's TLS dial over a caller's dialer.
-func dialTLS(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error), network, addr string, config *tls.Config, resetName bool) (net.Conn, error) {
-	conn, err := dial(ctx, network, addr)
-	if err != nil {
-		return nil, err
-	}
-	if resetName {
-		host, _, err := net.SplitHostPort(addr)
-		if err != nil {
-			host = addr
-		}
-		config = config.Clone()
-		config.ServerName = host
-	}
-	tc := tls.Client(conn, config)
-	if err := tc.HandshakeContext(ctx); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	if !config.InsecureSkipVerify {
-		if err := tc.VerifyHostname(config.ServerName); err != nil {
-			conn.Close()
-			return nil, err
-		}
-	}
-	return tc, nil
 }

@@ -30,7 +30,9 @@
 //
 // [Apply] creates a profile, leaves an identical one alone, and updates a
 // differing one only when asked, sending the ETag it read (or one the caller
-// read earlier); a 412 answer becomes a [*ConflictError]. [ConnectUnix] and
+// read earlier); a 412 answer becomes a [*ConflictError]. [CheckPools] finds
+// a root disk on a storage pool the daemon lacks (LXD accepts such a
+// profile). [ConnectUnix] (finding the socket as lxc does) and
 // [ConnectHTTPS] (client certificate, pinned server certificate) return the
 // LXD client's InstanceServer, which satisfies [ProfileServer].
 //

@@ -2,6 +2,7 @@ package lxdprofile_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -67,4 +68,18 @@ func ExampleApply() {
 	defer srv.Disconnect()
 	res, err := lxdprofile.Apply(ctx, srv, lxdprofile.Macvlan("eth0", "default"), lxdprofile.ApplyOptions{})
 	fmt.Println(res, err)
+}
+
+// A profile that does not parse says where (the byte offset of the line)
+// and why.
+func ExampleParse_error() {
+	_, err := lxdprofile.Parse([]byte("name: lan\ncolour: red\n"))
+	fmt.Println(err)
+	var pe *lxdprofile.ParseError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Type, pe.Offset, errors.Is(err, lxdprofile.ErrSyntax))
+	}
+	// Output:
+	// lxdprofile: parse profile at offset 10: not a profile in YAML: line 2: field colour not found
+	// profile 10 true
 }

@@ -2,6 +2,8 @@ package lxdprofile
 
 import (
 	"bytes"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -25,6 +27,10 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := Parse(b)
 		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) || !errors.Is(err, ErrSyntax) || pe.Offset < 0 || pe.Offset > len(b) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("Parse error %q is not a one-line *ParseError wrapping ErrSyntax with an offset in 0..%d", err, len(b))
+			}
 			return
 		}
 		for _, l := range []Layout{Layout50, Layout521} {

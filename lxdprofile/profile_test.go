@@ -114,13 +114,21 @@ func TestLayoutFor(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
-		name string
-		in   string
-		line int
+		name   string
+		in     string
+		offset int
+		want   string
 	}{
-		{name: "not yaml", in: "config: [", line: 1},
-		{name: "unknown key", in: "name: x\ncolour: red\n", line: 2},
-		{name: "devices list", in: "devices:\n- a\n", line: 2},
+		{name: "not yaml", in: "config: [", offset: 0,
+			want: "lxdprofile: parse profile at offset 0: not a profile in YAML: line 1: did not find expected node content"},
+		{name: "unknown key", in: "name: x\ncolour: red\n", offset: 8,
+			want: "lxdprofile: parse profile at offset 8: not a profile in YAML: line 2: field colour not found"},
+		{name: "devices list", in: "devices:\n- a\n", offset: 9,
+			want: "lxdprofile: parse profile at offset 9: not a profile in YAML: line 2: cannot unmarshal !!seq into devices (a map of device maps)"},
+		{name: "two errors", in: "name: x\nconfig:\n  a: [1]\nused_by: 3\n", offset: 16,
+			want: "lxdprofile: parse profile at offset 16: not a profile in YAML: line 3: cannot unmarshal !!seq into a string; line 4: cannot unmarshal !!int `3` into a list"},
+		{name: "tab", in: "name: x\n\tfoo", offset: 8,
+			want: "lxdprofile: parse profile at offset 8: not a profile in YAML: line 2: found a tab character that violates indentation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,8 +137,11 @@ func TestParseErrors(t *testing.T) {
 			if !errors.As(err, &pe) || !errors.Is(err, ErrSyntax) {
 				t.Fatalf("Parse = %v, want *ParseError wrapping ErrSyntax", err)
 			}
-			if pe.Line != tt.line {
-				t.Errorf("line %d, want %d (%v)", pe.Line, tt.line, err)
+			if pe.Type != "profile" || pe.Offset != tt.offset {
+				t.Errorf("Type %q Offset %d, want profile, %d (%v)", pe.Type, pe.Offset, tt.offset, err)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("Parse = %q\nwant    %q", err, tt.want)
 			}
 		})
 	}

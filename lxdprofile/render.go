@@ -1,6 +1,7 @@
 package lxdprofile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -121,37 +122,34 @@ func Render(p Profile, layout Layout) ([]byte, error) {
 // ErrSyntax is wrapped by the *ParseError of YAML that does not parse.
 var ErrSyntax = errors.New("not a profile in YAML")
 
-// ParseError is a profile that does not parse.
+// ParseError reports input that does not parse: what was parsed, where,
+// and why.
 type ParseError struct {
-	// Line is the 1-based line yaml reports, or 0.
-	Line int
-	Err  error
+	Type   string // what was being parsed: "profile"
+	Offset int    // byte offset of the start of the line the YAML parser reports
+	Err    error  // the cause, wrapping ErrSyntax; its text keeps the line number
 }
 
 func (e *ParseError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("lxdprofile: parse: line %d: %v", e.Line, e.Err)
-	}
-	return "lxdprofile: parse: " + e.Err.Error()
+	return fmt.Sprintf("lxdprofile: parse %s at offset %d: %v", e.Type, e.Offset, e.Err)
 }
 
-// Unwrap returns the underlying error.
+// Unwrap returns the cause.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // Parse reads a profile in either layout (as `lxc profile show` prints it, or
 // as `lxc profile edit` takes it). Empty config, devices and used_by come back
-// nil.
+// nil. YAML that does not parse is a *ParseError wrapping ErrSyntax.
 func Parse(b []byte) (Profile, error) {
 	var in profileIn
 	if err := yaml.UnmarshalStrict(b, &in); err != nil {
-		pe := &ParseError{Err: fmt.Errorf("%w: %v", ErrSyntax, err)}
-		if i := strings.Index(err.Error(), "line "); i >= 0 {
-			rest := err.Error()[i+5:]
-			if j := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' }); j > 0 {
-				pe.Line, _ = strconv.Atoi(rest[:j])
-			}
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			msg = goTypes.Replace(strings.Join(te.Errors, "; "))
 		}
-		return Profile{}, pe
+		msg = oneLine.Replace(msg)
+		return Profile{}, &ParseError{Type: "profile", Offset: lineOffset(b, yamlLine(msg)), Err: fmt.Errorf("%w: %s", ErrSyntax, msg)}
 	}
 	p := Profile{Name: in.Name, Description: in.Description, Project: in.Project}
 	if len(in.Config) > 0 {
@@ -170,4 +168,47 @@ func Parse(b []byte) (Profile, error) {
 		}
 	}
 	return p, nil
+}
+
+// goTypes turns the Go types in yaml's messages into what a user wrote.
+var goTypes = strings.NewReplacer(
+	" in type lxdprofile.profileIn", "",
+	" into lxdprofile.profileIn", " into a profile (a map)",
+	" into map[string]map[string]string", " into devices (a map of device maps)",
+	" into map[string]string", " into a map",
+	" into []string", " into a list",
+	" into string", " into a string",
+)
+
+// oneLine escapes the line breaks of quoted input, so an error is one line.
+var oneLine = strings.NewReplacer("\n", `\n`, "\r", `\r`)
+
+// yamlLine returns the first line number yaml's message names ("line 2:"),
+// or 0.
+func yamlLine(msg string) int {
+	i := strings.Index(msg, "line ")
+	if i < 0 {
+		return 0
+	}
+	rest := msg[i+len("line "):]
+	j := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+	if j < 0 {
+		j = len(rest)
+	}
+	n, _ := strconv.Atoi(rest[:j])
+	return n
+}
+
+// lineOffset returns the byte offset where 1-based line n of b starts: 0
+// for n <= 1, len(b) past the end.
+func lineOffset(b []byte, n int) int {
+	off := 0
+	for ; n > 1; n-- {
+		i := bytes.IndexByte(b[off:], '\n')
+		if i < 0 {
+			return len(b)
+		}
+		off += i + 1
+	}
+	return off
 }

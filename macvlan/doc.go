@@ -21,12 +21,17 @@
 // # Safety
 //
 // Nothing here changes the parent: not its addresses, routes, MTU or state.
-// [Ensure] is idempotent (ensuring twice changes nothing) and rolls back what
-// it made when a step fails. [Remove] removes only a shim this package would
+// [Ensure] is idempotent (ensuring twice changes nothing), converges
+// (ensuring with another metric, or after the parent's prefixes changed,
+// replaces the shim's own routes and addresses) and rolls back what it made
+// when a step fails. Names are checked as Linux checks them before anything
+// is opened, and a parent that is not an Ethernet link is refused
+// ([ErrNotEthernet]). [Remove] removes only a shim this package would
 // have made (a macvlan on that parent with the derived MAC); deleting the link
 // removes its addresses and routes. A wireless parent is refused before
 // anything is created: the kernel accepts a macvlan on Wi-Fi, but the access
-// point drops frames from the extra MACs ([ErrWireless]).
+// point drops frames from the extra MACs ([ErrWireless]). On systems other
+// than Linux every call returns an error wrapping [errors.ErrUnsupported].
 //
 // # Namespaces
 //

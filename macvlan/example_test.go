@@ -26,3 +26,11 @@ func ExampleEnsure() {
 		fmt.Println(r.Dst, "dev", shim.Name, "metric", r.Metric)
 	}
 }
+
+// Names are checked before anything is opened: this fails the same way
+// unprivileged and on every system.
+func ExampleEnsure_badName() {
+	_, err := macvlan.Ensure(context.Background(), macvlan.Config{Parent: "eth0", Name: "host shim"})
+	fmt.Println(err)
+	// Output: macvlan: shim name: interface name "host shim" has '/', ':' or white space; Linux refuses those
+}

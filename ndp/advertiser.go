@@ -2,40 +2,36 @@ package ndp
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	"io"
 	"net"
 	"net/netip"
-	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mdndp "github.com/mdlayher/ndp"
+	"github.com/v6kit/v6kit/internal/netx"
 	"golang.org/x/net/ipv6"
 )
-
-// Clock is the time source of an Advertiser; tests inject a fake one.
-type Clock interface {
-	Now() time.Time
-	// After returns a channel that receives once d has passed.
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // raConn is what an Advertiser needs of its socket; *mdndp.Conn has it.
 type raConn interface {
 	ReadFrom() (mdndp.Message, *ipv6.ControlMessage, netip.Addr, error)
 	WriteTo(m mdndp.Message, cm *ipv6.ControlMessage, dst netip.Addr) error
+	SetReadDeadline(t time.Time) error
 	Close() error
 }
 
 // allNodes is ff02::1, where RAs go (allRouters is in solicit.go).
 var allNodes = netip.MustParseAddr("ff02::1")
+
+// ErrAdvertiserRunning is returned by a second call of [Advertiser.Run]:
+// an Advertiser runs once.
+var ErrAdvertiserRunning = errors.New("ndp: advertiser: Run called twice; an Advertiser runs once")
 
 // AdvertiserStats counts what an Advertiser did.
 type AdvertiserStats struct {
@@ -50,11 +46,14 @@ type AdvertiserStats struct {
 // described in RFC 4861, Section 6.2: unsolicited RAs at random intervals,
 // the first few sooner, solicited RAs after a random delay and rate-limited,
 // and a final RA with router lifetime 0 when it stops.
+//
+// [NewAdvertiser] opens its socket and [Advertiser.Close] closes it;
+// [Advertiser.Run] advertises until its context ends, once.
 type Advertiser struct {
-	cfg   AdvertiserConfig
-	mac   net.HardwareAddr
-	conn  raConn
-	clock Clock
+	cfg  AdvertiserConfig
+	mac  net.HardwareAddr
+	conn raConn
+	ran  atomic.Bool
 
 	mu    sync.Mutex
 	stats AdvertiserStats
@@ -63,56 +62,35 @@ type Advertiser struct {
 
 // NewAdvertiser opens a raw ICMPv6 socket on ifi's link-local address
 // (the source RFC 4861 requires), joins all-routers to hear solicitations
-// and returns an Advertiser ready to Serve. It needs CAP_NET_RAW. Like
-// every socket, it belongs to the network namespace of the calling thread.
+// and returns an Advertiser ready to Run; Close releases the socket. It
+// needs CAP_NET_RAW. Like every socket, it belongs to the network namespace
+// of the calling thread. A nil ifi or an invalid cfg is an error, checked
+// before anything opens.
 func NewAdvertiser(ifi *net.Interface, cfg AdvertiserConfig) (*Advertiser, error) {
+	if ifi == nil {
+		return nil, errors.New("ndp: advertiser: nil interface")
+	}
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	// Name the zone by index, not by name: the net package caches
-	// zone names for a minute, and in another network namespace the same
-	// name ("eth0") has another index, so a name would bind the wrong link.
-	byIndex := *ifi
-	byIndex.Name = strconv.Itoa(ifi.Index)
-	c, _, err := mdndp.Listen(&byIndex, mdndp.LinkLocal)
+	c, err := dialAdvertiser(ifi)
 	if err != nil {
-		return nil, fmt.Errorf("ndp: advertiser on %s: %w", ifi.Name, err)
-	}
-	if err := c.JoinGroup(allRouters); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("ndp: advertiser on %s: join ff02::2: %w", ifi.Name, err)
-	}
-	var f ipv6.ICMPFilter
-	f.SetAll(true)
-	f.Accept(ipv6.ICMPTypeRouterSolicitation)
-	if err := c.SetICMPFilter(&f); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("ndp: advertiser on %s: %w", ifi.Name, err)
-	}
-	if err := c.SetControlMessage(ipv6.FlagHopLimit, true); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("ndp: advertiser on %s: %w", ifi.Name, err)
+		return nil, err
 	}
 	return newAdvertiser(c, ifi.HardwareAddr, cfg), nil
 }
 
 // newAdvertiser builds an Advertiser over any raConn; cfg is validated.
 func newAdvertiser(c raConn, mac net.HardwareAddr, cfg AdvertiserConfig) *Advertiser {
-	a := &Advertiser{cfg: cfg, mac: mac, conn: c, clock: cfg.Clock, rsc: make(chan struct{}, 1)}
-	if a.clock == nil {
-		a.clock = realClock{}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
 	}
-	if a.cfg.Rand == nil {
-		a.cfg.Rand = func(n time.Duration) time.Duration {
-			if n <= 0 {
-				return 0
-			}
-			return time.Duration(rand.Int64N(int64(n) + 1))
-		}
-	}
-	return a
+	return &Advertiser{cfg: cfg, mac: mac, conn: c, rsc: make(chan struct{}, 1)}
 }
+
+// Close closes the advertiser's socket; a running Run returns.
+func (a *Advertiser) Close() error { return a.conn.Close() }
 
 // Stats returns a snapshot of the counters.
 func (a *Advertiser) Stats() AdvertiserStats {
@@ -121,37 +99,58 @@ func (a *Advertiser) Stats() AdvertiserStats {
 	return a.stats
 }
 
-// Serve advertises until ctx ends, then sends the final RA (router
-// lifetime 0, RFC 4861 6.2.5) and closes the socket. It returns nil after a
-// clean stop, or the first socket error that made it stop.
-func (a *Advertiser) Serve(ctx context.Context) error {
+// random returns a uniformly distributed duration in [0, n] read from
+// cfg.Rand.
+func (a *Advertiser) random(n time.Duration) time.Duration {
+	if n <= 0 {
+		return 0
+	}
+	var b [8]byte
+	if _, err := io.ReadFull(a.cfg.Rand, b[:]); err != nil {
+		return n / 2 // a broken source still yields a valid delay
+	}
+	return time.Duration(binary.BigEndian.Uint64(b[:]) % (uint64(n) + 1))
+}
+
+// Run advertises until ctx ends, then sends the final RA (router lifetime
+// 0, RFC 4861 6.2.5). It returns nil after a clean stop or after Close, the
+// first socket error that made it stop, or [ErrAdvertiserRunning] when
+// called a second time. It does not close the socket: Close does.
+func (a *Advertiser) Run(ctx context.Context) error {
+	if !a.ran.CompareAndSwap(false, true) {
+		return ErrAdvertiserRunning
+	}
 	var wg sync.WaitGroup
 	readErr := make(chan error, 1)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		readErr <- a.readLoop()
+	readCtx, stopReads := context.WithCancel(context.Background())
+	stop := netx.CancelReads(readCtx, a.conn)
+	wg.Go(func() { readErr <- a.readLoop(readCtx) })
+	defer func() {
+		stopReads()
+		wg.Wait()
+		stop()
 	}()
-	defer wg.Wait()
 
-	s := newRASchedule(a.cfg.MinInterval, a.cfg.MaxInterval, a.cfg.Rand)
-	s.start(a.clock.Now())
+	s := newRASchedule(a.cfg.MinInterval, a.cfg.MaxInterval)
+	s.start(time.Now())
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 	var err error
 loop:
 	for {
-		wait := s.due().Sub(a.clock.Now())
+		wait := time.Until(s.due())
 		if wait <= 0 {
 			a.send(a.cfg.RouterLifetime)
-			s.sent(a.clock.Now())
+			s.sent(time.Now(), a.random(s.spread()))
 			continue
 		}
-		timer := a.clock.After(wait)
+		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
 			break loop
-		case <-timer:
+		case <-timer.C:
 		case <-a.rsc:
-			s.solicited(a.clock.Now())
+			s.solicited(time.Now(), a.random(MaxRADelayTime))
 		case err = <-readErr:
 			break loop
 		}
@@ -160,19 +159,22 @@ loop:
 		// Tell every host to stop using us as a router at once.
 		a.send(0)
 	}
-	a.conn.Close()
 	if err != nil && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("ndp: advertiser: %w", err)
 	}
 	return nil
 }
 
-// readLoop reads solicitations until the socket closes, keeping only the
-// valid ones (RFC 4861 6.1.1).
-func (a *Advertiser) readLoop() error {
+// readLoop reads solicitations until ctx ends (its reads cut by a
+// deadline) or the socket fails, keeping only the valid ones (RFC 4861
+// 6.1.1).
+func (a *Advertiser) readLoop(ctx context.Context) error {
 	for {
 		m, cm, src, err := a.conn.ReadFrom()
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
 			return err
 		}
 		rs, ok := m.(*mdndp.RouterSolicitation)
@@ -221,5 +223,5 @@ func (a *Advertiser) send(lifetime time.Duration) {
 		return
 	}
 	a.stats.Sent++
-	a.stats.LastSent = a.clock.Now()
+	a.stats.LastSent = time.Now()
 }

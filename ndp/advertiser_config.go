@@ -3,8 +3,10 @@ package ndp
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
+	"strings"
 	"time"
 
 	mdndp "github.com/mdlayher/ndp"
@@ -20,6 +22,16 @@ const (
 	DefaultValidLifetime     = 30 * 24 * time.Hour // AdvValidLifetime
 	DefaultPreferredLifetime = 7 * 24 * time.Hour  // AdvPreferredLifetime
 	maxRouterLifetime        = 9000 * time.Second
+	maxReachableTime         = 3600 * time.Second // MAX_REACHABLE_TIME (RFC 4861, Section 6.2.1)
+	maxRetransTimer          = time.Duration(0xffffffff) * time.Millisecond
+	minMTU                   = 1280 // IPv6's minimum link MTU (RFC 8200, Section 5)
+	// MaxRDNSS is the most RDNSS servers an Advertiser sends.
+	MaxRDNSS     = (maxOptionLen - 8) / 16
+	maxOptionLen = 255 / 8 * 8
+	// MaxRASize is the largest RA an Advertiser sends: the ICMPv6 message
+	// of a packet of the minimum MTU, since NDP must never be fragmented
+	// (RFC 6980) and the RA must reach hosts on any link.
+	MaxRASize = minMTU - 40
 )
 
 // AdvertisedPrefix is one Prefix Information option (RFC 4861, 4.6.2).
@@ -27,9 +39,14 @@ type AdvertisedPrefix struct {
 	Prefix     netip.Prefix
 	OnLink     bool // L flag
 	Autonomous bool // A flag: hosts form SLAAC addresses from it
-	// ValidLifetime and PreferredLifetime default to 30 and 7 days; use
-	// mdndp.Infinity for infinite.
+	// ValidLifetime and PreferredLifetime default to 30 and 7 days (the
+	// preferred one at most the valid one); use mdndp.Infinity for
+	// infinite.
 	ValidLifetime, PreferredLifetime time.Duration
+	// Withdraw sends both lifetimes as 0, to renumber away from the
+	// prefix: hosts deprecate its addresses at once and keep them at most
+	// two hours (RFC 4862, Section 5.5.3 e). The lifetimes must be left 0.
+	Withdraw bool
 }
 
 // AdvertisedRoute is one Route Information option (RFC 4191, 2.3).
@@ -60,7 +77,7 @@ type AdvertiserConfig struct {
 
 	Prefixes []AdvertisedPrefix
 	Routes   []AdvertisedRoute
-	// MTU, when not 0, is sent in an MTU option.
+	// MTU, when not 0, is sent in an MTU option; at least 1280.
 	MTU uint32
 	// NoSourceLinkLayer leaves out the source link-layer address option.
 	NoSourceLinkLayer bool
@@ -73,10 +90,10 @@ type AdvertiserConfig struct {
 	// MaxInterval rounded up to 8 s.
 	PREF64 netip.Prefix
 
-	// Clock and Rand make the advertiser deterministic in tests; nil
-	// means the real clock and math/rand/v2.
-	Clock Clock
-	Rand  func(n time.Duration) time.Duration
+	// Rand is the source of the random intervals and delays; nil means
+	// crypto/rand.Reader. A deterministic caller passes, say,
+	// rand.NewChaCha8(seed) from math/rand/v2.
+	Rand io.Reader
 }
 
 // withDefaults validates c and fills in defaults.
@@ -110,6 +127,34 @@ func (c AdvertiserConfig) withDefaults() (AdvertiserConfig, error) {
 	if c.CurHopLimit == 0 {
 		c.CurHopLimit = 64
 	}
+	switch {
+	case c.ReachableTime < 0 || c.ReachableTime > maxReachableTime:
+		return c, fmt.Errorf("%w: ReachableTime %v not in [0, %v]", ErrInvalidConfig, c.ReachableTime, maxReachableTime)
+	case c.RetransTimer < 0 || c.RetransTimer > maxRetransTimer:
+		return c, fmt.Errorf("%w: RetransTimer %v not in [0, %v]", ErrInvalidConfig, c.RetransTimer, maxRetransTimer)
+	case c.MTU != 0 && c.MTU < minMTU:
+		return c, fmt.Errorf("%w: MTU %d below IPv6's minimum of %d", ErrInvalidConfig, c.MTU, minMTU)
+	case c.DNSLifetime < 0 || c.DNSLifetime > mdndp.Infinity:
+		return c, fmt.Errorf("%w: DNSLifetime %v not in [0, %v]", ErrInvalidConfig, c.DNSLifetime, mdndp.Infinity)
+	}
+	// One option each, of at most 255 bytes (the 8-bit length of
+	// mdlayher/ndp's encoder, which fails beyond).
+	if len(c.RDNSS) > MaxRDNSS {
+		return c, fmt.Errorf("%w: %d RDNSS servers; one option holds at most %d", ErrInvalidConfig, len(c.RDNSS), MaxRDNSS)
+	}
+	if n := dnsslLen(c.DNSSL); n > maxOptionLen {
+		return c, fmt.Errorf("%w: DNSSL names take %d bytes encoded; one option holds at most %d", ErrInvalidConfig, n, maxOptionLen)
+	}
+	for _, name := range c.DNSSL {
+		if err := checkDomain(name); err != nil {
+			return c, fmt.Errorf("%w: DNSSL %q: %v", ErrInvalidConfig, name, err)
+		}
+	}
+	for _, a := range c.RDNSS {
+		if !a.Is6() || a.Is4In6() || a.IsMulticast() || a.IsUnspecified() || a.IsLoopback() {
+			return c, fmt.Errorf("%w: RDNSS %v is not an IPv6 unicast address", ErrInvalidConfig, a)
+		}
+	}
 	if c.DNSLifetime == 0 {
 		c.DNSLifetime = 3 * c.MaxInterval
 	}
@@ -123,29 +168,79 @@ func (c AdvertiserConfig) withDefaults() (AdvertiserConfig, error) {
 			// whose length plus the IID length is not 128.
 			return c, fmt.Errorf("%w: autonomous prefix %v is not a /64", ErrInvalidConfig, p.Prefix)
 		}
-		if p.ValidLifetime == 0 {
+		if p.Withdraw && (p.ValidLifetime != 0 || p.PreferredLifetime != 0) {
+			return c, fmt.Errorf("%w: prefix %v is withdrawn but has lifetimes %v/%v; leave them 0", ErrInvalidConfig, p.Prefix, p.ValidLifetime, p.PreferredLifetime)
+		}
+		if !p.Withdraw && p.ValidLifetime == 0 {
 			p.ValidLifetime = DefaultValidLifetime
 		}
-		if p.PreferredLifetime == 0 {
-			p.PreferredLifetime = DefaultPreferredLifetime
+		if !p.Withdraw && p.PreferredLifetime == 0 {
+			p.PreferredLifetime = min(DefaultPreferredLifetime, p.ValidLifetime)
+		}
+		if p.ValidLifetime < 0 || p.ValidLifetime > mdndp.Infinity || p.PreferredLifetime < 0 {
+			return c, fmt.Errorf("%w: prefix %v lifetimes %v/%v not in [0, %v]", ErrInvalidConfig, p.Prefix, p.ValidLifetime, p.PreferredLifetime, mdndp.Infinity)
 		}
 		if p.PreferredLifetime > p.ValidLifetime {
 			return c, fmt.Errorf("%w: prefix %v preferred lifetime %v exceeds valid %v", ErrInvalidConfig, p.Prefix, p.PreferredLifetime, p.ValidLifetime)
 		}
 	}
 	for _, r := range c.Routes {
-		if !r.Prefix.Addr().Is6() || r.Prefix.Masked() != r.Prefix {
+		if !r.Prefix.Addr().Is6() || r.Prefix.Addr().Is4In6() || r.Prefix.Masked() != r.Prefix || r.Prefix.Addr().Zone() != "" {
 			return c, fmt.Errorf("%w: route %v is not a masked IPv6 prefix", ErrInvalidConfig, r.Prefix)
+		}
+		if r.Lifetime < 0 || r.Lifetime > mdndp.Infinity {
+			return c, fmt.Errorf("%w: route %v lifetime %v not in [0, %v]", ErrInvalidConfig, r.Prefix, r.Lifetime, mdndp.Infinity)
 		}
 	}
 	if c.PREF64.IsValid() {
+		if !c.PREF64.Addr().Is6() || c.PREF64.Addr().Is4In6() || c.PREF64.Masked() != c.PREF64 || c.PREF64.Addr().Zone() != "" {
+			return c, fmt.Errorf("%w: PREF64 %v is not a masked IPv6 prefix", ErrInvalidConfig, c.PREF64)
+		}
 		switch c.PREF64.Bits() {
 		case 96, 64, 56, 48, 40, 32:
 		default:
 			return c, fmt.Errorf("%w: PREF64 %v: length not in RFC 8781", ErrInvalidConfig, c.PREF64)
 		}
 	}
+	// Whatever the checks above let through must encode, and fit one
+	// unfragmented packet, with the largest source link-layer option.
+	b, err := mdndp.MarshalMessage(c.message(make(net.HardwareAddr, 6), c.RouterLifetime))
+	if err != nil {
+		return c, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	if len(b) > MaxRASize {
+		return c, fmt.Errorf("%w: the RA takes %d bytes, more than the %d of an unfragmented minimum-MTU packet: fewer prefixes, routes, RDNSS or DNSSL", ErrInvalidConfig, len(b), MaxRASize)
+	}
 	return c, nil
+}
+
+// dnsslLen is the encoded length of a DNSSL option of names (RFC 8106,
+// Section 5.2): 8 bytes of header, each name as labels with a length byte
+// and a final zero, padded to 8 bytes.
+func dnsslLen(names []string) int {
+	if len(names) == 0 {
+		return 0
+	}
+	n := 8
+	for _, name := range names {
+		n += len(strings.TrimSuffix(name, ".")) + 2
+	}
+	return (n + 7) / 8 * 8
+}
+
+// checkDomain checks a DNSSL name's shape (RFC 1035, Section 2.3.4):
+// labels of 1 to 63 bytes, at most 253 bytes in all.
+func checkDomain(name string) error {
+	name = strings.TrimSuffix(name, ".")
+	if name == "" || len(name) > 253 {
+		return fmt.Errorf("name of %d bytes; give 1 to 253", len(name))
+	}
+	for _, l := range strings.Split(name, ".") {
+		if l == "" || len(l) > 63 {
+			return fmt.Errorf("label of %d bytes; give 1 to 63", len(l))
+		}
+	}
+	return nil
 }
 
 // message builds the RA, with routerLifetime in place of the configured

@@ -89,11 +89,14 @@ func startAdvLab(t *testing.T, cfg AdvertiserConfig) *advLab {
 	}
 	sctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- al.adv.Serve(sctx) }()
+	go func() { done <- al.adv.Run(sctx) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
+			t.Errorf("Run: %v", err)
+		}
+		if err := al.adv.Close(); err != nil {
+			t.Errorf("Close: %v", err)
 		}
 	})
 	return al
@@ -268,5 +271,37 @@ func TestAdvertiserRdisc6SeesEveryOption(t *testing.T) {
 	}
 	if s := al.adv.Stats(); s.Solicited == 0 {
 		t.Errorf("advertiser counted no solicitation from rdisc6: %+v", s)
+	}
+}
+
+// TestNewAdvertiserNoLinkLocal: an interface without a link-local address
+// gets an error that names it by name and says what to do, not the
+// internals ("address \"linklocal\" not found on interface \"3\"").
+func TestNewAdvertiserNoLinkLocal(t *testing.T) {
+	l := labtest.New(t)
+	a, _ := labtest.Pair(t, l, "a", "b")
+	if err := a.IP("link", "add", "d0", "type", "veth", "peer", "name", "d1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Sysctl("net.ipv6.conf.d0.addr_gen_mode", "1"); err != nil { // no link-local
+		t.Fatal(err)
+	}
+	if err := a.Up("d0", "d1"); err != nil {
+		t.Fatal(err)
+	}
+	ifi, err := a.Interface("d0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.Run(func() error {
+		adv, err := NewAdvertiser(ifi, AdvertiserConfig{})
+		if err == nil {
+			adv.Close()
+		}
+		return err
+	})
+	want := `ndp: advertiser on interface "d0": no usable link-local address (RFC 4861 6.1.2 needs one); wait for DAD or add one`
+	if err == nil || err.Error() != want {
+		t.Errorf("NewAdvertiser on an interface without link-local: %v\nwant %s", err, want)
 	}
 }

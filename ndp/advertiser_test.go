@@ -3,26 +3,25 @@ package ndp
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"net"
 	"net/netip"
+	"os"
+	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	mdndp "github.com/mdlayher/ndp"
-	"go.uber.org/goleak"
 	"golang.org/x/net/ipv6"
 )
 
 var t0 = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
-// maxRand always picks the largest value; halfRand the middle.
-func maxRand(n time.Duration) time.Duration  { return n }
-func halfRand(n time.Duration) time.Duration { return n / 2 }
-
 func TestScheduleInitialAdvertisements(t *testing.T) {
-	s := newRASchedule(200*time.Second, 600*time.Second, maxRand)
+	s := newRASchedule(200*time.Second, 600*time.Second)
 	now := t0
 	s.start(now)
 	if got := s.due(); !got.Equal(now) {
@@ -30,7 +29,7 @@ func TestScheduleInitialAdvertisements(t *testing.T) {
 	}
 	var intervals []time.Duration
 	for range 5 {
-		s.sent(now)
+		s.sent(now, s.spread()) // the largest random value
 		intervals = append(intervals, s.due().Sub(now))
 		now = s.due()
 	}
@@ -43,13 +42,11 @@ func TestScheduleInitialAdvertisements(t *testing.T) {
 }
 
 func TestScheduleIntervalWithinBounds(t *testing.T) {
-	for _, rnd := range []func(time.Duration) time.Duration{
-		func(time.Duration) time.Duration { return 0 }, halfRand, maxRand,
-	} {
-		s := newRASchedule(30*time.Second, 60*time.Second, rnd)
+	for _, jitter := range []time.Duration{-time.Second, 0, 15 * time.Second, 30 * time.Second, time.Hour} {
+		s := newRASchedule(30*time.Second, 60*time.Second)
 		s.initialLeft = 0
 		s.start(t0)
-		s.sent(t0)
+		s.sent(t0, jitter)
 		if ivl := s.due().Sub(t0); ivl < 30*time.Second || ivl > 60*time.Second {
 			t.Errorf("interval %v outside [MinRtrAdvInterval, MaxRtrAdvInterval] = [30s, 60s]", ivl)
 		}
@@ -71,12 +68,12 @@ func TestScheduleSolicited(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newRASchedule(200*time.Second, 600*time.Second, halfRand)
+			s := newRASchedule(200*time.Second, 600*time.Second)
 			if tt.lastMulticast >= 0 {
 				s.lastMulticast = t0.Add(-tt.lastMulticast)
 			}
 			s.next = t0.Add(tt.nextIn)
-			got := s.solicited(t0).Sub(t0)
+			got := s.solicited(t0, MaxRADelayTime/2).Sub(t0)
 			if got != tt.want {
 				t.Errorf("solicited RA after %v, want %v", got, tt.want)
 			}
@@ -103,6 +100,24 @@ func TestConfigValidation(t *testing.T) {
 		{name: "preferred > valid", cfg: AdvertiserConfig{Prefixes: []AdvertisedPrefix{{Prefix: good, ValidLifetime: time.Hour, PreferredLifetime: 2 * time.Hour}}}},
 		{name: "pref64 /60", cfg: AdvertiserConfig{PREF64: netip.MustParsePrefix("64:ff9b::/60")}},
 		{name: "pref64 /96", cfg: AdvertiserConfig{PREF64: netip.MustParsePrefix("64:ff9b::/96")}, ok: true},
+		{name: "valid shorter than the default preferred", cfg: AdvertiserConfig{Prefixes: []AdvertisedPrefix{{Prefix: good, ValidLifetime: time.Hour}}}, ok: true},
+		{name: "withdrawn", cfg: AdvertiserConfig{Prefixes: []AdvertisedPrefix{{Prefix: good, Withdraw: true}}}, ok: true},
+		{name: "withdrawn with a lifetime", cfg: AdvertiserConfig{Prefixes: []AdvertisedPrefix{{Prefix: good, Withdraw: true, ValidLifetime: time.Hour}}}},
+		{name: "pref64 host bits", cfg: AdvertiserConfig{PREF64: netip.MustParsePrefix("64:ff9b::1/96")}},
+		{name: "mtu below 1280", cfg: AdvertiserConfig{MTU: 1000}},
+		{name: "mtu 1280", cfg: AdvertiserConfig{MTU: 1280}, ok: true},
+		{name: "negative reachable time", cfg: AdvertiserConfig{ReachableTime: -time.Second}},
+		{name: "reachable time over an hour", cfg: AdvertiserConfig{ReachableTime: 3601 * time.Second}},
+		{name: "negative retrans timer", cfg: AdvertiserConfig{RetransTimer: -time.Second}},
+		{name: "valid lifetime beyond infinity", cfg: AdvertiserConfig{Prefixes: []AdvertisedPrefix{{Prefix: good, ValidLifetime: 200 * 365 * 24 * time.Hour}}}},
+		{name: "negative route lifetime", cfg: AdvertiserConfig{Routes: []AdvertisedRoute{{Prefix: good, Lifetime: -1}}}},
+		{name: "rdnss multicast", cfg: AdvertiserConfig{RDNSS: []netip.Addr{netip.MustParseAddr("ff02::1")}}},
+		{name: "rdnss 15", cfg: AdvertiserConfig{RDNSS: servers(15)}, ok: true},
+		{name: "rdnss 16: the option would not encode", cfg: AdvertiserConfig{RDNSS: servers(16)}},
+		{name: "rdnss 128: the length would wrap", cfg: AdvertiserConfig{RDNSS: servers(128)}},
+		{name: "dnssl over one option", cfg: AdvertiserConfig{DNSSL: []string{strings.Repeat("a", 60) + ".b", strings.Repeat("c", 60) + ".d", strings.Repeat("e", 60) + ".f", strings.Repeat("g", 60) + ".h"}}},
+		{name: "dnssl bad name", cfg: AdvertiserConfig{DNSSL: []string{strings.Repeat("a", 64) + ".example"}}},
+		{name: "too many prefixes for one packet", cfg: AdvertiserConfig{Prefixes: prefixes(40)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,6 +130,22 @@ func TestConfigValidation(t *testing.T) {
 			}
 		})
 	}
+}
+
+func servers(n int) []netip.Addr {
+	var as []netip.Addr
+	for i := range n {
+		as = append(as, netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 15: byte(i + 1)}))
+	}
+	return as
+}
+
+func prefixes(n int) []AdvertisedPrefix {
+	var ps []AdvertisedPrefix
+	for i := range n {
+		ps = append(ps, AdvertisedPrefix{Prefix: netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 7: byte(i)}), 64), OnLink: true})
+	}
+	return ps
 }
 
 func TestMessageCarriesEveryOption(t *testing.T) {
@@ -167,60 +198,16 @@ func TestMessageCarriesEveryOption(t *testing.T) {
 	}
 }
 
-// fakeClock fires After channels when advanced.
-type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []fakeWaiter
-	added   chan struct{} // signalled on every After
-}
-
-type fakeWaiter struct {
-	at time.Time
-	c  chan time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: t0, added: make(chan struct{}, 100)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	c.waiters = append(c.waiters, fakeWaiter{at: c.now.Add(d), c: ch})
-	select {
-	case c.added <- struct{}{}:
-	default:
-	}
-	return ch
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	kept := c.waiters[:0]
-	for _, w := range c.waiters {
-		if !w.at.After(c.now) {
-			w.c <- c.now
-		} else {
-			kept = append(kept, w)
-		}
-	}
-	c.waiters = kept
-}
-
 // memConn is an in-memory raConn: reads come from in, writes go to out.
+// Its channels block durably, as synctest needs.
 type memConn struct {
 	in     chan memPacket
 	out    chan *mdndp.RouterAdvertisement
 	closed chan struct{}
 	once   sync.Once
+
+	mu       sync.Mutex
+	deadline chan struct{} // closed when the read deadline passes
 }
 
 type memPacket struct {
@@ -230,104 +217,185 @@ type memPacket struct {
 }
 
 func newMemConn() *memConn {
-	return &memConn{in: make(chan memPacket, 10), out: make(chan *mdndp.RouterAdvertisement, 10), closed: make(chan struct{})}
+	return &memConn{in: make(chan memPacket, 10), out: make(chan *mdndp.RouterAdvertisement, 10),
+		closed: make(chan struct{}), deadline: make(chan struct{})}
 }
 
 func (c *memConn) ReadFrom() (mdndp.Message, *ipv6.ControlMessage, netip.Addr, error) {
+	c.mu.Lock()
+	dl := c.deadline
+	c.mu.Unlock()
 	select {
 	case p := <-c.in:
 		return p.m, p.cm, p.src, nil
 	case <-c.closed:
 		return nil, nil, netip.Addr{}, net.ErrClosed
+	case <-dl:
+		return nil, nil, netip.Addr{}, os.ErrDeadlineExceeded
 	}
+}
+
+// SetReadDeadline supports what netx.CancelReads does: a time in the past
+// ends reads; any other clears the deadline.
+func (c *memConn) SetReadDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !t.IsZero() && !t.After(time.Now()) {
+		select {
+		case <-c.deadline:
+		default:
+			close(c.deadline)
+		}
+		return nil
+	}
+	c.deadline = make(chan struct{})
+	return nil
 }
 
 func (c *memConn) WriteTo(m mdndp.Message, _ *ipv6.ControlMessage, dst netip.Addr) error {
 	if dst != allNodes {
 		return errors.New("RA not sent to ff02::1")
 	}
-	c.out <- m.(*mdndp.RouterAdvertisement)
-	return nil
+	select {
+	case c.out <- m.(*mdndp.RouterAdvertisement):
+		return nil
+	case <-c.closed:
+		return net.ErrClosed
+	}
 }
 
 func (c *memConn) Close() error { c.once.Do(func() { close(c.closed) }); return nil }
 
-func recvRA(t *testing.T, c *memConn) *mdndp.RouterAdvertisement {
+// recvRA returns the next RA sent and how long after start it went out.
+func recvRA(t *testing.T, c *memConn, start time.Time) (*mdndp.RouterAdvertisement, time.Duration) {
 	t.Helper()
 	select {
 	case ra := <-c.out:
-		return ra
-	case <-time.After(10 * time.Second):
-		t.Fatal("no RA sent")
-		return nil
+		return ra, time.Since(start)
+	case <-time.After(time.Hour):
+		t.Fatal("no RA within an hour")
+		return nil, 0
 	}
 }
 
-// waitWaiting waits until the advertiser blocks on the clock again.
-func waitWaiting(t *testing.T, clk *fakeClock) {
-	t.Helper()
-	select {
-	case <-clk.added:
-	case <-time.After(10 * time.Second):
-		t.Fatal("advertiser never waited on its clock")
-	}
-}
-
-func TestAdvertiserServe(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	clk := newFakeClock()
-	cfg, err := AdvertiserConfig{
-		MaxInterval: 60 * time.Second,
-		Prefixes:    []AdvertisedPrefix{{Prefix: netip.MustParsePrefix("2001:db8:1:1::/64"), OnLink: true, Autonomous: true}},
-		Clock:       clk,
-		Rand:        halfRand,
-	}.withDefaults()
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := newMemConn()
-	a := newAdvertiser(conn, net.HardwareAddr{2, 0, 0, 0, 0, 1}, cfg)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx) }()
-
-	// The first RA goes out at once, with the configured lifetime.
-	if ra := recvRA(t, conn); ra.RouterLifetime != 180*time.Second {
-		t.Fatalf("first RA lifetime %v, want 180s", ra.RouterLifetime)
-	}
-	waitWaiting(t, clk)
-	// An invalid RS (hop limit 64) is dropped; a valid one is answered
-	// after MIN_DELAY_BETWEEN_RAS + the random delay (an RA just went out).
-	conn.in <- memPacket{m: &mdndp.RouterSolicitation{}, cm: &ipv6.ControlMessage{HopLimit: 64}, src: netip.MustParseAddr("fe80::9")}
-	conn.in <- memPacket{m: &mdndp.RouterSolicitation{}, cm: &ipv6.ControlMessage{HopLimit: 255}, src: netip.MustParseAddr("fe80::9")}
-	waitWaiting(t, clk) // re-armed for the solicited RA
-	if err := waitStats(a, func(s AdvertiserStats) bool { return s.Solicited == 1 && s.Invalid == 1 }); err != nil {
-		t.Fatal(err)
-	}
-	clk.Advance(MinDelayBetweenRAs + MaxRADelayTime/2)
-	recvRA(t, conn)
-	waitWaiting(t, clk)
-
-	// On stop: a final RA with router lifetime 0, then no goroutine left.
-	cancel()
-	if ra := recvRA(t, conn); ra.RouterLifetime != 0 {
-		t.Fatalf("final RA lifetime %v, want 0", ra.RouterLifetime)
-	}
-	if err := <-done; err != nil {
-		t.Fatalf("Serve: %v", err)
-	}
-	if s := a.Stats(); s.Sent != 3 {
-		t.Errorf("Stats().Sent = %d, want 3 (first, solicited, final)", s.Sent)
-	}
-}
-
-func waitStats(a *Advertiser, ok func(AdvertiserStats) bool) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if ok(a.Stats()) {
-			return nil
+// TestAdvertiserRun drives the goroutine shell on synctest's clock: the
+// first RA at once, the initial ones at most 16 s apart, a solicited one
+// rate-limited after the last multicast RA, the final one with lifetime 0,
+// and Run refused a second time.
+func TestAdvertiserRun(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg, err := AdvertiserConfig{
+			MaxInterval: 60 * time.Second,
+			Prefixes:    []AdvertisedPrefix{{Prefix: netip.MustParsePrefix("2001:db8:1:1::/64"), OnLink: true, Autonomous: true}},
+			Rand:        rand.NewChaCha8([32]byte{1}),
+		}.withDefaults()
+		if err != nil {
+			t.Fatal(err)
 		}
-		time.Sleep(time.Millisecond)
-	}
-	return errors.New("stats never matched")
+		conn := newMemConn()
+		a := newAdvertiser(conn, net.HardwareAddr{2, 0, 0, 0, 0, 1}, cfg)
+		defer a.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() { done <- a.Run(ctx) }()
+
+		// The first RA goes out at once, with the configured lifetime.
+		ra, at := recvRA(t, conn, start)
+		if at != 0 || ra.RouterLifetime != 180*time.Second {
+			t.Fatalf("first RA after %v with lifetime %v, want at once with 180s", at, ra.RouterLifetime)
+		}
+		// The second after MAX_INITIAL_RTR_ADVERT_INTERVAL: every interval
+		// in [MinRtrAdvInterval, MaxRtrAdvInterval] = [19.8s, 60s] is capped.
+		_, at = recvRA(t, conn, start)
+		if at != MaxInitialRtrAdvertInterval {
+			t.Fatalf("second RA after %v, want %v", at, MaxInitialRtrAdvertInterval)
+		}
+		// An invalid RS (hop limit 64) is dropped; a valid one one second
+		// later is answered MIN_DELAY_BETWEEN_RAS after the last RA plus a
+		// random delay of at most MAX_RA_DELAY_TIME.
+		last := time.Now()
+		time.Sleep(time.Second)
+		conn.in <- memPacket{m: &mdndp.RouterSolicitation{}, cm: &ipv6.ControlMessage{HopLimit: 64}, src: netip.MustParseAddr("fe80::9")}
+		conn.in <- memPacket{m: &mdndp.RouterSolicitation{}, cm: &ipv6.ControlMessage{HopLimit: 255}, src: netip.MustParseAddr("fe80::9")}
+		_, at = recvRA(t, conn, last)
+		if at < MinDelayBetweenRAs || at > MinDelayBetweenRAs+MaxRADelayTime {
+			t.Errorf("solicited RA %v after the last one, want in [%v, %v]", at, MinDelayBetweenRAs, MinDelayBetweenRAs+MaxRADelayTime)
+		}
+		if s := a.Stats(); s.Solicited != 1 || s.Invalid != 1 {
+			t.Errorf("Stats() = %+v, want 1 solicited and 1 invalid", s)
+		}
+		if err := a.Run(ctx); !errors.Is(err, ErrAdvertiserRunning) {
+			t.Errorf("second Run = %v, want ErrAdvertiserRunning", err)
+		}
+
+		// On stop: a final RA with router lifetime 0, and Run returns nil
+		// without closing the socket.
+		synctest.Wait()
+		cancel()
+		if ra, _ := recvRA(t, conn, start); ra.RouterLifetime != 0 {
+			t.Fatalf("final RA lifetime %v, want 0", ra.RouterLifetime)
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		select {
+		case <-conn.closed:
+			t.Error("Run closed the socket it did not open")
+		default:
+		}
+		if s := a.Stats(); s.Sent != 4 {
+			t.Errorf("Stats().Sent = %d, want 4 (two initial, solicited, final)", s.Sent)
+		}
+		if err := a.Run(context.Background()); !errors.Is(err, ErrAdvertiserRunning) {
+			t.Errorf("Run after the end = %v, want ErrAdvertiserRunning", err)
+		}
+	})
 }
+
+// TestAdvertiserCloseEndsRun: Close while Run waits makes Run return.
+func TestAdvertiserCloseEndsRun(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg, err := AdvertiserConfig{}.withDefaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn := newMemConn()
+		a := newAdvertiser(conn, nil, cfg)
+		done := make(chan error, 1)
+		go func() { done <- a.Run(context.Background()) }()
+		recvRA(t, conn, time.Now())
+		synctest.Wait()
+		a.Close()
+		if err := <-done; err != nil {
+			t.Errorf("Run after Close = %v, want nil", err)
+		}
+	})
+}
+
+func TestNewAdvertiserNilInterface(t *testing.T) {
+	if _, err := NewAdvertiser(nil, AdvertiserConfig{}); err == nil || err.Error() != "ndp: advertiser: nil interface" {
+		t.Errorf("NewAdvertiser(nil) = %v, want an error", err)
+	}
+}
+
+func TestNilAndNegativeArguments(t *testing.T) {
+	ctx := context.Background()
+	ifi := &net.Interface{Index: 1, Name: "lo"}
+	ll := netip.MustParseAddr("fe80::1")
+	for name, err := range map[string]error{
+		"SolicitRouters nil":      second(SolicitRouters(ctx, nil, time.Second)),
+		"SolicitRouters negative": second(SolicitRouters(ctx, ifi, -time.Second)),
+		"Resolve nil":             second(Resolve(ctx, nil, ll, nil)),
+		"Resolve negative":        second(Resolve(ctx, ifi, ll, &ResolveOptions{Interval: -1})),
+		"ProbeDuplicate nil":      third(ProbeDuplicate(ctx, nil, ll, time.Second)),
+		"NewWatcher nil":          second(NewWatcher(nil)),
+	} {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func second[A any](_ A, err error) error        { return err }
+func third[A, B any](_ A, _ B, err error) error { return err }

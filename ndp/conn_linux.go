@@ -1,134 +1,108 @@
 package ndp
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"strconv"
-	"time"
 
 	mdndp "github.com/mdlayher/ndp"
-	"golang.org/x/net/ipv6"
+	"github.com/v6kit/v6kit/internal/netx"
+	"github.com/v6kit/v6kit/internal/v6frame"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
-// listen opens an ICMPv6 NDP socket on ifi from its link-local address, or
-// from the unspecified address when it has no usable one yet.
+// dial opens the socket of kind k, on ifi for the ICMPv6 and packet
+// sockets. It is the package's one edge to the operating system: on other
+// systems it returns an error wrapping errors.ErrUnsupported.
 //
-// The socket names its zone by interface index, not by name: the net
-// package caches zone names process-wide for a minute, so in a program that
-// works in several network namespaces "eth0" would resolve to another
-// namespace's index and bind the wrong link. Sources therefore carry a
-// numeric zone; callers strip zones anyway.
-func listen(ifi *net.Interface) (*mdndp.Conn, netip.Addr, error) {
-	byIndex := *ifi
-	byIndex.Name = strconv.Itoa(ifi.Index)
-	c, src, err := mdndp.Listen(&byIndex, mdndp.LinkLocal)
-	if err == nil {
-		return c, src, nil
+// The ICMPv6 socket is bound to ifi's link-local address, or to the
+// unspecified address when it has no usable one yet. It names its zone by
+// interface index, not by name (see netx.Zone), so sources carry a numeric
+// zone; callers strip zones anyway.
+func dial(op string, k sockKind, ifi *net.Interface) (socket, error) {
+	switch k {
+	case sockICMP:
+		byIndex := netx.ByIndex(ifi)
+		c, src, err := mdndp.Listen(byIndex, mdndp.LinkLocal)
+		if err == nil {
+			return socket{icmp: c, src: src}, nil
+		}
+		// No link-local address (yet): mdlayher/ndp's error names the
+		// interface by index, so it is not passed on.
+		c, src, err = mdndp.Listen(byIndex, mdndp.Unspecified)
+		if err != nil {
+			return socket{}, fmt.Errorf("ndp: %s on interface %q: %w", op, ifi.Name, privileged(err))
+		}
+		return socket{icmp: c, src: src}, nil
+	case sockFrames:
+		c, err := v6frame.Listen(ifi)
+		if err != nil {
+			return socket{}, fmt.Errorf("ndp: %s: %w", op, privileged(err))
+		}
+		return socket{frames: c}, nil
+	default:
+		h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
+		if err != nil {
+			return socket{}, fmt.Errorf("ndp: %s: netlink: %w", op, err)
+		}
+		return socket{table: &rtnl{h: h}}, nil
 	}
-	c, src, err2 := mdndp.Listen(&byIndex, mdndp.Unspecified)
-	if err2 != nil {
-		return nil, netip.Addr{}, fmt.Errorf("ndp: listen on %s: %w", ifi.Name, errors.Join(err, err2))
-	}
-	return c, src, nil
 }
 
-// watchCancel makes reads on c return at once when ctx is done. Call the
-// returned function when done reading.
-func watchCancel(ctx context.Context, c interface{ SetReadDeadline(time.Time) error }) func() bool {
-	return context.AfterFunc(ctx, func() { _ = c.SetReadDeadline(time.Unix(1, 0)) })
+// privileged adds the capability a raw socket needs to a permission error.
+func privileged(err error) error {
+	if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
+		return fmt.Errorf("%w (needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep)", err)
+	}
+	return err
 }
 
-func isTimeout(err error) bool { return errors.Is(err, os.ErrDeadlineExceeded) }
+// rtnl is the kernel's neighbour cache and address list over rtnetlink.
+type rtnl struct{ h *netlink.Handle }
 
-// SolicitRouters sends a Router Solicitation on ifi (RFC 4861, Section 6.3.7)
-// and collects every Router Advertisement that arrives within wait,
-// solicited or not, one Router per source address (the last advertisement
-// wins), sorted by address. It repeats the solicitation every
-// RtrSolicitationInterval while it waits, at most MaxRtrSolicitations times.
-//
-// Routers delay solicited answers by up to half a second (RFC 4861,
-// Section 6.2.6), so a wait of one second or more is advisable. No router
-// is not an error: the result is then empty. Cancelling ctx ends the wait
-// early with ctx's error.
-func SolicitRouters(ctx context.Context, ifi *net.Interface, wait time.Duration) ([]Router, error) {
-	c, src, err := listen(ifi)
+func (r *rtnl) Close() error { r.h.Close(); return nil }
+
+func (r *rtnl) neighbors(index int) ([]Neighbor, error) {
+	ns, err := r.h.NeighList(index, unix.AF_INET6)
 	if err != nil {
 		return nil, err
 	}
-	defer c.Close()
-	var f ipv6.ICMPFilter
-	f.SetAll(true)
-	f.Accept(ipv6.ICMPTypeRouterAdvertisement)
-	if err := c.SetICMPFilter(&f); err != nil {
-		return nil, fmt.Errorf("ndp: solicit routers: %w", err)
+	out := make([]Neighbor, 0, len(ns))
+	for _, n := range ns {
+		a, ok := netip.AddrFromSlice(n.IP)
+		if !ok {
+			continue
+		}
+		out = append(out, Neighbor{
+			Addr: a, MAC: n.HardwareAddr, State: NeighborState(n.State),
+			Router: n.Flags&unix.NTF_ROUTER != 0, Ifindex: n.LinkIndex,
+		})
 	}
-	if err := c.SetControlMessage(ipv6.FlagHopLimit, true); err != nil {
-		return nil, fmt.Errorf("ndp: solicit routers: %w", err)
-	}
-	rs := &mdndp.RouterSolicitation{}
-	if !src.IsUnspecified() && len(ifi.HardwareAddr) > 0 {
-		// RFC 4861, Section 4.1: no source link-layer option from ::.
-		rs.Options = []mdndp.Option{&mdndp.LinkLayerAddress{Direction: mdndp.Source, Addr: ifi.HardwareAddr}}
-	}
-	start := time.Now()
-	end := start.Add(wait)
-	if d, ok := ctx.Deadline(); ok && d.Before(end) {
-		end = d
-	}
-	stop := watchCancel(ctx, c)
-	defer stop()
+	return out, nil
+}
 
-	var set routerSet
-	buf := make([]byte, max(ifi.MTU, 1500))
-	for sent := 0; ; {
-		if sent < MaxRtrSolicitations && !time.Now().Before(start.Add(time.Duration(sent)*RtrSolicitationInterval)) {
-			if err := c.WriteTo(rs, nil, allRouters); err != nil {
-				return nil, fmt.Errorf("ndp: send router solicitation on %s: %w", ifi.Name, err)
-			}
-			sent++
-		}
-		next := end
-		if sent < MaxRtrSolicitations {
-			if t := start.Add(time.Duration(sent) * RtrSolicitationInterval); t.Before(end) {
-				next = t
-			}
-		}
-		if err := ctx.Err(); err != nil {
+func (r *rtnl) addrs(index int) ([]netip.Addr, error) {
+	var link netlink.Link
+	if index != 0 {
+		var err error
+		if link, err = r.h.LinkByIndex(index); err != nil {
 			return nil, err
 		}
-		if err := c.SetReadDeadline(next); err != nil {
-			return nil, fmt.Errorf("ndp: solicit routers: %w", err)
-		}
-		n, cm, from, err := c.ReadRaw(buf)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if !isTimeout(err) {
-				return nil, fmt.Errorf("ndp: read on %s: %w", ifi.Name, err)
-			}
-			if !time.Now().Before(end) {
-				return set.sorted(), nil
-			}
-			continue
-		}
-		// RFC 4861, Section 6.1.2: hop limit 255, link-local source.
-		if cm != nil && cm.HopLimit != 0 && cm.HopLimit != HopLimit {
-			continue
-		}
-		if !from.IsLinkLocalUnicast() {
-			continue
-		}
-		r, err := ParseRouterAdvertisement(buf[:n])
-		if err != nil {
-			continue
-		}
-		r.Addr = from.WithZone("")
-		r.Received = time.Now()
-		set.add(*r)
 	}
+	as, err := r.h.AddrList(link, unix.AF_INET6)
+	if err != nil {
+		return nil, err
+	}
+	var out []netip.Addr
+	for _, a := range as {
+		if a.Flags&(unix.IFA_F_TENTATIVE|unix.IFA_F_DADFAILED) != 0 {
+			continue
+		}
+		if ip, ok := netip.AddrFromSlice(a.IP); ok {
+			out = append(out, ip)
+		}
+	}
+	return out, nil
 }

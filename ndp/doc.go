@@ -19,9 +19,11 @@
 // [MaxInitialRtrAdvertisements] at most [MaxInitialRtrAdvertInterval]
 // apart, solicited RAs after a random delay and never sooner than
 // [MinDelayBetweenRAs] after the last one, and a final RA with router
-// lifetime 0 when [Advertiser.Serve] stops. It sends prefix information,
+// lifetime 0 when [Advertiser.Run] stops. It sends prefix information,
 // MTU, source link-layer address, RDNSS and DNSSL, PREF64 and route
-// information options; time and randomness can be injected.
+// information options. [NewAdvertiser] opens its socket, [Advertiser.Close]
+// closes it; randomness comes from [AdvertiserConfig.Rand] (crypto/rand by
+// default).
 //
 // # Neighbours
 //
@@ -37,6 +39,8 @@
 //
 // # Platforms
 //
-// Socket and netlink functions work on Linux; elsewhere they return
-// [ErrNotSupported]. Parsers are pure and work everywhere.
+// Socket and netlink functions work on Linux; elsewhere they return an
+// error wrapping [errors.ErrUnsupported]. Parsers are pure and work
+// everywhere. Functions given a nil interface or a negative duration
+// return an error; none panics.
 package ndp

@@ -3,7 +3,7 @@ package ndp
 import (
 	"errors"
 	"fmt"
-	"runtime"
+	"strings"
 )
 
 // Sentinel errors callers can test with errors.Is.
@@ -15,20 +15,19 @@ var (
 	ErrInvalidOption = errors.New("ndp: invalid option")
 	// ErrInvalidMessage means an ICMPv6 message or frame is malformed.
 	ErrInvalidMessage = errors.New("ndp: invalid message")
-	// ErrNotSupported is returned by the socket functions on platforms
-	// other than Linux.
-	ErrNotSupported = fmt.Errorf("ndp: not supported on %s/%s", runtime.GOOS, runtime.GOARCH)
 )
 
-// A ParseError tells which message or option failed to parse, where, and why.
+// ParseError reports input that does not parse: what was parsed, where,
+// and why.
 type ParseError struct {
-	Type   string // "pref64", "router advertisement", "frame", ...
-	Offset int    // byte offset of the failure in the input
-	Err    error  // the cause: io.ErrUnexpectedEOF, ErrInvalidOption, ...
+	Type   string // what was being parsed: "pref64", "router advertisement", "frame", ...
+	Offset int    // byte offset in the input where the problem is
+	Err    error  // the cause: a sentinel of the package or io.ErrUnexpectedEOF
 }
 
+// Error reads "ndp: parse TYPE at offset N: cause".
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("ndp: parse %s at offset %d: %v", e.Type, e.Offset, e.Err)
+	return fmt.Sprintf("ndp: parse %s at offset %d: %s", e.Type, e.Offset, strings.TrimPrefix(fmt.Sprint(e.Err), "ndp: "))
 }
 
 // Unwrap returns the cause.

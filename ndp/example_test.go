@@ -126,9 +126,10 @@ func ExampleAdvertiser() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer adv.Close()
 	ctx, stop := context.WithTimeout(context.Background(), time.Hour) // or signal.NotifyContext
 	defer stop()
-	if err := adv.Serve(ctx); err != nil {
+	if err := adv.Run(ctx); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(adv.Stats().Sent, "RAs sent")

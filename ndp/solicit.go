@@ -1,9 +1,16 @@
 package ndp
 
 import (
+	"context"
+	"fmt"
+	"net"
 	"net/netip"
 	"slices"
 	"time"
+
+	mdndp "github.com/mdlayher/ndp"
+	"github.com/v6kit/v6kit/internal/netx"
+	"golang.org/x/net/ipv6"
 )
 
 // RtrSolicitationInterval is the time between Router Solicitations a host
@@ -57,3 +64,90 @@ const (
 	MaxMulticastSolicit = 3
 	RetransTimer        = time.Second
 )
+
+// SolicitRouters sends a Router Solicitation on ifi (RFC 4861, Section 6.3.7)
+// and collects every Router Advertisement that arrives within wait,
+// solicited or not, one Router per source address (the last advertisement
+// wins), sorted by address. It repeats the solicitation every
+// RtrSolicitationInterval while it waits, at most MaxRtrSolicitations times.
+//
+// Routers delay solicited answers by up to half a second (RFC 4861,
+// Section 6.2.6), so a wait of one second or more is advisable. No router
+// is not an error: the result is then empty. Cancelling ctx ends the wait
+// early with ctx's error.
+func SolicitRouters(ctx context.Context, ifi *net.Interface, wait time.Duration) ([]Router, error) {
+	const op = "solicit routers"
+	switch {
+	case ifi == nil:
+		return nil, errNilInterface(op)
+	case wait < 0:
+		return nil, fmt.Errorf("ndp: %s: negative wait %v", op, wait)
+	}
+	c, src, err := listenICMP(op, ifi, ipv6.ICMPTypeRouterAdvertisement)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	rs := &mdndp.RouterSolicitation{}
+	if !src.IsUnspecified() && len(ifi.HardwareAddr) > 0 {
+		// RFC 4861, Section 4.1: no source link-layer option from ::.
+		rs.Options = []mdndp.Option{&mdndp.LinkLayerAddress{Direction: mdndp.Source, Addr: ifi.HardwareAddr}}
+	}
+	start := time.Now()
+	end := start.Add(wait)
+	if d, ok := ctx.Deadline(); ok && d.Before(end) {
+		end = d
+	}
+	stop := netx.CancelReads(ctx, c)
+	defer stop()
+
+	var set routerSet
+	buf := make([]byte, max(ifi.MTU, 1500))
+	for sent := 0; ; {
+		if sent < MaxRtrSolicitations && !time.Now().Before(start.Add(time.Duration(sent)*RtrSolicitationInterval)) {
+			if err := c.WriteTo(rs, nil, allRouters); err != nil {
+				return nil, fmt.Errorf("ndp: %s on interface %q: send: %w", op, ifi.Name, err)
+			}
+			sent++
+		}
+		next := end
+		if sent < MaxRtrSolicitations {
+			if t := start.Add(time.Duration(sent) * RtrSolicitationInterval); t.Before(end) {
+				next = t
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := c.SetReadDeadline(next); err != nil {
+			return nil, fmt.Errorf("ndp: %s on interface %q: %w", op, ifi.Name, err)
+		}
+		n, cm, from, err := c.ReadRaw(buf)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if !netx.IsTimeout(err) {
+				return nil, fmt.Errorf("ndp: %s on interface %q: read: %w", op, ifi.Name, err)
+			}
+			if !time.Now().Before(end) {
+				return set.sorted(), nil
+			}
+			continue
+		}
+		// RFC 4861, Section 6.1.2: hop limit 255, link-local source.
+		if cm != nil && cm.HopLimit != 0 && cm.HopLimit != HopLimit {
+			continue
+		}
+		if !from.IsLinkLocalUnicast() {
+			continue
+		}
+		r, err := ParseRouterAdvertisement(buf[:n])
+		if err != nil {
+			continue
+		}
+		r.Addr = from.WithZone("")
+		r.Received = time.Now()
+		set.add(*r)
+	}
+}

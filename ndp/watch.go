@@ -1,11 +1,16 @@
 package ndp
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
 	"net"
 	"net/netip"
 	"time"
 
 	mdndp "github.com/mdlayher/ndp"
+	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/internal/v6frame"
 )
 
@@ -86,4 +91,57 @@ func sight(p *v6frame.Packet, now time.Time) (s Sighting, ok bool) {
 		return s, false
 	}
 	return s, true
+}
+
+// A Watcher listens passively to NDP traffic on one interface, through a
+// packet socket in all-multicast mode (CAP_NET_RAW). Its socket belongs to
+// the network namespace of the thread that called NewWatcher.
+type Watcher struct {
+	c    frameConn
+	ifi  *net.Interface
+	mine v6frame.MAC
+}
+
+// NewWatcher opens the watcher's socket on ifi; Close releases it.
+func NewWatcher(ifi *net.Interface) (*Watcher, error) {
+	if ifi == nil {
+		return nil, errNilInterface("watch")
+	}
+	s, err := dial("watch", sockFrames, ifi)
+	if err != nil {
+		return nil, err
+	}
+	mine, _ := v6frame.MACFrom(ifi.HardwareAddr)
+	return &Watcher{c: s.frames, ifi: ifi, mine: mine}, nil
+}
+
+// Close closes the socket; a running Sightings loop ends.
+func (w *Watcher) Close() error { return w.c.Close() }
+
+// Sightings yields a Sighting for every NS, NA, RS, RA and DAD probe
+// another node sends, as it arrives. It stops when ctx ends or the watcher
+// is closed (yielding no error for either) or the loop breaks; any other
+// socket error is yielded once, last. Use one loop at a time.
+func (w *Watcher) Sightings(ctx context.Context) iter.Seq2[Sighting, error] {
+	return func(yield func(Sighting, error) bool) {
+		stop := netx.CancelReads(ctx, w.c)
+		defer stop()
+		buf := make([]byte, max(w.ifi.MTU, 1500)+14)
+		for ctx.Err() == nil {
+			n, err := w.c.ReadFrame(buf)
+			if err != nil {
+				if ctx.Err() == nil && !errors.Is(err, net.ErrClosed) {
+					yield(Sighting{}, fmt.Errorf("ndp: watch interface %q: %w", w.ifi.Name, err))
+				}
+				return
+			}
+			var p v6frame.Packet
+			if v6frame.Parse(buf[:n], &p) != nil || p.SrcMAC == w.mine {
+				continue
+			}
+			if s, ok := sight(&p, time.Now()); ok && !yield(s, nil) {
+				return
+			}
+		}
+	}
 }

@@ -75,7 +75,7 @@ listening() {
 # run NAME CMD...: start the server, load it, report offers/s and peak RSS.
 run() {
 	local name=$1; shift
-	rm -f "$dir/dnsmasq.leases"
+	rm -f "$dir/dnsmasq.leases" "$dir/v6only-server.leases"
 	KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=$dir ip netns exec "$srv" "$@" >"$dir/$name.log" 2>&1 &
 	local pid=$!
 	pids+=("$pid")
@@ -92,7 +92,7 @@ run() {
 
 for r in $(seq "$ROUNDS"); do
 	echo "round $r ($DURATION s each, $CLIENTS clients, every DISCOVER asks for option 108):"
-	run v6only-server "$dir/v6only-server" -i eth0 -range 198.18.1.0-198.19.255.250 -router 198.18.0.1 -mask 15 -v6only-wait 1800 -quiet
+	run v6only-server "$dir/v6only-server" -i eth0 -range 198.18.1.0-198.19.255.250 -router 198.18.0.1 -mask 15 -v6only-wait 1800 -quiet -leases "$dir/v6only-server.leases"
 	run kea kea-dhcp4 -c "$dir/kea.conf"
 	run dnsmasq dnsmasq -k -C "$dir/dnsmasq.conf"
 done

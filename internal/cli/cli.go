@@ -21,6 +21,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Exit statuses.
@@ -90,7 +91,7 @@ func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Write
 			fs.Usage()
 			return ExitOK
 		}
-		return c.usage(stderr, flagError(err))
+		return c.usage(stderr, flagError(fs, err))
 	}
 	if *version {
 		fmt.Fprintln(stdout, c.Name, Version())
@@ -236,7 +237,7 @@ func (c Command) line(msg string) string {
 }
 
 // flagError turns the flag package's messages into "what; what to do".
-func flagError(err error) string {
+func flagError(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
 	switch {
 	case strings.HasPrefix(msg, "flag provided but not defined: "):
@@ -245,11 +246,45 @@ func flagError(err error) string {
 		return strings.TrimPrefix(msg, "flag needs an argument: ") + ": needs a value"
 	case strings.HasPrefix(msg, "invalid value "), strings.HasPrefix(msg, "invalid boolean value "):
 		// invalid value "x" for flag -cost: parse error
-		if v, rest, ok := strings.Cut(msg, " for flag "); ok {
+		v, rest, ok := strings.Cut(msg, " for flag ")
+		if !ok {
+			v, rest, ok = strings.Cut(msg, " for -") // booleans: invalid boolean value "x" for -ipv4: …
+			rest = "-" + rest
+		}
+		if ok {
 			name, why, _ := strings.Cut(rest, ": ")
 			val := strings.TrimPrefix(strings.TrimPrefix(v, "invalid value "), "invalid boolean value ")
+			if want := wantOf(fs.Lookup(strings.TrimLeft(name, "-")), why); want != "" {
+				why = want
+			}
 			return name + " " + val + ": " + why
 		}
 	}
 	return msg
+}
+
+// wantOf says what a flag of a standard type takes, for the flag package's
+// bare "parse error".
+func wantOf(f *flag.Flag, why string) string {
+	if f == nil || (why != "parse error" && why != "value out of range") {
+		return ""
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return ""
+	}
+	switch g.Get().(type) {
+	case time.Duration:
+		return "not a duration; give one such as 30s, 5m or 1h"
+	case bool:
+		return "not a boolean; give true or false"
+	case int, int64, uint, uint64:
+		if why == "value out of range" {
+			return "out of range; see -h"
+		}
+		return "not a whole number; see -h"
+	case float64:
+		return "not a number; see -h"
+	}
+	return ""
 }

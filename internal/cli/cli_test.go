@@ -18,6 +18,8 @@ var demo = Command{
 	Help: "usage: demo -n N\n\nPrints N.\n\nexample:\n  demo -n 3\n",
 	Setup: func(fs *flag.FlagSet) RunFunc {
 		n := fs.Int("n", 0, "a `number` from 1 to 9")
+		fs.Duration("d", 0, "a `duration`")
+		fs.Bool("v", false, "verbose")
 		return func(ctx context.Context, stdout io.Writer) error {
 			switch {
 			case *n < 1 || *n > 9:
@@ -46,7 +48,9 @@ func TestMain_exitStatusAndOneLine(t *testing.T) {
 		{"out of range", []string{"-n", "99"}, ExitUsage, "", "demo: -n 99 is out of range; give 1 to 9"},
 		{"missing flag value means zero", nil, ExitUsage, "", "demo: -n 0 is out of range; give 1 to 9"},
 		{"unknown flag", []string{"-x"}, ExitUsage, "", "demo: -x: no such flag; see -h for the flags"},
-		{"bad number", []string{"-n", "three"}, ExitUsage, "", `demo: -n "three": parse error`},
+		{"bad number", []string{"-n", "three"}, ExitUsage, "", `demo: -n "three": not a whole number; see -h`},
+		{"bad boolean", []string{"-v=maybe"}, ExitUsage, "", `demo: -v "maybe": not a boolean; give true or false`},
+		{"bad duration", []string{"-d", "soon"}, ExitUsage, "", `demo: -d "soon": not a duration; give one such as 30s, 5m or 1h`},
 		{"no value", []string{"-n"}, ExitUsage, "", "demo: -n: needs a value"},
 		{"stray argument", []string{"-n", "3", "eth0"}, ExitUsage, "", `demo: unexpected argument "eth0"; every option is a flag (see demo -h)`},
 		{"runtime error named once", []string{"-n", "7"}, ExitFailure, "", `demo: interface "eth7": no such interface`},

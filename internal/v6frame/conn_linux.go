@@ -21,12 +21,15 @@ type Conn struct {
 func Listen(ifi *net.Interface) (*Conn, error) {
 	c, err := packet.Listen(ifi, packet.Raw, unix.ETH_P_IPV6, nil)
 	if err != nil {
-		return nil, fmt.Errorf("v6frame: listen on %s: %w", ifi.Name, err)
+		if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
+			return nil, fmt.Errorf("packet socket on interface %q: %w (needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep)", ifi.Name, err)
+		}
+		return nil, fmt.Errorf("packet socket on interface %q: %w", ifi.Name, err)
 	}
 	rc, err := c.SyscallConn()
 	if err != nil {
 		c.Close()
-		return nil, err
+		return nil, fmt.Errorf("packet socket on interface %q: %w", ifi.Name, err)
 	}
 	var serr error
 	err = rc.Control(func(fd uintptr) {
@@ -38,7 +41,7 @@ func Listen(ifi *net.Interface) (*Conn, error) {
 	}
 	if err != nil {
 		c.Close()
-		return nil, fmt.Errorf("v6frame: all-multicast on %s: %w", ifi.Name, err)
+		return nil, fmt.Errorf("all-multicast on interface %q: %w", ifi.Name, err)
 	}
 	return &Conn{c: c, ifi: ifi}, nil
 }

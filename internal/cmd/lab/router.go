@@ -54,8 +54,8 @@ func (n *network) startRA(peers bool) (source string, err error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- adv.Serve(ctx) }()
-	n.onStop(func() { cancel(); <-done })
+	go func() { done <- adv.Run(ctx) }()
+	n.onStop(func() { cancel(); <-done; adv.Close() })
 	n.raSource = "v6kit ndp advertiser"
 	return n.raSource, nil
 }

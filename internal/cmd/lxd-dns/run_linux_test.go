@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/slaac"
 )
@@ -40,18 +41,25 @@ func TestRunInterop(t *testing.T) {
 			fmt.Fprintf(&want, "%s IN AAAA 2001:db8:1:2:%s\n", in.name, iid)
 		}
 	}
-	var out bytes.Buffer
-	if err := Run(context.Background(), Options{Prefixes: []string{"2001:db8:1:2::/64"}, Socket: x.Socket()}, &out); err != nil {
-		t.Fatal(err)
+	run := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if status := cli.Main(context.Background(), Command, args, &out, &errb); status != 0 {
+			t.Fatalf("lxd-dns %s: status %d, stderr %q", strings.Join(args, " "), status, errb.String())
+		}
+		return out.String()
 	}
-	if diff := cmp.Diff(want.String(), out.String()); diff != "" {
+	if diff := cmp.Diff(want.String(), run("-prefix", "2001:db8:1:2::/64", "-socket", x.Socket())); diff != "" {
 		t.Errorf("zone lines (-want +got):\n%s", diff)
 	}
-	out.Reset()
-	if err := Run(context.Background(), Options{Prefixes: []string{"2001:db8:1:2::/64", "fd00:db8:1::/64"}, Socket: x.Socket(), JSON: true}, &out); err != nil {
-		t.Fatal(err)
+	got := run("-prefix", "2001:db8:1:2::/64", "-prefix", "fd00:db8:1::/64", "-socket", x.Socket(), "-json")
+	if n := strings.Count(got, "\n"); n != 6 {
+		t.Errorf("-json printed %d lines, want 6:\n%s", n, got)
 	}
-	if n := strings.Count(out.String(), "\n"); n != 6 {
-		t.Errorf("-json printed %d lines, want 6:\n%s", n, out.String())
+	// Without -socket the daemon is found through LXD_DIR, as lxc finds it.
+	t.Setenv("LXD_SOCKET", "")
+	t.Setenv("LXD_DIR", x.Dir)
+	if diff := cmp.Diff(want.String(), run("-prefix", "2001:db8:1:2::/64")); diff != "" {
+		t.Errorf("zone lines through LXD_DIR (-want +got):\n%s", diff)
 	}
 }

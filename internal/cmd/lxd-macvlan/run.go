@@ -1,8 +1,3 @@
-// Package lxdmacvlan is the lxd-macvlan program: the seed's whole macvlan
-// recipe in one command. It creates (or updates) the LXD profile that puts
-// containers on the LAN through a macvlan NIC, optionally ensures the host
-// shim that lets the host reach them, and prints the profile as
-// `lxc profile show` does (packages lxdprofile and macvlan).
 package lxdmacvlan
 
 import (
@@ -11,39 +6,120 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
+	lxd "github.com/canonical/lxd/client"
+	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/lxdprofile"
 	"github.com/v6kit/v6kit/macvlan"
 )
 
-// ErrUsage marks a bad command line; the program exits with status 2.
-var ErrUsage = errors.New("lxd-macvlan: usage")
-
-// Options configure Run; examples/lxd-macvlan fills them from flags.
-type Options struct {
-	// Parent is the host's LAN interface (-parent), required.
-	Parent string
-	// Profile is the profile's name (-profile); empty means "macvlan".
-	Profile string
-	// Pool is the storage pool of the profile's root disk (-pool); empty
-	// means "default".
-	Pool string
-	// Socket is the LXD unix socket (-socket); empty means the client's
-	// default ($LXD_SOCKET, $LXD_DIR/unix.socket, /var/lib/lxd/unix.socket).
-	Socket string
-	// Overwrite replaces a profile of that name with other content
-	// (-overwrite); without it such a profile is left alone and Run fails.
-	Overwrite bool
-	// Shim also ensures the host shim on Parent (-shim).
-	Shim bool
-	// ShimIPv4 routes the parent's IPv4 subnets through the shim too
-	// (-shim-ipv4).
-	ShimIPv4 bool
-	// JSON prints one JSON object instead of YAML (-json).
-	JSON bool
-	// SysRoot is where sysfs is mounted (tests); empty means /sys.
-	SysRoot string
+// run applies the macvlan profile p (and the shim) and prints the profile.
+func run(ctx context.Context, o options, p lxdprofile.Profile, w io.Writer) error {
+	// The parent must be here, and, for a shim, not wireless: refused
+	// before the daemon is contacted.
+	ifi, err := iface(o.parent)
+	if err != nil {
+		return err
+	}
+	if len(ifi.HardwareAddr) != 6 {
+		return fmt.Errorf("interface %q is not an Ethernet link; give -parent the host's LAN interface, such as eth0", o.parent)
+	}
+	if o.shim {
+		if err := macvlan.CheckWireless(o.sysRoot, o.parent); err != nil {
+			return lineError(err)
+		}
+	}
+	srv, err := connect(ctx, o.socket)
+	if err != nil {
+		return err
+	}
+	defer srv.Disconnect()
+	server, _, err := srv.GetServer()
+	if err != nil {
+		return fmt.Errorf("LXD server: %w", err)
+	}
+	layout, err := lxdprofile.LayoutFor(server.Environment.ServerVersion)
+	if err != nil {
+		return lineError(err)
+	}
+	if err := lxdprofile.CheckPools(srv, p); err != nil {
+		if errors.Is(err, lxdprofile.ErrNoPool) {
+			return fmt.Errorf("-pool: %s; give one of them or create it with 'lxc storage create'", strings.TrimPrefix(err.Error(), "lxdprofile: "))
+		}
+		return lineError(err)
+	}
+	res, err := lxdprofile.Apply(ctx, srv, p, lxdprofile.ApplyOptions{Overwrite: o.overwrite})
+	if err != nil {
+		if errors.Is(err, lxdprofile.ErrDiffers) {
+			return fmt.Errorf("profile %q exists with other content; rerun with -overwrite to replace it", p.Name)
+		}
+		return lineError(err)
+	}
+	var shim *macvlan.Shim
+	if o.shim {
+		shim, err = macvlan.Ensure(ctx, macvlan.Config{Parent: o.parent, IPv4: o.shimIPv4, SysRoot: o.sysRoot})
+		if err != nil {
+			return lineError(err)
+		}
+	}
+	cur, _, err := srv.GetProfile(p.Name)
+	if err != nil {
+		return fmt.Errorf("profile %q: %w", p.Name, err)
+	}
+	y, err := lxdprofile.Render(lxdprofile.FromAPI(cur), layout)
+	if err != nil {
+		return lineError(err)
+	}
+	return write(w, outJSON{Profile: p.Name, Result: res.String(), ServerVersion: server.Environment.ServerVersion, YAML: string(y), Shim: shimOut(shim)}, o.json)
 }
+
+// iface looks the parent up; tests replace it.
+var iface = netx.Interface
+
+// connect connects to the daemon; when none answers, the line says which
+// sockets were tried and how to pick one.
+func connect(ctx context.Context, socket string) (lxd.InstanceServer, error) {
+	srv, err := lxdprofile.ConnectUnix(ctx, socket)
+	switch {
+	case err == nil:
+		return srv, nil
+	case errors.Is(err, lxdprofile.ErrNoDaemon) && socket != "":
+		return nil, fmt.Errorf("%s; check -socket (a snap's is %s)", trim(err), lxdprofile.SnapSocket)
+	case errors.Is(err, lxdprofile.ErrNoDaemon):
+		return nil, fmt.Errorf("%s; give the socket with -socket PATH or set LXD_DIR", trim(err))
+	}
+	return nil, lineError(err)
+}
+
+// trim is an SDK error's text without its package prefix: the program's
+// name starts the line instead.
+func trim(err error) string {
+	msg := err.Error()
+	for _, p := range []string{"lxdprofile: ", "macvlan: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return msg
+}
+
+// lineError is err as the program's one line (see trim), still wrapping
+// err; a missing privilege names the capability.
+func lineError(err error) error {
+	msg := trim(err)
+	if errors.Is(err, os.ErrPermission) {
+		msg += "; needs CAP_NET_ADMIN for the shim and access to the LXD socket: run as root"
+	}
+	return &wrapped{msg: msg, err: err}
+}
+
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (e *wrapped) Error() string { return e.msg }
+func (e *wrapped) Unwrap() error { return e.err }
 
 type outJSON struct {
 	Profile       string    `json:"profile"`
@@ -62,75 +138,25 @@ type shimJSON struct {
 	Routes  []string `json:"routes"`
 }
 
-// Run applies the macvlan profile (and the shim) and prints the profile.
-func Run(ctx context.Context, o Options, w io.Writer) error {
-	if o.Parent == "" {
-		return fmt.Errorf("%w: -parent is required", ErrUsage)
+func shimOut(shim *macvlan.Shim) *shimJSON {
+	if shim == nil {
+		return nil
 	}
-	if o.Profile == "" {
-		o.Profile = lxdprofile.PresetMacvlan
+	sj := &shimJSON{Name: shim.Name, Parent: shim.Parent, MAC: shim.MAC.String(), Created: shim.Created, Changed: shim.Changed, Routes: []string{}}
+	for _, r := range shim.Routes {
+		sj.Routes = append(sj.Routes, r.Dst.String())
 	}
-	if o.Pool == "" {
-		o.Pool = "default"
+	return sj
+}
+
+// write writes the outcome: one JSON object, or comment lines and the YAML.
+func write(w io.Writer, out outJSON, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(out)
 	}
-	p := lxdprofile.Macvlan(o.Parent, o.Pool)
-	p.Name = o.Profile
-	if err := lxdprofile.Validate(p); err != nil {
-		return fmt.Errorf("%w: %w", ErrUsage, err)
-	}
-	if o.Shim {
-		// Refuse a wireless parent before anything is created.
-		if err := macvlan.CheckWireless(o.SysRoot, o.Parent); err != nil {
-			return err
-		}
-	}
-	srv, err := lxdprofile.ConnectUnix(ctx, o.Socket)
-	if err != nil {
-		return err
-	}
-	defer srv.Disconnect()
-	server, _, err := srv.GetServer()
-	if err != nil {
-		return fmt.Errorf("lxd-macvlan: %w", err)
-	}
-	layout, err := lxdprofile.LayoutFor(server.Environment.ServerVersion)
-	if err != nil {
-		return err
-	}
-	res, err := lxdprofile.Apply(ctx, srv, p, lxdprofile.ApplyOptions{Overwrite: o.Overwrite})
-	if err != nil {
-		if errors.Is(err, lxdprofile.ErrDiffers) {
-			return fmt.Errorf("%w; rerun with -overwrite to replace it", err)
-		}
-		return err
-	}
-	var shim *macvlan.Shim
-	if o.Shim {
-		shim, err = macvlan.Ensure(ctx, macvlan.Config{Parent: o.Parent, IPv4: o.ShimIPv4, SysRoot: o.SysRoot})
-		if err != nil {
-			return err
-		}
-	}
-	cur, _, err := srv.GetProfile(o.Profile)
-	if err != nil {
-		return fmt.Errorf("lxd-macvlan: %w", err)
-	}
-	y, err := lxdprofile.Render(lxdprofile.FromAPI(cur), layout)
-	if err != nil {
-		return err
-	}
-	var sj *shimJSON
-	if shim != nil {
-		sj = &shimJSON{Name: shim.Name, Parent: shim.Parent, MAC: shim.MAC.String(), Created: shim.Created, Changed: shim.Changed, Routes: []string{}}
-		for _, r := range shim.Routes {
-			sj.Routes = append(sj.Routes, r.Dst.String())
-		}
-	}
-	if o.JSON {
-		return json.NewEncoder(w).Encode(outJSON{Profile: o.Profile, Result: res.String(), ServerVersion: server.Environment.ServerVersion, YAML: string(y), Shim: sj})
-	}
-	fmt.Fprintf(w, "# profile %s: %s on LXD %s; launch with: lxc launch IMAGE NAME -p %s\n", o.Profile, res, server.Environment.ServerVersion, o.Profile)
-	if sj != nil {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# profile %s: %s on LXD %s; launch with: lxc launch IMAGE NAME -p %s\n", out.Profile, out.Result, out.ServerVersion, out.Profile)
+	if sj := out.Shim; sj != nil {
 		what := "unchanged"
 		switch {
 		case sj.Created:
@@ -138,8 +164,9 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 		case sj.Changed:
 			what = "completed"
 		}
-		fmt.Fprintf(w, "# host shim %s on %s (mac %s): %s; routes %v\n", sj.Name, sj.Parent, sj.MAC, what, sj.Routes)
+		fmt.Fprintf(&b, "# host shim %s on %s (mac %s): %s; routes %v\n", sj.Name, sj.Parent, sj.MAC, what, sj.Routes)
 	}
-	_, err = w.Write(y)
+	b.WriteString(out.YAML)
+	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/lxdprofile"
 )
@@ -18,18 +18,8 @@ import (
 func TestRunInterop(t *testing.T) {
 	l := labtest.New(t)
 	x := labtest.StartLXD(t, l)
-	host, err := l.Namespace("host")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wire, err := l.Namespace("wire")
-	if err != nil {
-		t.Fatal(err)
-	}
+	host, _ := labtest.Pair(t, l, "host", "wire")
 	for _, err := range []error{
-		l.Veth(host, "eth0", wire, "lan0"),
-		wire.Up("lan0"),
-		host.StaticLinkLocal("eth0", netip.MustParseAddr("fe80::1")),
 		host.AddAddr("eth0", netip.MustParsePrefix("2001:db8:1:2::1/64")),
 		host.SetMAC("eth0", []byte{0x00, 0x16, 0x3e, 0x65, 0x2b, 0x99}),
 	} {
@@ -37,17 +27,31 @@ func TestRunInterop(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run := func(o Options) (string, error) {
-		o.Socket = x.Socket()
-		var out bytes.Buffer
-		err := host.Run(func() error { return Run(context.Background(), o, &out) })
-		return out.String(), err
+	// main runs the program in the host namespace against the private
+	// daemon: its status, stdout and stderr.
+	socket := []string{"-socket", x.Socket()}
+	main := func(args ...string) (int, string, string) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		var status int
+		if err := host.Run(func() error {
+			status = cli.Main(context.Background(), Command, append(socket, args...), &out, &errb)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return status, out.String(), errb.String()
+	}
+	run := func(args ...string) string {
+		t.Helper()
+		status, out, errs := main(args...)
+		if status != 0 {
+			t.Fatalf("lxd-macvlan %s: status %d, stderr %q", strings.Join(args, " "), status, errs)
+		}
+		return out
 	}
 
-	got, err := run(Options{Parent: "eth0", Shim: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := run("-parent", "eth0", "-shim")
 	show := labtest.RunLXD(t, x, "", "lxc", "profile", "show", "macvlan")
 	want := "# profile macvlan: created on LXD 5.0.2; launch with: lxc launch IMAGE NAME -p macvlan\n" +
 		"# host shim host-shim on eth0 (mac 02:16:3e:65:2b:99): created; routes [2001:db8:1:2::/64]\n" + show
@@ -65,10 +69,7 @@ func TestRunInterop(t *testing.T) {
 		t.Errorf("no shim: %v", err)
 	}
 
-	got, err = run(Options{Parent: "eth0", Shim: true, JSON: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got = run("-parent", "eth0", "-shim", "-json")
 	var obj outJSON
 	if err := json.Unmarshal([]byte(got), &obj); err != nil {
 		t.Fatal(err)
@@ -84,20 +85,29 @@ func TestRunInterop(t *testing.T) {
 
 	// Someone edits the profile: refused without -overwrite, replaced with it.
 	labtest.RunLXD(t, x, "", "lxc", "profile", "device", "set", "macvlan", "eth0", "parent", "eth1")
-	if _, err := run(Options{Parent: "eth0"}); !errors.Is(err, lxdprofile.ErrDiffers) {
-		t.Errorf("run over an edited profile = %v, want ErrDiffers", err)
+	if status, _, errs := main("-parent", "eth0"); status != 1 || errs != "lxd-macvlan: profile \"macvlan\" exists with other content; rerun with -overwrite to replace it\n" {
+		t.Errorf("run over an edited profile: status %d, stderr %q", status, errs)
 	}
-	got, err = run(Options{Parent: "eth0", Overwrite: true, Profile: "macvlan"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got = run("-parent", "eth0", "-overwrite", "-profile", "macvlan")
 	if !strings.HasPrefix(got, "# profile macvlan: updated") || !strings.Contains(got, "parent: eth0") {
 		t.Errorf("-overwrite printed:\n%s", got)
 	}
-	if _, err := run(Options{}); !errors.Is(err, ErrUsage) {
-		t.Errorf("no -parent = %v, want ErrUsage", err)
+
+	// A pool the daemon lacks is named with the pools it has; nothing is
+	// created.
+	status, out, errs := main("-parent", "eth0", "-pool", "nosuchpool", "-profile", "lan")
+	if want := "lxd-macvlan: -pool: storage pool not found: \"nosuchpool\" (pools: default); give one of them or create it with 'lxc storage create'\n"; status != 1 || errs != want || out != "" {
+		t.Errorf("-pool nosuchpool: status %d, stdout %q, stderr\n  %q\nwant 1,\n  %q", status, out, errs, want)
 	}
-	if _, err := run(Options{Parent: "eth0", Profile: "bad/name"}); !errors.Is(err, ErrUsage) {
-		t.Errorf("bad profile name = %v, want ErrUsage", err)
+	if list := labtest.RunLXD(t, x, "", "lxc", "profile", "list", "--format", "csv"); strings.HasPrefix(list, "lan,") || strings.Contains(list, "\nlan,") {
+		t.Errorf("-pool nosuchpool created the profile:\n%s", list)
+	}
+
+	// Without -socket the daemon is found through LXD_DIR, as lxc finds it.
+	socket = nil
+	t.Setenv("LXD_SOCKET", "")
+	t.Setenv("LXD_DIR", x.Dir)
+	if got := run("-parent", "eth0"); !strings.HasPrefix(got, "# profile macvlan: unchanged on LXD 5.0.2") {
+		t.Errorf("found through LXD_DIR, printed:\n%s", got)
 	}
 }

@@ -1,6 +1,3 @@
-// Package macvlanshim is the macvlan-shim program: it ensures (or removes)
-// the host-side macvlan shim that lets a Linux host reach its own macvlan
-// containers (package macvlan), in the caller's network namespace.
 package macvlanshim
 
 import (
@@ -9,33 +6,53 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/v6kit/v6kit/macvlan"
 )
 
-// ErrUsage marks a bad command line; the program exits with status 2.
-var ErrUsage = errors.New("macvlan-shim: usage")
-
-// Options configure Run; examples/macvlan-shim fills them from flags.
-type Options struct {
-	// Parent is the LAN interface (-parent), required.
-	Parent string
-	// Name is the shim's name (-name); empty means macvlan.DefaultName.
-	Name string
-	// Remove removes the shim instead (-remove).
-	Remove bool
-	// List lists the macvlans on the parent instead (-list).
-	List bool
-	// IPv4 routes the parent's IPv4 subnets through the shim too (-ipv4).
-	IPv4 bool
-	// Metric is the routes' metric (-metric); 0 means 100.
-	Metric uint
-	// JSON prints one JSON object per line (-json).
-	JSON bool
-	// SysRoot is where sysfs is mounted (tests); empty means /sys.
-	SysRoot string
+// run ensures, removes or lists per o and prints the outcome.
+func run(ctx context.Context, o options, w io.Writer) error {
+	cfg := macvlan.Config{Parent: o.parent, Name: o.name, IPv4: o.ipv4, Metric: o.metric, SysRoot: o.sysRoot}
+	switch {
+	case o.list:
+		links, err := macvlan.List(ctx, o.parent)
+		if err != nil {
+			return runtimeError(err)
+		}
+		return printLinks(w, o.parent, links, o.json)
+	case o.remove:
+		removed, err := macvlan.Remove(ctx, cfg)
+		if err != nil {
+			return runtimeError(err)
+		}
+		return printRemoved(w, o.name, o.parent, removed, o.json)
+	}
+	shim, err := macvlan.Ensure(ctx, cfg)
+	if err != nil {
+		return runtimeError(err)
+	}
+	return printShim(w, shim, o.json)
 }
+
+// runtimeError is the SDK's error as the program's one line: without the
+// package's prefix, and naming the capability when it was missing.
+func runtimeError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "macvlan: ")
+	if errors.Is(err, os.ErrPermission) {
+		msg += "; needs CAP_NET_ADMIN: run as root or grant it with setcap cap_net_admin+ep"
+	}
+	return &lineError{msg: msg, err: err}
+}
+
+type lineError struct {
+	msg string
+	err error
+}
+
+func (e *lineError) Error() string { return e.msg }
+func (e *lineError) Unwrap() error { return e.err }
 
 // shimJSON is the -json form of an ensured or removed shim.
 type shimJSON struct {
@@ -67,66 +84,45 @@ type linkJSON struct {
 	Up     bool   `json:"up"`
 }
 
-// Run ensures, removes or lists per o and prints the outcome to w.
-func Run(ctx context.Context, o Options, w io.Writer) error {
-	if o.Parent == "" {
-		return fmt.Errorf("%w: -parent is required", ErrUsage)
-	}
-	if o.Remove && o.List {
-		return fmt.Errorf("%w: -remove and -list exclude each other", ErrUsage)
-	}
-	cfg := macvlan.Config{Parent: o.Parent, Name: o.Name, IPv4: o.IPv4, Metric: uint32(o.Metric), SysRoot: o.SysRoot}
-	name := o.Name
-	if name == "" {
-		name = macvlan.DefaultName
-	}
+func printLinks(w io.Writer, parent string, links []macvlan.Link, asJSON bool) error {
 	enc := json.NewEncoder(w)
-	switch {
-	case o.List:
-		links, err := macvlan.List(ctx, o.Parent)
-		if err != nil {
+	for _, l := range links {
+		if asJSON {
+			if err := enc.Encode(linkJSON{Name: l.Name, Parent: parent, Index: l.Index, MAC: l.MAC.String(), Mode: l.Mode.String(), Up: l.Up}); err != nil {
+				return err
+			}
+			continue
+		}
+		state := "down"
+		if l.Up {
+			state = "up"
+		}
+		if _, err := fmt.Fprintf(w, "%s@%s mode %s mac %s %s\n", l.Name, parent, l.Mode, l.MAC, state); err != nil {
 			return err
 		}
-		for _, l := range links {
-			lj := linkJSON{Name: l.Name, Parent: o.Parent, Index: l.Index, MAC: l.MAC.String(), Mode: l.Mode.String(), Up: l.Up}
-			if o.JSON {
-				if err := enc.Encode(lj); err != nil {
-					return err
-				}
-				continue
-			}
-			state := "down"
-			if l.Up {
-				state = "up"
-			}
-			fmt.Fprintf(w, "%s@%s mode %s mac %s %s\n", l.Name, o.Parent, l.Mode, l.MAC, state)
-		}
-		return nil
-	case o.Remove:
-		removed, err := macvlan.Remove(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		if o.JSON {
-			return enc.Encode(shimJSON{Action: "remove", Name: name, Parent: o.Parent, Changed: removed, Removed: &removed})
-		}
-		if removed {
-			fmt.Fprintf(w, "%s on %s: removed\n", name, o.Parent)
-		} else {
-			fmt.Fprintf(w, "%s on %s: not present\n", name, o.Parent)
-		}
-		return nil
 	}
-	shim, err := macvlan.Ensure(ctx, cfg)
-	if err != nil {
-		return err
+	return nil
+}
+
+func printRemoved(w io.Writer, name, parent string, removed, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(shimJSON{Action: "remove", Name: name, Parent: parent, Changed: removed, Removed: &removed})
 	}
+	what := "not present"
+	if removed {
+		what = "removed"
+	}
+	_, err := fmt.Fprintf(w, "%s on %s: %s\n", name, parent, what)
+	return err
+}
+
+func printShim(w io.Writer, shim *macvlan.Shim, asJSON bool) error {
 	addrs := make([]string, 0, len(shim.Addrs))
 	for _, a := range shim.Addrs {
 		addrs = append(addrs, a.String())
 	}
-	if o.JSON {
-		return enc.Encode(shimJSON{Action: "ensure", Name: shim.Name, Parent: shim.Parent, MAC: shim.MAC.String(), Index: shim.Index,
+	if asJSON {
+		return json.NewEncoder(w).Encode(shimJSON{Action: "ensure", Name: shim.Name, Parent: shim.Parent, MAC: shim.MAC.String(), Index: shim.Index,
 			Created: shim.Created, Changed: shim.Changed, Addrs: addrs, Routes: routes(shim.Routes)})
 	}
 	what := "unchanged"
@@ -136,24 +132,26 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 	case shim.Changed:
 		what = "completed"
 	}
-	fmt.Fprintf(w, "%s on %s (mode bridge, mac %s): %s\n", shim.Name, shim.Parent, shim.MAC, what)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s on %s (mode bridge, mac %s): %s\n", shim.Name, shim.Parent, shim.MAC, what)
 	if len(addrs) > 0 {
-		fmt.Fprintf(w, "  address %s\n", strings.Join(addrs, ", "))
+		fmt.Fprintf(&b, "  address %s\n", strings.Join(addrs, ", "))
 	}
 	for _, r := range shim.Routes {
-		line := fmt.Sprintf("  route %s dev %s metric %d", r.Dst, shim.Name, r.Metric)
+		fmt.Fprintf(&b, "  route %s dev %s metric %d", r.Dst, shim.Name, r.Metric)
 		if r.PrefHigh {
-			line += " pref high"
+			b.WriteString(" pref high")
 		}
 		if r.Src.IsValid() {
-			line += " src " + r.Src.String()
+			b.WriteString(" src " + r.Src.String())
 		}
-		fmt.Fprintln(w, line)
+		b.WriteString("\n")
 	}
 	if len(shim.Routes) == 0 {
-		fmt.Fprintf(w, "  no on-link prefixes on %s to route\n", shim.Parent)
+		fmt.Fprintf(&b, "  no on-link prefixes on %s to route\n", shim.Parent)
 	}
-	return nil
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func routes(rs []macvlan.Route) []routeJSON {

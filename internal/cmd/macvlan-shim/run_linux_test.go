@@ -11,23 +11,19 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/labtest"
 )
 
-func TestRunInterop(t *testing.T) {
+// hostLab is a "host" namespace whose eth0 (MAC 00:16:3e:65:2b:99, on
+// 2001:db8:1:2::/64) is one end of a labtest.Pair with "wire", with a
+// private macvlan ctr0 on it.
+func hostLab(t *testing.T) *lab.Netns {
+	t.Helper()
 	l := labtest.New(t)
-	host, err := l.Namespace("host")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wire, err := l.Namespace("wire")
-	if err != nil {
-		t.Fatal(err)
-	}
+	host, _ := labtest.Pair(t, l, "host", "wire")
 	for _, err := range []error{
-		l.Veth(host, "eth0", wire, "lan0"),
-		wire.Up("lan0"),
-		host.StaticLinkLocal("eth0", netip.MustParseAddr("fe80::1")),
 		host.AddAddr("eth0", netip.MustParsePrefix("2001:db8:1:2::1/64")),
 		host.SetMAC("eth0", []byte{0x00, 0x16, 0x3e, 0x65, 0x2b, 0x99}),
 		host.IP("link", "add", "ctr0", "link", "eth0", "type", "macvlan", "mode", "private"),
@@ -36,20 +32,38 @@ func TestRunInterop(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run := func(o Options) string {
-		t.Helper()
-		var out bytes.Buffer
-		if err := host.Run(func() error { return Run(context.Background(), o, &out) }); err != nil {
-			t.Fatalf("Run(%+v): %v", o, err)
-		}
-		return out.String()
+	return host
+}
+
+// mainIn runs the program in ns and returns its status, stdout and stderr.
+func mainIn(t *testing.T, ns *lab.Netns, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	var status int
+	if err := ns.Run(func() error {
+		status = cli.Main(context.Background(), Command, args, &out, &errb)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
-	idx, err := host.Interface("host-shim")
-	if err == nil {
-		t.Fatalf("host-shim exists before the run: %v", idx)
+	return status, out.String(), errb.String()
+}
+
+func TestRunInterop(t *testing.T) {
+	host := hostLab(t)
+	run := func(args ...string) string {
+		t.Helper()
+		status, out, errs := mainIn(t, host, args...)
+		if status != 0 {
+			t.Fatalf("macvlan-shim %s: status %d, stderr %q", strings.Join(args, " "), status, errs)
+		}
+		return out
+	}
+	if _, err := host.Interface("host-shim"); err == nil {
+		t.Fatal("host-shim exists before the run")
 	}
 
-	got := run(Options{Parent: "eth0"})
+	got := run("-parent", "eth0")
 	want := "host-shim on eth0 (mode bridge, mac 02:16:3e:65:2b:99): created\n" +
 		"  address 2001:db8:1:2:16:3eff:fe65:2b99/128\n" +
 		"  route 2001:db8:1:2::/64 dev host-shim metric 100 pref high\n"
@@ -62,7 +76,7 @@ func TestRunInterop(t *testing.T) {
 	}
 
 	var obj map[string]any
-	if err := json.Unmarshal([]byte(run(Options{Parent: "eth0", JSON: true})), &obj); err != nil {
+	if err := json.Unmarshal([]byte(run("-parent", "eth0", "-json")), &obj); err != nil {
 		t.Fatal(err)
 	}
 	wantObj := map[string]any{
@@ -78,27 +92,80 @@ func TestRunInterop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = run(Options{Parent: "eth0", List: true})
+	got = run("-parent", "eth0", "-list")
 	want = fmt.Sprintf("ctr0@eth0 mode private mac %s down\nhost-shim@eth0 mode bridge mac 02:16:3e:65:2b:99 up\n", ctr.HardwareAddr)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("-list (-want +got):\n%s", diff)
 	}
-	if got := run(Options{Parent: "eth0", List: true, JSON: true}); strings.Count(got, "\n") != 2 || !strings.Contains(got, `"mode":"bridge"`) {
+	if got := run("-parent", "eth0", "-list", "-json"); strings.Count(got, "\n") != 2 || !strings.Contains(got, `"mode":"bridge"`) {
 		t.Errorf("-list -json = %q", got)
 	}
 
-	if got := run(Options{Parent: "eth0", Remove: true}); got != "host-shim on eth0: removed\n" {
+	if got := run("-parent", "eth0", "-remove"); got != "host-shim on eth0: removed\n" {
 		t.Errorf("-remove = %q", got)
 	}
-	if got := run(Options{Parent: "eth0", Remove: true, JSON: true}); got != `{"action":"remove","name":"host-shim","parent":"eth0","changed":false,"removed":false}`+"\n" {
+	if got := run("-parent", "eth0", "-remove", "-json"); got != `{"action":"remove","name":"host-shim","parent":"eth0","changed":false,"removed":false}`+"\n" {
 		t.Errorf("second -remove -json = %q", got)
 	}
 	if _, err := host.Interface("host-shim"); err == nil {
 		t.Error("host-shim still exists")
 	}
-	var out bytes.Buffer
-	err = host.Run(func() error { return Run(context.Background(), Options{Parent: "eth7"}, &out) })
-	if err == nil || !strings.HasPrefix(err.Error(), "macvlan: ") {
-		t.Errorf("Run on a missing parent = %v", err)
+}
+
+// TestMetricConverges: re-running with another -metric leaves one route
+// per prefix, with the new metric (it used to leave both).
+func TestMetricConverges(t *testing.T) {
+	host := hostLab(t)
+	for _, m := range []string{"100", "7", "99"} {
+		if status, _, errs := mainIn(t, host, "-parent", "eth0", "-metric", m); status != 0 {
+			t.Fatalf("-metric %s: status %d, %s", m, status, errs)
+		}
 	}
+	out, err := host.Output(context.Background(), "ip", "-6", "route", "show", "2001:db8:1:2::/64", "dev", "host-shim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.TrimSpace(string(out)), "2001:db8:1:2::/64 proto static metric 99 pref high"; got != want {
+		t.Errorf("routes via the shim after -metric 100, 7, 99:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestRuntimeErrors: errors only the kernel can tell, each one line naming
+// the interface, exit 1, nothing created.
+func TestRuntimeErrors(t *testing.T) {
+	host := hostLab(t)
+	tests := []struct {
+		args []string
+		line string
+	}{
+		{[]string{"-parent", "eth7"}, `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
+		{[]string{"-parent", "eth7", "-list"}, `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
+		{[]string{"-parent", "eth7", "-remove"}, `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
+		{[]string{"-parent", "lo"}, `macvlan-shim: parent "lo" is not an Ethernet link (link type loopback, MAC ""); give the LAN interface, such as eth0`},
+		{[]string{"-parent", "eth0", "-name", "ctr0"}, `macvlan-shim: interface "ctr0" exists and is not our shim on "eth0" (kind "macvlan", mode private, MAC ` + mustMAC(t, host, "ctr0") + `); give the shim another name`},
+		{[]string{"-parent", "eth0", "-name", "ctr0", "-remove"}, `macvlan-shim: interface "ctr0" is not our shim on "eth0"; left alone`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			status, out, errs := mainIn(t, host, tt.args...)
+			if line := strings.TrimSuffix(errs, "\n"); status != 1 || line != tt.line {
+				t.Errorf("status %d, stderr\n  %q\nwant 1,\n  %q", status, errs, tt.line)
+			}
+			if out != "" {
+				t.Errorf("stdout %q", out)
+			}
+		})
+	}
+	if _, err := host.Interface("host-shim"); err == nil {
+		t.Error("a shim was created")
+	}
+}
+
+func mustMAC(t *testing.T, ns *lab.Netns, name string) string {
+	t.Helper()
+	ifi, err := ns.Interface(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ifi.HardwareAddr.String()
 }

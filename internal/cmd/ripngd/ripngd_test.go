@@ -37,7 +37,7 @@ func TestBadInputs(t *testing.T) {
 		{"-i eth0 -tag x", 2, `ripngd: -tag "x": not a whole number; give 0 to 65535`},
 		{"-i eth0 -duration -1s", 2, "ripngd: -duration -1s is not positive; give a duration such as 1m, or leave it out to run until interrupted"},
 		{"-i eth0 -duration 0s", 2, "ripngd: -duration 0s is not positive; give a duration such as 1m, or leave it out to run until interrupted"},
-		{"-i eth0 -duration soon", 2, `ripngd: -duration "soon": parse error`},
+		{"-i eth0 -duration soon", 2, `ripngd: -duration "soon": not a duration; give one such as 30s, 5m or 1h`},
 		{"-i eth0,eth0", 2, `ripngd: -i "eth0,eth0" names interface "eth0" twice; give each once`},
 		{"-i eth0,", 2, `ripngd: -i "eth0,": interface name is empty; give a name such as eth0`},
 		{"-i a/b", 2, `ripngd: -i "a/b": interface name "a/b" has '/', ':' or white space; Linux refuses those`},

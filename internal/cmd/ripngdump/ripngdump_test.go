@@ -319,7 +319,7 @@ func TestBadInputs(t *testing.T) {
 		{nil, 2, "ripngdump: give -i IF to capture live or -r FILE to read a capture"},
 		{[]string{"-i", "eth0", "-r", "x.pcap"}, 2, "ripngdump: -i and -r both given; give one of them"},
 		{[]string{"-r", "x.pcap", "-c", "-1"}, 2, "ripngdump: -c -1 is negative; give a count of messages, or 0 for no limit"},
-		{[]string{"-r", "x.pcap", "-c", "many"}, 2, `ripngdump: -c "many": parse error`},
+		{[]string{"-r", "x.pcap", "-c", "many"}, 2, `ripngdump: -c "many": not a whole number; see -h`},
 		{[]string{"-i", "a b"}, 2, `ripngdump: -i: interface name "a b" has '/', ':' or white space; Linux refuses those`},
 		{[]string{"-i", "abcdefghijklmnopq"}, 2, `ripngdump: -i: interface name "abcdefghijklmnopq" is 17 bytes; Linux takes at most 15`},
 		{[]string{"-r", dir}, 2, fmt.Sprintf("ripngdump: -r %q is a directory; give a capture file", dir)},

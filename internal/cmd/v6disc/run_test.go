@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"iter"
 	"net"
 	"net/netip"
@@ -91,12 +90,12 @@ fe80::b5a3:c182:e53b:4a76%eth0             da:a1:19:00:00:08  locally administer
 		{"json", Options{JSON: true}, `{"mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0","2001:db8:1:0:ba27:ebff:fe00:2"],"methods":["echo","mld"],"router":true}
 {"mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"methods":["invalid-dst"],"router":false}
 `},
-		{"names", Options{Names: true, openNames: fakeNames}, `fe80::ba27:ebff:fe00:2%eth0                b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
+		{"names", Options{Names: true}, `fe80::ba27:ebff:fe00:2%eth0                b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
 2001:db8:1:0:ba27:ebff:fe00:2              b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
 fe80::b5a3:c182:e53b:4a76%eth0             da:a1:19:00:00:08  locally administered
 2001:db8:1:0:d445:50bd:460d:7864           da:a1:19:00:00:08  locally administered
 `},
-		{"names json", Options{Names: true, JSON: true, openNames: fakeNames}, `{"mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0","2001:db8:1:0:ba27:ebff:fe00:2"],"methods":["echo","mld"],"router":true,"name":"pi.local"}
+		{"names json", Options{Names: true, JSON: true}, `{"mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0","2001:db8:1:0:ba27:ebff:fe00:2"],"methods":["echo","mld"],"router":true,"name":"pi.local"}
 {"mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"methods":["invalid-dst"],"router":false}
 `},
 	}
@@ -105,13 +104,15 @@ fe80::b5a3:c182:e53b:4a76%eth0             da:a1:19:00:00:08  locally administer
 			var opened []string
 			f := &fakeScanner{snaps: snaps}
 			var out bytes.Buffer
-			err := run(context.Background(), tt.o, &out, ifaces, noLocal, func(ifi *net.Interface, o *discover.Options) (scanner, error) {
+			d := fakeDeps(f)
+			d.open = func(ifi *net.Interface, o *discover.Options) (scanner, error) {
 				opened = append(opened, ifi.Name)
 				if o.Timeout != time.Second {
 					t.Errorf("timeout %v, want the 1s default", o.Timeout)
 				}
 				return f, nil
-			})
+			}
+			err := run(context.Background(), defaults(tt.o), &out, d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,49 +143,44 @@ fe80::b5a3:c182:e53b:4a76%eth0             da:a1:19:00:00:08  locally administer
 }
 
 func TestRunWatch(t *testing.T) {
+	pi := snaps[1]
+	ll := []discover.Addr{pi.Addrs[0]}
 	f := &fakeScanner{changes: []discover.Change{
-		{Kind: discover.Joined, Host: snaps[1]},
-		{Kind: discover.Left, Host: snaps[1]},
+		{Kind: discover.Joined, Host: snaps[0], Addrs: ll},
+		{Kind: discover.Added, Host: pi, Addrs: pi.Addrs[1:]},
+		{Kind: discover.Removed, Host: pi, Addrs: pi.Addrs[1:]},
+		{Kind: discover.Left, Host: pi, Addrs: pi.Addrs[:1]},
 	}}
-	open := func(*net.Interface, *discover.Options) (scanner, error) { return f, nil }
 	var out bytes.Buffer
-	if err := run(context.Background(), Options{Watch: true, Quiet: true, Interface: "eth0"}, &out, ifaces, noLocal, open); err != nil {
+	if err := run(context.Background(), defaults(Options{Watch: true, Quiet: true, Interface: "eth0"}), &out, fakeDeps(f)); err != nil {
 		t.Fatal(err)
 	}
-	want := "+ fe80::ba27:ebff:fe00:2%eth0\n+ 2001:db8:1:0:ba27:ebff:fe00:2\n- fe80::ba27:ebff:fe00:2%eth0\n- 2001:db8:1:0:ba27:ebff:fe00:2\n"
+	// The global address found after the join is reported too.
+	want := "+ fe80::ba27:ebff:fe00:2%eth0\n+ 2001:db8:1:0:ba27:ebff:fe00:2\n- 2001:db8:1:0:ba27:ebff:fe00:2\n- fe80::ba27:ebff:fe00:2%eth0\n"
 	if diff := cmp.Diff(want, out.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	out.Reset()
-	if err := run(context.Background(), Options{Watch: true, JSON: true}, &out, ifaces, noLocal, open); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(out.String(), `{"event":"joined","mac":"b8:27:eb:00:00:02"`) || !strings.Contains(out.String(), `{"event":"left"`) {
-		t.Errorf("watch JSON:\n%s", out.String())
-	}
 }
 
-func TestRunErrors(t *testing.T) {
-	open := func(*net.Interface, *discover.Options) (scanner, error) { return &fakeScanner{}, nil }
-	none := func() ([]net.Interface, error) { return nil, nil }
-	if err := run(context.Background(), Options{}, discard{}, none, noLocal, open); !errors.Is(err, ErrNoInterface) {
-		t.Errorf("no interfaces: %v", err)
+// defaults fills in the flags' defaults.
+func defaults(o Options) Options {
+	if o.Timeout == 0 {
+		o.Timeout = time.Second
 	}
-	if err := run(context.Background(), Options{Interface: "wlan9"}, discard{}, ifaces, noLocal, open); err == nil || !strings.Contains(err.Error(), "wlan9") {
-		t.Errorf("unknown interface: %v", err)
+	if o.Interval == 0 {
+		o.Interval = 10 * time.Second
 	}
-	if err := run(context.Background(), Options{Timeout: -time.Second}, discard{}, ifaces, noLocal, open); err == nil {
-		t.Error("negative timeout accepted")
-	}
-	failing := func(*net.Interface, *discover.Options) (scanner, error) { return nil, errors.New("permission denied") }
-	if err := run(context.Background(), Options{}, discard{}, ifaces, noLocal, failing); err == nil || !strings.Contains(err.Error(), "eth0") {
-		t.Errorf("open failure: %v", err)
-	}
+	return o
 }
 
-type discard struct{}
-
-func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func fakeDeps(f scanner) deps {
+	return deps{
+		ifaces:    ifaces,
+		local:     noLocal,
+		open:      func(*net.Interface, *discover.Options) (scanner, error) { return f, nil },
+		openNames: fakeNames,
+	}
+}
 
 func noLocal() ([]netip.Addr, error) { return nil, nil }
 
@@ -192,12 +188,10 @@ func TestRunHidesLocal(t *testing.T) {
 	// A second interface on the same link shows up in the first's scan.
 	other := host(net.HardwareAddr{2, 0, 0, 0, 0, 2}, discover.LocallyAdministered, discover.MethodEcho, false, "fe80::2", "2001:db8:1::2")
 	pi := host(rpi, "Raspberry Pi Foundation", discover.MethodEcho, false, "fe80::ba27:ebff:fe00:2", "2001:db8:1::77")
-	f := &fakeScanner{snaps: []discover.Host{other, pi}}
-	local := func() ([]netip.Addr, error) { return []netip.Addr{netip.MustParseAddr("2001:db8:1::77")}, nil }
+	d := fakeDeps(&fakeScanner{snaps: []discover.Host{other, pi}})
+	d.local = func() ([]netip.Addr, error) { return []netip.Addr{netip.MustParseAddr("2001:db8:1::77")}, nil }
 	var out bytes.Buffer
-	err := run(context.Background(), Options{Interface: "eth0", Quiet: true}, &out, ifaces, local,
-		func(*net.Interface, *discover.Options) (scanner, error) { return f, nil })
-	if err != nil {
+	if err := run(context.Background(), defaults(Options{Interface: "eth0", Quiet: true}), &out, d); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff("fe80::ba27:ebff:fe00:2%eth0\n", out.String()); diff != "" {
@@ -222,12 +216,3 @@ func (fakeNamer) Names(_ context.Context, addrs []netip.Addr, _ time.Duration) (
 func (fakeNamer) Close() error { return nil }
 
 func fakeNames(*net.Interface) (namer, error) { return fakeNamer{}, nil }
-
-func TestNamesRefusedWithWatch(t *testing.T) {
-	err := run(context.Background(), Options{Names: true, Watch: true}, discard{}, ifaces, noLocal, func(*net.Interface, *discover.Options) (scanner, error) {
-		return &fakeScanner{}, nil
-	})
-	if err == nil || !strings.Contains(err.Error(), "-names") {
-		t.Fatalf("-names with -watch: err = %v, want a usage error naming -names", err)
-	}
-}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net"
 	"net/netip"
-	"strings"
 	"testing"
 	"time"
 
@@ -68,15 +67,15 @@ func TestRunJSON(t *testing.T) {
 		want Report
 	}{
 		{name: "ready", v108: []byte{0, 0, 7, 8}, ras: []ndp.Router{goodRA, goodRA},
-			want: Report{Server: "192.0.2.1", Offered: "192.0.2.100", Option108: true, Option108Status: "valid",
+			want: Report{Outcome: "offer", Server: "192.0.2.1", Offered: "192.0.2.100", Option108: true, Option108Status: "valid",
 				V6OnlyWaitS: i(1800), EffectiveWaitS: i(1800), PREF64: []string{"64:ff9b::/96"}, RDNSS: []string{"2001:db8:1:2::53"}, V6Only: true, Ready: true}},
 		{name: "zero wait clamps, no RA", v108: []byte{0, 0, 0, 0},
-			want: Report{Server: "192.0.2.1", Offered: "192.0.2.100", Option108: true, Option108Status: "valid",
+			want: Report{Outcome: "offer", Server: "192.0.2.1", Offered: "192.0.2.100", Option108: true, Option108Status: "valid",
 				V6OnlyWaitS: i(0), EffectiveWaitS: i(300), PREF64: []string{}, RDNSS: []string{}, V6Only: true}},
 		{name: "malformed", v108: []byte("0000i"), ras: []ndp.Router{goodRA},
-			want: Report{Server: "192.0.2.1", Offered: "192.0.2.100", Option108: true, Option108Status: "malformed",
+			want: Report{Outcome: "offer", Server: "192.0.2.1", Offered: "192.0.2.100", Option108: true, Option108Status: "malformed",
 				PREF64: []string{"64:ff9b::/96"}, RDNSS: []string{"2001:db8:1:2::53"}}},
-		{name: "absent", want: Report{Server: "192.0.2.1", Offered: "192.0.2.100", Option108Status: "absent", PREF64: []string{}, RDNSS: []string{}}},
+		{name: "absent", want: Report{Outcome: "offer", Server: "192.0.2.1", Offered: "192.0.2.100", Option108Status: "absent", PREF64: []string{}, RDNSS: []string{}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,12 +124,26 @@ verdict:    IPv6-mostly ready: capable clients stop DHCPv4 and find NAT64 and DN
 	}
 }
 
+// TestRunNoOffer: no OFFER is a result, in -json too, not an error.
 func TestRunNoOffer(t *testing.T) {
-	err := Run(context.Background(), Options{Interface: "eth9", Client: &fakeClient{}, Routers: routers()}, &bytes.Buffer{})
-	if err == nil || !strings.HasPrefix(err.Error(), "v6only-probe: no DHCPv4 OFFER") {
-		t.Errorf("Run = %v", err)
+	var out bytes.Buffer
+	err := Run(context.Background(), Options{Interface: "eth9", JSON: true, Client: &fakeClient{}, Routers: routers(goodRA)}, &out)
+	if err != nil {
+		t.Fatalf("Run = %v, want a no-offer report", err)
 	}
-	if err := Run(context.Background(), Options{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "-i") {
-		t.Errorf("Run without -i = %v", err)
+	var got Report
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("%q: %v", out.String(), err)
+	}
+	want := Report{Outcome: "no-offer", Option108Status: "absent", PREF64: []string{"64:ff9b::/96"}, RDNSS: []string{"2001:db8:1:2::53"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	out.Reset()
+	if err := Run(context.Background(), Options{Interface: "eth9", Timeout: 3 * time.Second, Client: &fakeClient{}, Routers: routers()}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if want := "server:     none (no DHCPv4 OFFER within 3s)\npref64:     none\nrdnss:      none\nverdict:    no DHCPv4 server answered: clients get no IPv4 address here\n"; out.String() != want {
+		t.Errorf("text:\n%s\nwant:\n%s", out.String(), want)
 	}
 }

@@ -1,18 +1,19 @@
 package v6onlyserver
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net"
 	"net/netip"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/v6kit/v6kit/dhcpv4opt108"
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/lab"
 	"go.uber.org/goleak"
 )
@@ -30,6 +31,9 @@ func serve(t *testing.T, o Options) (func(*dhcpv4.DHCPv4) *dhcpv4.DHCPv4, *lab.S
 		t.Fatal(err)
 	}
 	o.Conn = srv
+	if !o.Addr.IsValid() {
+		o.Addr = netip.MustParsePrefix("192.0.2.1/24")
+	}
 	out := &lab.SyncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -163,71 +167,61 @@ func TestRunLeaseAndPool(t *testing.T) {
 	}
 }
 
-func TestRunErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		o    Options
-		want string
-	}{
-		{name: "no range", o: Options{Router: netip.MustParseAddr("192.0.2.1")}, want: "-range"},
-		{name: "no router", o: Options{First: netip.MustParseAddr("192.0.2.100"), Last: netip.MustParseAddr("192.0.2.101")}, want: "-router"},
-		{name: "wait too large", o: func() Options { o := opts(); o.V6OnlyWait = 1 << 32; return o }(), want: "out of range"},
-		{name: "no interface", o: opts(), want: "-i"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := Run(context.Background(), tt.o, &bytes.Buffer{})
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "v6only-server: ") {
-				t.Errorf("Run = %v, want an error about %s", err, tt.want)
-			}
-		})
-	}
-}
-
-func TestParseRange(t *testing.T) {
-	tests := []struct {
-		in          string
-		first, last string
-		ok          bool
-	}{
-		{"192.0.2.100-192.0.2.200", "192.0.2.100", "192.0.2.200", true},
-		{"192.0.2.100 - 192.0.2.100", "192.0.2.100", "192.0.2.100", true},
-		{"192.0.2.200-192.0.2.100", "", "", false},
-		{"192.0.2.100", "", "", false},
-		{"2001:db8::1-2001:db8::2", "", "", false},
-		{"x-y", "", "", false},
-		{"", "", "", false},
-	}
-	for _, tt := range tests {
-		f, l, err := ParseRange(tt.in)
-		if (err == nil) != tt.ok || (tt.ok && (f.String() != tt.first || l.String() != tt.last)) {
-			t.Errorf("ParseRange(%q) = %v, %v, %v", tt.in, f, l, err)
-		}
-	}
-}
-
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestPoolExpiry(t *testing.T) {
 	o := opts() // two addresses
-	o.LeaseTime = time.Hour
-	p := newPool(o)
+	p := newPool(o.First, o.Last)
 	now := time.Unix(1e9, 0)
-	p.now = func() time.Time { return now }
-	a1, _ := p.reserve("a", offerHold)
-	a2, _ := p.reserve("b", time.Hour)
-	if _, ok := p.reserve("c", offerHold); ok {
+	a1, _ := p.reserve("a", offerHold, now)
+	a2, _ := p.reserve("b", time.Hour, now)
+	if _, ok := p.reserve("c", offerHold, now); ok {
 		t.Fatal("a full pool allocated a third address")
 	}
 	now = now.Add(offerHold + time.Second)
 	// a's offer expired, b's lease did not: c gets a's address.
-	if a3, ok := p.reserve("c", offerHold); !ok || a3 != a1 {
+	if a3, ok := p.reserve("c", offerHold, now); !ok || a3 != a1 {
 		t.Fatalf("after a's offer expired, c got %v %v, want %v", a3, ok, a1)
 	}
-	if got, _ := p.reserve("b", time.Hour); got != a2 {
+	if got, _ := p.reserve("b", time.Hour, now); got != a2 {
 		t.Errorf("b's address moved to %v", got)
 	}
 	if len(p.byMAC) != 2 || len(p.inUse) != 2 {
 		t.Errorf("pool holds %d bindings and %d addresses, want 2 and 2", len(p.byMAC), len(p.inUse))
+	}
+}
+
+type closedPipe struct{}
+
+func (closedPipe) Write([]byte) (int, error) { return 0, syscall.EPIPE }
+
+// TestRunEndsOnClosedStdout: `v6only-server ... | head -1` ends the server
+// (quietly: cli.Main turns EPIPE into status 0) instead of serving on with
+// a log nobody reads, or ignoring the error.
+func TestRunEndsOnClosedStdout(t *testing.T) {
+	srv, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	o := opts()
+	o.Conn, o.Addr = srv, netip.MustParsePrefix("192.0.2.1/24")
+	done := make(chan error, 1)
+	go func() { done <- Run(context.Background(), o, closedPipe{}) }()
+	if _, err := c.WriteTo(discover(t, 1, false).ToBytes(), srv.LocalAddr()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !cli.ClosedOutput(err) {
+			t.Errorf("Run = %v, want a closed-output error", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run kept serving after stdout closed")
 	}
 }

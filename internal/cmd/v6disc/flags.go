@@ -1,0 +1,90 @@
+package v6disc
+
+import (
+	"context"
+	"flag"
+	"io"
+	"time"
+
+	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/netx"
+)
+
+// Command is the v6disc program; examples/v6disc runs it.
+var Command = command(realDeps())
+
+const help = `usage: v6disc [-i IF] [-L] [-q | -json] [-timeout 1s] [-watch [-interval 10s] | -names]
+
+Finds the IPv6 hosts on a link — including hosts that drop or ignore echo
+requests — with echo from every source, an unknown destination option that
+draws Parameter Problem, an MLDv2 query, NS to EUI-64 guesses and the
+neighbour cache, and prints address, MAC and vendor, one line per address.
+Without -i it scans every up, non-loopback Ethernet interface with carrier.
+Needs CAP_NET_RAW (root, or setcap cap_net_raw+ep on the binary). No host
+found is not an error: the output is then empty.
+
+examples:
+  sudo v6disc -i eth0
+  sudo v6disc -L -q                  # link-local addresses of every link
+  sudo v6disc -i br0 -json -timeout 2s
+  sudo v6disc -i eth0 -watch         # "+ " for addresses that appear, "- " for those that go
+  sudo v6disc -i eth0 -names         # and the names mDNS responders give
+
+-json prints one object per line: per host, or with -watch per event.
+  event    string    with -watch: "joined", "added" (addrs are only the new
+                     ones), "removed" (addrs went silent) or "left" (addrs
+                     are all it had)
+  mac      string    the host's MAC, "b8:27:eb:00:00:02"
+  vendor   string    IEEE registry name, "locally administered" or "unknown"
+  addrs    []string  its IPv6 addresses, link-local first and zoned with the
+                     interface ("fe80::2%eth0"), then by address
+  methods  []string  techniques that found it: echo, invalid-dst, mld, ns,
+                     neighbor, ra, passive
+  router   bool      it sent a Router Advertisement or an NA with the R flag
+  name     string    with -names, when a responder gave one ("pi.local")
+`
+
+// maxTimeout bounds -timeout and -interval: a scan or a pause longer than
+// an hour is a typo (1h for 1m, say).
+const maxTimeout = time.Hour
+
+func command(d deps) cli.Command {
+	return cli.Command{Name: "v6disc", Help: help, Setup: func(fs *flag.FlagSet) cli.RunFunc {
+		var o Options
+		fs.StringVar(&o.Interface, "i", "", "`interface` to scan (default: every up, non-loopback Ethernet interface with carrier)")
+		fs.BoolVar(&o.LinkLocal, "L", false, "link-local addresses only")
+		fs.BoolVar(&o.Quiet, "q", false, "print addresses only")
+		fs.BoolVar(&o.JSON, "json", false, "one JSON object per host (keys above)")
+		fs.DurationVar(&o.Timeout, "timeout", time.Second, "how long each scan waits for answers, up to 1h")
+		fs.BoolVar(&o.Watch, "watch", false, "keep scanning; report addresses that appear (+) and go (-)")
+		fs.DurationVar(&o.Interval, "interval", 10*time.Second, "pause between scans with -watch, up to 1h")
+		fs.BoolVar(&o.Names, "names", false, `after the scan, ask mDNS for the hosts' names (a last column; JSON key "name")`)
+		return func(ctx context.Context, stdout io.Writer) error {
+			set := map[string]bool{}
+			fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+			if err := o.check(set); err != nil {
+				return err
+			}
+			return run(ctx, o, stdout, d)
+		}
+	}}
+}
+
+// check validates the flags before anything opens.
+func (o *Options) check(set map[string]bool) error {
+	switch {
+	case set["i"] && netx.CheckName(o.Interface) != nil:
+		return cli.Usagef("-i: %v", netx.CheckName(o.Interface))
+	case o.Timeout < time.Millisecond || o.Timeout > maxTimeout:
+		return cli.Usagef("-timeout %v is out of range; give a duration from 1ms to 1h, such as 2s", o.Timeout)
+	case o.Interval < time.Millisecond || o.Interval > maxTimeout:
+		return cli.Usagef("-interval %v is out of range; give a duration from 1ms to 1h, such as 30s", o.Interval)
+	case set["interval"] && !o.Watch:
+		return cli.Usagef("-interval works with -watch; add -watch or drop -interval")
+	case o.Names && o.Watch:
+		return cli.Usagef("-names works with a scan, not with -watch; drop one of them")
+	case o.Quiet && o.JSON:
+		return cli.Usagef("-q and -json exclude each other; pick one")
+	}
+	return nil
+}

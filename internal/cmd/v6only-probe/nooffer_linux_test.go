@@ -1,0 +1,43 @@
+package v6onlyprobe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/labtest"
+)
+
+// TestNoOfferOnARealLink: on a link without a DHCPv4 server the program
+// prints a no-offer report, in -json too, and exits 0.
+func TestNoOfferOnARealLink(t *testing.T) {
+	l := labtest.New(t)
+	_, cliNS := labtest.Pair(t, l, "srv", "cli")
+	for _, tt := range []struct {
+		args  []string
+		check func(string) bool
+	}{
+		{[]string{"-i", "eth0", "-json", "-timeout", "2s", "-ra-wait", "200ms"}, func(out string) bool {
+			var rep Report
+			return json.Unmarshal([]byte(out), &rep) == nil && rep.Outcome == OutcomeNoOffer && rep.Server == ""
+		}},
+		{[]string{"-i", "eth0", "-timeout", "1s", "-ra-wait", "200ms"}, func(out string) bool {
+			return strings.HasPrefix(out, "server:     none (no DHCPv4 OFFER within 1s)\n")
+		}},
+	} {
+		var out, errb bytes.Buffer
+		var status int
+		if err := cliNS.Run(func() error {
+			status = cli.Main(context.Background(), Command, tt.args, &out, &errb)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if status != 0 || errb.Len() > 0 || !tt.check(out.String()) {
+			t.Errorf("v6only-probe %q: status %d, stderr %q, stdout %q", tt.args, status, errb.String(), out.String())
+		}
+	}
+}

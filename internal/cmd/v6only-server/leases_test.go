@@ -1,0 +1,164 @@
+package v6onlyserver
+
+import (
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var (
+	first = netip.MustParseAddr("192.0.2.100")
+	last  = netip.MustParseAddr("192.0.2.199")
+	t0    = time.Unix(1_800_000_000, 0)
+)
+
+func addr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// leaseMap is a pool's leases as "mac": "addr".
+func leaseMap(p *pool, now time.Time) map[string]string {
+	m := map[string]string{}
+	for _, l := range p.leases(now) {
+		m[l.mac] = l.addr.String()
+	}
+	return m
+}
+
+func TestLeaseFileRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "v6only.leases") // the directory is created
+	p := newPool(first, last)
+	lf, err := openLeases(path, p, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, mac := range []string{"02:00:5e:00:53:01", "02:00:5e:00:53:02", "02:00:5e:00:53:03"} {
+		a, _ := p.reserve(mac, offerHold, t0)
+		l, ok := p.lease(mac, a, time.Hour*time.Duration(i+1), t0)
+		if !ok {
+			t.Fatal("lease refused")
+		}
+		if err := lf.commit(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a, leased := p.release("02:00:5e:00:53:02"); !leased || lf.release("02:00:5e:00:53:02", a) != nil {
+		t.Fatal("release")
+	}
+	p.reserve("02:00:5e:00:53:04", offerHold, t0) // an offer: not persisted
+	lf.Close()
+
+	// A restart, two hours on: the first lease (1 h) has expired.
+	p2 := newPool(first, last)
+	lf2, err := openLeases(path, p2, t0.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lf2.Close()
+	if diff := cmp.Diff(map[string]string{"02:00:5e:00:53:03": "192.0.2.102"}, leaseMap(p2, t0.Add(2*time.Hour))); diff != "" {
+		t.Errorf("leases after restart (-want +got):\n%s", diff)
+	}
+	// The file was compacted: only the live lease is left.
+	b, _ := os.ReadFile(path)
+	if want := leaseHeader + "ack 02:00:5e:00:53:03 192.0.2.102 " + itoa(t0.Add(3*time.Hour).Unix()) + "\n"; string(b) != want {
+		t.Errorf("compacted file:\n%s\nwant:\n%s", b, want)
+	}
+	// The restored client keeps its address; a new one does not get it.
+	if a, _ := p2.reserve("02:00:5e:00:53:03", offerHold, t0.Add(2*time.Hour)); a != addr("192.0.2.102") {
+		t.Errorf("restored client offered %v", a)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestReadLeases(t *testing.T) {
+	exp := itoa(t0.Unix())
+	tests := []struct {
+		name string
+		in   string
+		want map[string]string
+		err  string
+	}{
+		{"torn last line is a write that never finished", leaseHeader + "ack 02:00:5e:00:53:01 192.0.2.100 " + exp + "\nack 02:00:5e:00:53:02 192.0.2.1", map[string]string{"02:00:5e:00:53:01": "192.0.2.100"}, ""},
+		{"renewal and move", "ack 02:00:5e:00:53:01 192.0.2.100 " + exp + "\nack 02:00:5e:00:53:01 192.0.2.101 " + exp + "\n", map[string]string{"02:00:5e:00:53:01": "192.0.2.101"}, ""},
+		{"an address re-leased to another client", "ack 02:00:5e:00:53:01 192.0.2.100 " + exp + "\nack 02:00:5e:00:53:02 192.0.2.100 " + exp + "\n", map[string]string{"02:00:5e:00:53:02": "192.0.2.100"}, ""},
+		{"release", "ack 02:00:5e:00:53:01 192.0.2.100 " + exp + "\nrelease 02:00:5e:00:53:01 192.0.2.100\n", map[string]string{}, ""},
+		{"release, then again", "ack 02:00:5e:00:53:01 192.0.2.100 " + exp + "\nrelease 02:00:5e:00:53:01 192.0.2.100\nack 02:00:5e:00:53:01 192.0.2.100 " + exp + "\n", map[string]string{"02:00:5e:00:53:01": "192.0.2.100"}, ""},
+		{"a corrupt line in the middle", "ack 02:00:5e:00:53:01 192.0.2.100 " + exp + "\nack nonsense\nack 02:00:5e:00:53:02 192.0.2.101 " + exp + "\n", nil, `line 2: "ack nonsense" is not`},
+		{"an IPv6 address", "ack 02:00:5e:00:53:01 2001:db8::1 " + exp + "\n", nil, "line 1:"},
+		{"a bad expiry", "ack 02:00:5e:00:53:01 192.0.2.100 soon\n", nil, "line 1:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "l")
+			if err := os.WriteFile(path, []byte(tt.in), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ls, err := readLeases(path)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, l := range ls {
+				got[l.mac] = l.addr.String()
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLeaseFileCompactsWhileServing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "l")
+	p := newPool(first, last)
+	lf, err := openLeases(path, p, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lf.Close()
+	lf.compactAfter = 3
+	lf.live = func() []lease { return p.leases(t0) }
+	a, _ := p.reserve("02:00:5e:00:53:01", offerHold, t0)
+	for range 10 { // renewals
+		l, _ := p.lease("02:00:5e:00:53:01", a, time.Hour, t0)
+		if err := lf.commit(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := os.ReadFile(path)
+	if n := strings.Count(string(b), "\nack "); n > 5 {
+		t.Errorf("after 10 renewals of one lease the file has %d records:\n%s", n, b)
+	}
+	if ls, err := readLeases(path); err != nil || len(ls) != 1 || ls[0].addr != a {
+		t.Errorf("readLeases = %v, %v", ls, err)
+	}
+}
+
+func TestPoolRestoreAndDecline(t *testing.T) {
+	p := newPool(first, last)
+	p.restore(lease{mac: "a", addr: addr("192.0.2.100"), expires: t0.Add(time.Hour)}, t0)
+	p.restore(lease{mac: "b", addr: addr("192.0.2.100"), expires: t0.Add(time.Hour)}, t0) // taken: ignored
+	p.restore(lease{mac: "c", addr: addr("10.0.0.1"), expires: t0.Add(time.Hour)}, t0)    // outside: ignored
+	p.restore(lease{mac: "d", addr: addr("192.0.2.101"), expires: t0}, t0)                // expired: ignored
+	if diff := cmp.Diff(map[string]string{"a": "192.0.2.100"}, leaseMap(p, t0)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if a, _ := p.reserve("b", offerHold, t0); a == addr("192.0.2.100") {
+		t.Error("a restored lease's address was offered to another client")
+	}
+	p.decline("b", time.Hour, t0)
+	if a, _ := p.reserve("e", offerHold, t0); a == addr("192.0.2.101") {
+		t.Error("a declined address was offered again")
+	}
+}

@@ -1,0 +1,205 @@
+package lxdprofile
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+
+	lxd "github.com/canonical/lxd/client"
+)
+
+// ErrNoDaemon means no LXD daemon answered on the unix sockets tried.
+var ErrNoDaemon = errors.New("lxdprofile: no LXD daemon answers")
+
+// ErrNoPool means a disk device names a storage pool the daemon does not
+// have.
+var ErrNoPool = errors.New("lxdprofile: storage pool not found")
+
+// Sockets of a snap and of a packaged LXD, in the order the lxc client
+// looks for them.
+const (
+	SnapSocket = "/var/snap/lxd/common/lxd/unix.socket"
+	DebSocket  = "/var/lib/lxd/unix.socket"
+)
+
+// DefaultSockets returns the unix sockets [ConnectUnix] tries when it is
+// given no path, as the lxc client finds its daemon: $LXD_SOCKET if set,
+// else $LXD_DIR/unix.socket if LXD_DIR is set, else [SnapSocket] then
+// [DebSocket].
+func DefaultSockets() []string {
+	if s := os.Getenv("LXD_SOCKET"); s != "" {
+		return []string{s}
+	}
+	if d := os.Getenv("LXD_DIR"); d != "" {
+		return []string{filepath.Join(d, "unix.socket")}
+	}
+	return []string{SnapSocket, DebSocket}
+}
+
+// ConnectUnix connects to the LXD daemon's unix socket at path, or, when
+// path is empty, to the first of [DefaultSockets] that answers. When none
+// answers the error wraps [ErrNoDaemon] and names every socket tried with
+// why it did not answer. The LXD client keeps ctx for every later request:
+// cancelling it ends the connection's usefulness, so pass a context that
+// lives as long as the server value. Call Disconnect when done.
+func ConnectUnix(ctx context.Context, path string) (lxd.InstanceServer, error) {
+	tried := []string{path}
+	if path == "" {
+		tried = DefaultSockets()
+	}
+	var why []string
+	for _, p := range tried {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Type() != os.ModeSocket {
+			why = append(why, p+" (not a socket)")
+			continue
+		}
+		srv, err := lxd.ConnectLXDUnixWithContext(ctx, p, &lxd.ConnectionArgs{UserAgent: "v6kit-lxdprofile"})
+		if err == nil {
+			return srv, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		why = append(why, fmt.Sprintf("%s (%s)", p, connectCause(err)))
+	}
+	return nil, fmt.Errorf("%w on %s", ErrNoDaemon, strings.Join(why, ", "))
+}
+
+// connectCause says in a few words why a socket did not answer.
+func connectCause(err error) string {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "no such file"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused: the daemon is not running"
+	case errors.Is(err, os.ErrPermission):
+		return "permission denied: run as root or join the lxd group"
+	}
+	return err.Error()
+}
+
+// PoolLister is the part of the LXD client [CheckPools] uses.
+type PoolLister interface {
+	GetStoragePoolNames() ([]string, error)
+}
+
+var _ PoolLister = lxd.InstanceServer(nil)
+
+// CheckPools returns an error wrapping [ErrNoPool] if one of p's disk
+// devices names a storage pool srv does not have (LXD itself accepts such a
+// profile and fails only when an instance starts); the error names the pools
+// there are.
+func CheckPools(srv PoolLister, p Profile) error {
+	var want []string
+	for _, d := range p.Devices {
+		if d["type"] == "disk" && d["pool"] != "" {
+			want = append(want, d["pool"])
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	have, err := srv.GetStoragePoolNames()
+	if err != nil {
+		return fmt.Errorf("lxdprofile: list storage pools: %w", err)
+	}
+	slices.Sort(want)
+	for _, pool := range slices.Compact(want) {
+		if slices.Contains(have, pool) {
+			continue
+		}
+		there := "none; create one with 'lxc storage create'"
+		if len(have) > 0 {
+			have = slices.Sorted(slices.Values(have))
+			there = strings.Join(have, ", ")
+		}
+		return fmt.Errorf("%w: %q (pools: %s)", ErrNoPool, pool, there)
+	}
+	return nil
+}
+
+// HTTPSOptions are the credentials for a remote LXD on its HTTPS port (8443).
+type HTTPSOptions struct {
+	// ClientCert and ClientKey are the PEM client certificate and key the
+	// server trusts (`lxc config trust add`).
+	ClientCert, ClientKey string
+	// ServerCert is the server's PEM certificate (server.crt), pinned.
+	ServerCert string
+	// Dial, when set, makes the TCP connections (a test dials inside a
+	// network namespace).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// ConnectHTTPS connects to a remote LXD, such as "https://host:8443", with a
+// client certificate. As with [ConnectUnix], the client keeps ctx for every
+// later request.
+func ConnectHTTPS(ctx context.Context, url string, opts HTTPSOptions) (lxd.InstanceServer, error) {
+	args := &lxd.ConnectionArgs{
+		TLSClientCert: opts.ClientCert,
+		TLSClientKey:  opts.ClientKey,
+		TLSServerCert: opts.ServerCert,
+		UserAgent:     "v6kit-lxdprofile",
+	}
+	if opts.Dial != nil {
+		args.TransportWrapper = func(t *http.Transport) lxd.HTTPTransporter {
+			t.DialContext = opts.Dial
+			t.DialTLSContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+				c, err := dialTLS(ctx, opts.Dial, network, addr, t.TLSClientConfig, false)
+				if err != nil {
+					// As the client does: retry naming the host we dialled.
+					c, err = dialTLS(ctx, opts.Dial, network, addr, t.TLSClientConfig, true)
+				}
+				return c, err
+			}
+			return transport{t}
+		}
+	}
+	srv, err := lxd.ConnectLXDWithContext(ctx, url, args)
+	if err != nil {
+		return nil, fmt.Errorf("lxdprofile: connect %s: %w", url, err)
+	}
+	return srv, nil
+}
+
+// transport adapts an *http.Transport to lxd.HTTPTransporter.
+type transport struct{ t *http.Transport }
+
+func (t transport) RoundTrip(r *http.Request) (*http.Response, error) { return t.t.RoundTrip(r) }
+
+func (t transport) Transport() *http.Transport { return t.t }
+
+// dialTLS is the LXD client's TLS dial over a caller's dialer.
+func dialTLS(ctx context.Context, dial func(context.Context, string, string) (net.Conn, error), network, addr string, config *tls.Config, resetName bool) (net.Conn, error) {
+	conn, err := dial(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	if resetName {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			host = addr
+		}
+		config = config.Clone()
+		config.ServerName = host
+	}
+	tc := tls.Client(conn, config)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if !config.InsecureSkipVerify {
+		if err := tc.VerifyHostname(config.ServerName); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	return tc, nil
+}
