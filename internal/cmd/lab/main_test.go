@@ -29,8 +29,8 @@ func TestBadInputs(t *testing.T) {
 	tests := []tc{
 		{"act-timeout zero", []string{"-act-timeout", "0"}, cli.ExitUsage, "lab: -act-timeout 0s must be positive; give how long one act may take, such as 30s"},
 		{"act-timeout negative", []string{"-act-timeout", "-1s"}, cli.ExitUsage, "lab: -act-timeout -1s is negative; give how long one act may take, such as 30s"},
-		{"act-timeout not a duration", []string{"-act-timeout", "soon"}, cli.ExitUsage, `lab: -act-timeout "soon": parse error`},
-		{"act-timeout without unit", []string{"-act-timeout", "30"}, cli.ExitUsage, `lab: -act-timeout "30": parse error`},
+		{"act-timeout not a duration", []string{"-act-timeout", "soon"}, cli.ExitUsage, `lab: -act-timeout "soon": not a duration; give one such as 30s, 5m or 1h`},
+		{"act-timeout without unit", []string{"-act-timeout", "30"}, cli.ExitUsage, `lab: -act-timeout "30": not a duration; give one such as 30s, 5m or 1h`},
 		{"id upper case", []string{"-id", "Lab1"}, cli.ExitUsage, `lab: -id "Lab1" is not a lab ID; give 1 to 16 lower-case letters and digits, such as t1`},
 		{"id with a dash", []string{"-id", "a-b"}, cli.ExitUsage, `lab: -id "a-b" is not a lab ID; give 1 to 16 lower-case letters and digits, such as t1`},
 		{"id with a slash", []string{"-id", "../x"}, cli.ExitUsage, `lab: -id "../x" is not a lab ID; give 1 to 16 lower-case letters and digits, such as t1`},
