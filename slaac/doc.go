@@ -3,8 +3,9 @@
 // in RFC 4862, RFC 4291 Appendix A, RFC 7217 and RFC 8981, and predicts real
 // hosts bit for bit.
 //
-// The package is pure: no I/O, no clock and no randomness of its own. Time
-// and randomness are injected where a state machine needs them.
+// The package is pure: no I/O and no clock. The state machine takes the
+// current time as an argument of each call; randomness comes from an
+// io.Reader in its configuration (nil means crypto/rand).
 //
 // # Identifiers
 //
@@ -20,7 +21,10 @@
 //
 //   - [RFC7217]: the generic algorithm with SHA-256 or any [PRF].
 //   - [Linux]: the kernel's addr_gen_mode 2 and 3 (one raw SHA-1 block over
-//     stable_secret, prefix, permanent MAC and dad_count).
+//     stable_secret, prefix, permanent MAC and dad_count, stored in the
+//     CPU's byte order: Linux.ByteOrder is this host's unless set, big-endian
+//     for classic MIPS routers (ath79), s390x and ppc64, little-endian for
+//     mipsel (MT7621), arm and x86).
 //   - [NetworkManager]: ipv6.addr-gen-mode=stable-privacy, with
 //     [ExpandNMStableID] for connection.stable-id templates and [NMHostID]
 //     for /var/lib/NetworkManager/secret_key.
@@ -34,9 +38,11 @@
 // # Temporary addresses
 //
 // [TempManager] implements RFC 8981 temporary addresses for one interface,
-// driven by prefix information, the passing of time and DAD results, with
-// an injected clock and random source. [RFC8981Profile] and [LinuxProfile]
-// hold the two sets of defaults.
+// driven by prefix information, the passing of time and DAD results, each
+// given with the time it happens at (TempManager.PrefixInfo(now, …)); a
+// caller with a timer wakes at [TempManager.NextDeadline] and calls
+// [TempManager.Advance]. [RFC8981Profile] and [LinuxProfile] hold the two
+// sets of defaults.
 //
 // # Verified against the real systems
 //
@@ -51,5 +57,9 @@
 // # Errors
 //
 // Errors wrap the sentinels [ErrPrefix], [ErrMAC], [ErrIID], [ErrSecret],
-// [ErrIDGenRetries], [ErrNoAddress] and [ErrTempConfig]; test them with errors.Is.
+// [ErrIDGenRetries], [ErrNoAddress] and [ErrTempConfig]; test them with
+// errors.Is. Text that does not parse comes back as a [*ParseError] with the
+// byte offset of the problem and the input quoted in its cause. Nil and
+// out-of-range arguments (a nil MAC, a prefix that is not a /64, a negative
+// lifetime or DAD counter, a nil generator) return errors, never panic.
 package slaac

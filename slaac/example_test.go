@@ -2,6 +2,7 @@ package slaac_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"net/netip"
@@ -74,23 +75,24 @@ func ExampleNetworkd() {
 // address all zero) with stable_secret 2001:db8::1, as `ip -6 addr` shows it.
 func ExampleLinux_LinkLocal() {
 	secret, _ := slaac.ParseLinuxSecret("2001:db8::1")
-	g := &slaac.Linux{Secret: secret}
+	// An x86 (little-endian) kernel's; nil ByteOrder would mean this host's.
+	g := &slaac.Linux{Secret: secret, ByteOrder: binary.LittleEndian}
 	ll, _, _ := g.LinkLocal(0)
 	fmt.Println(ll)
 	// Output: fe80::88cf:4891:a68c:e03f
 }
 
-// A temporary address under the RFC 8981 defaults, with a fixed clock and a
-// fixed random source so the output is stable.
+// A temporary address under the RFC 8981 defaults: the manager reads no
+// clock (the caller passes the time) and a fixed random source keeps the
+// output stable.
 func ExampleTempManager() {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	random := bytes.NewReader(bytes.Repeat([]byte{0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88}, 8))
 	m, _ := slaac.NewTempManager(slaac.TempConfig{
 		Profile: slaac.RFC8981Profile(),
-		Now:     func() time.Time { return now },
 		Rand:    random,
 	})
-	events, _ := m.PrefixInfo(netip.MustParsePrefix("2001:db8:1:2::/64"), 30*24*time.Hour, 7*24*time.Hour)
+	events, _ := m.PrefixInfo(now, netip.MustParsePrefix("2001:db8:1:2::/64"), 30*24*time.Hour, 7*24*time.Hour)
 	for _, e := range events {
 		fmt.Println(e.Kind, e.Addr, e.PreferredUntil.Sub(now), e.ValidUntil.Sub(now))
 	}

@@ -2,6 +2,8 @@ package slaac
 
 import (
 	"bytes"
+	"encoding/binary"
+	"errors"
 	"net"
 	"net/netip"
 	"testing"
@@ -62,7 +64,8 @@ func FuzzNoReserved(f *testing.F) {
 		gens := []Generator{
 			RFC7217{Secret: append(bytes.Clone(secret), s16[:]...), NetIface: []byte(ifname), NetworkID: []byte(netID)},
 			&Linux{Secret: s16, PermAddr: net.HardwareAddr(mac)},
-			&Linux{Secret: s16, BigEndian: true},
+			&Linux{Secret: s16, ByteOrder: binary.BigEndian},
+			&Linux{Secret: s16, ByteOrder: binary.LittleEndian},
 			&NetworkManager{StableType: NMStableType(dad % 4), NetworkID: netID, IfName: ifname, HostID: append([]byte{1}, secret...)},
 		}
 		for _, g := range gens {
@@ -79,8 +82,31 @@ func FuzzNoReserved(f *testing.F) {
 		}
 		nd := &Networkd{Key: s16, IfName: ifname, MAC: net.HardwareAddr(mac)}
 		_, _, err := nd.IID(p, int(dad%3))
-		if (err != nil) != networkdInvalid(a) {
+		if (err != nil) != (networkdInvalid(a) || len(mac) > 32) {
 			t.Fatalf("Networkd error %v for prefix %v", err, p)
+		}
+	})
+}
+
+// FuzzParseIID checks that ParseIID never panics, that what it accepts
+// survives String and ParseIID again, and that what it refuses comes back
+// as a *ParseError pointing inside the input.
+func FuzzParseIID(f *testing.F) {
+	for _, s := range []string{"216:3eff:fe65:2b99", "::216:3eff:fe65:2b99", "::", "1:2:3", "1:2:3:12345", "::1%eth0", "192.0.2.1", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		iid, err := ParseIID(s)
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) || !errors.Is(err, ErrIID) || pe.Offset < 0 || pe.Offset > len(s) {
+				t.Fatalf("ParseIID(%q): %v, want a *ParseError with an offset in [0, %d]", s, err, len(s))
+			}
+			return
+		}
+		again, err := ParseIID(iid.String())
+		if err != nil || again != iid {
+			t.Fatalf("ParseIID(%q) = %v; ParseIID(%q) = %v, %v", s, iid, iid.String(), again, err)
 		}
 	})
 }

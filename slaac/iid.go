@@ -70,22 +70,42 @@ func IIDFrom(addr netip.Addr) IID {
 func ParseIID(s string) (IID, error) {
 	in := s
 	if !strings.Contains(s, "::") {
-		if strings.Count(s, ":") != 3 {
-			return IID{}, &ParseError{Type: "IID", Input: in, Msg: "want four groups or an IPv6 address", Err: ErrIID}
+		if n := strings.Count(s, ":"); n != 3 {
+			off := len(s)
+			if n > 3 {
+				off = nthColon(s, 4)
+			}
+			return IID{}, &ParseError{Type: "IID", Offset: off, Err: fmt.Errorf("%w: %q: want four groups of up to four hex digits or an IPv6 address", ErrIID, in)}
 		}
 		s = "::" + s
 	}
 	a, err := netip.ParseAddr(s)
 	if err != nil || !a.Is6() || a.Zone() != "" {
-		return IID{}, &ParseError{Type: "IID", Input: in, Msg: "not a valid IPv6 address without zone", Err: ErrIID}
+		off := addrOffset(in)
+		if i := strings.IndexByte(in, '%'); i >= 0 {
+			off = i
+		}
+		return IID{}, &ParseError{Type: "IID", Offset: off, Err: fmt.Errorf("%w: %q: not four groups of hex digits or an IPv6 address without zone", ErrIID, in)}
 	}
 	b := a.As16()
 	for _, x := range b[:8] {
 		if x != 0 {
-			return IID{}, &ParseError{Type: "IID", Input: in, Msg: "more than 64 bits", Err: ErrIID}
+			return IID{}, &ParseError{Type: "IID", Offset: 0, Err: fmt.Errorf("%w: %q: more than 64 bits", ErrIID, in)}
 		}
 	}
 	return IIDFrom(a), nil
+}
+
+// nthColon returns the offset of the nth colon of s.
+func nthColon(s string, n int) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			if n--; n == 0 {
+				return i
+			}
+		}
+	}
+	return len(s)
 }
 
 // Uint64 returns the identifier as a big-endian integer.

@@ -2,8 +2,10 @@ package slaac
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -81,22 +83,25 @@ func TestIIDMAC(t *testing.T) {
 
 func TestParseIID(t *testing.T) {
 	tests := []struct {
-		name string
-		in   string
-		want IID
-		ok   bool
+		name   string
+		in     string
+		want   IID
+		ok     bool
+		offset int // of the error
 	}{
 		{name: "groups", in: "216:3eff:fe65:2b99", want: IID{0x02, 0x16, 0x3e, 0xff, 0xfe, 0x65, 0x2b, 0x99}, ok: true},
 		{name: "address form", in: "::216:3eff:fe65:2b99", want: IID{0x02, 0x16, 0x3e, 0xff, 0xfe, 0x65, 0x2b, 0x99}, ok: true},
 		{name: "zero", in: "::", ok: true},
 		{name: "looks IPv4-mapped as an address", in: "0:ffff:fe30:3030", want: IID{0, 0, 0xff, 0xff, 0xfe, 0x30, 0x30, 0x30}, ok: true},
 		{name: "compressed inside", in: "::1", want: IID{7: 1}, ok: true},
-		{name: "too many bits", in: "1::216:3eff:fe65:2b99"},
-		{name: "three groups", in: "1:2:3"},
-		{name: "five digits", in: "1:2:3:12345"},
-		{name: "zone", in: "::1%eth0"},
-		{name: "ipv4", in: "192.0.2.1"},
-		{name: "empty", in: ""},
+		{name: "too many bits", in: "1::216:3eff:fe65:2b99", offset: 0},
+		{name: "three groups", in: "1:2:3", offset: 5},
+		{name: "five groups", in: "1:2:3:4:5", offset: 7},
+		{name: "five digits", in: "1:2:3:12345", offset: 10},
+		{name: "not hex", in: "1:2:3:zz", offset: 6},
+		{name: "zone", in: "::1%eth0", offset: 3},
+		{name: "ipv4", in: "192.0.2.1", offset: 9},
+		{name: "empty", in: "", offset: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,8 +111,15 @@ func TestParseIID(t *testing.T) {
 			}
 			if err != nil {
 				var pe *ParseError
-				if !errors.Is(err, ErrIID) || !errors.As(err, &pe) || pe.Input != tt.in {
-					t.Errorf("error %v: want a *ParseError wrapping ErrIID", err)
+				if !errors.Is(err, ErrIID) || !errors.As(err, &pe) {
+					t.Fatalf("error %v: want a *ParseError wrapping ErrIID", err)
+				}
+				if pe.Type != "IID" || pe.Offset != tt.offset {
+					t.Errorf("error %v: type %q offset %d, want IID at offset %d", err, pe.Type, pe.Offset, tt.offset)
+				}
+				prefix := fmt.Sprintf("slaac: parse IID at offset %d: invalid interface identifier: %q: ", tt.offset, tt.in)
+				if !strings.HasPrefix(err.Error(), prefix) || strings.Count(err.Error(), "slaac: ") != 1 {
+					t.Errorf("error %q, want it to start with %q and name the package once", err, prefix)
 				}
 				return
 			}
@@ -117,6 +129,43 @@ func TestParseIID(t *testing.T) {
 		})
 	}
 }
+
+func TestParseSecretsAndMachineIDs(t *testing.T) {
+	tests := []struct {
+		name, in string
+		parse    func(string) error
+		want     string // the whole error
+	}{
+		{"secret not an address", "abc", secretErr, `slaac: parse stable_secret at offset 3: invalid secret key: "abc": want an IPv6 address literal such as 2001:db8::1`},
+		{"secret bad byte", "2001:db8::x", secretErr, `slaac: parse stable_secret at offset 10: invalid secret key: "2001:db8::x": want an IPv6 address literal such as 2001:db8::1`},
+		{"secret IPv4", "192.0.2.1", secretErr, `slaac: parse stable_secret at offset 9: invalid secret key: "192.0.2.1": want an IPv6 address literal such as 2001:db8::1`},
+		{"secret zone", "fe80::1%eth0", secretErr, `slaac: parse stable_secret at offset 7: invalid secret key: "fe80::1%eth0": want an IPv6 address literal such as 2001:db8::1`},
+		{"secret empty", "", secretErr, `slaac: parse stable_secret at offset 0: invalid secret key: "": want an IPv6 address literal such as 2001:db8::1`},
+		{"machine ID short", "0123", machineErr, `slaac: parse machine ID at offset 4: invalid secret key: "0123": want 32 hex digits (/etc/machine-id)`},
+		{"machine ID not hex", "0123456789abcdef0123456789abcdeg", machineErr, `slaac: parse machine ID at offset 31: invalid secret key: "0123456789abcdef0123456789abcdeg": want 32 hex digits (/etc/machine-id)`},
+		{"machine ID long", " 0123456789abcdef0123456789abcdef0\n", machineErr, `slaac: parse machine ID at offset 33: invalid secret key: " 0123456789abcdef0123456789abcdef0\n": want 32 hex digits (/etc/machine-id)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.parse(tt.in)
+			var pe *ParseError
+			if !errors.Is(err, ErrSecret) || !errors.As(err, &pe) {
+				t.Fatalf("error %v, want a *ParseError wrapping ErrSecret", err)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error\n%s\nwant\n%s", err, tt.want)
+			}
+		})
+	}
+	for _, ok := range []string{"0123456789abcdef0123456789abcdef\n", "01234567-89ab-cdef-0123-456789ABCDEF"} {
+		if err := machineErr(ok); err != nil {
+			t.Errorf("ParseMachineID(%q): %v", ok, err)
+		}
+	}
+}
+
+func secretErr(s string) error  { _, err := ParseLinuxSecret(s); return err }
+func machineErr(s string) error { _, err := ParseMachineID(s); return err }
 
 func TestAddr(t *testing.T) {
 	iid := IID{0x02, 0x16, 0x3e, 0xff, 0xfe, 0x65, 0x2b, 0x99}

@@ -82,7 +82,8 @@ type Networkd struct {
 	Key [16]byte
 	// IfName is the interface name.
 	IfName string
-	// MAC is the current hardware address (not the permanent one). For
+	// MAC is the current hardware address (not the permanent one), at
+	// most 32 bytes; nil for a device without one (WireGuard, tun). For
 	// InfiniBand (20 bytes) only the last 8 bytes are hashed.
 	MAC net.HardwareAddr
 }
@@ -90,6 +91,12 @@ type Networkd struct {
 // IID implements [Generator]. dadCounter is the first counter tried
 // (networkd itself always starts at 0).
 func (g *Networkd) IID(prefix netip.Prefix, dadCounter int) (IID, int, error) {
+	if g == nil {
+		return IID{}, dadCounter, errNilGenerator("Networkd")
+	}
+	if len(g.MAC) > 32 {
+		return IID{}, dadCounter, fmt.Errorf("%w: hardware address of %d bytes is longer than MAX_ADDR_LEN (32)", ErrMAC, len(g.MAC))
+	}
 	if err := CheckPrefix(prefix); err != nil {
 		return IID{}, dadCounter, err
 	}

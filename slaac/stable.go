@@ -23,6 +23,11 @@ var (
 	ErrNoAddress = errors.New("slaac: no address can be generated")
 )
 
+// errNilGenerator is returned by the methods of a nil generator pointer.
+func errNilGenerator(name string) error {
+	return fmt.Errorf("slaac: nil *%s generator", name)
+}
+
 // A Generator forms a stable interface identifier for a prefix, given the
 // DAD counter (RFC 7217 section 5: 0 for the first attempt, incremented after
 // each DAD conflict). It returns the identifier and the counter actually
@@ -37,6 +42,9 @@ type Generator interface {
 // retries with the next counter until g gives up. It returns the address and
 // the counter used. A nil duplicate means no conflicts.
 func Form(g Generator, prefix netip.Prefix, duplicate func(netip.Addr) bool) (netip.Addr, int, error) {
+	if g == nil {
+		return netip.Addr{}, 0, errors.New("slaac: Form needs a Generator, got nil")
+	}
 	for dad := 0; ; dad++ {
 		iid, used, err := g.IID(prefix, dad)
 		if err != nil {
@@ -84,7 +92,7 @@ type RFC7217 struct {
 	// PRF is F(); nil means [SHA256].
 	PRF PRF
 	// Retries is IDGEN_RETRIES; 0 means [IDGenRetries]. Counters 0 through
-	// Retries are tried.
+	// Retries are tried. A negative value is an error.
 	Retries int
 }
 
@@ -92,6 +100,12 @@ type RFC7217 struct {
 func (g RFC7217) IID(prefix netip.Prefix, dadCounter int) (IID, int, error) {
 	if err := CheckPrefix(prefix); err != nil {
 		return IID{}, dadCounter, err
+	}
+	if dadCounter < 0 {
+		return IID{}, dadCounter, fmt.Errorf("%w: negative DAD counter %d", ErrIDGenRetries, dadCounter)
+	}
+	if g.Retries < 0 {
+		return IID{}, dadCounter, fmt.Errorf("slaac: RFC7217.Retries %d is negative (0 means %d)", g.Retries, IDGenRetries)
 	}
 	if len(g.Secret) < 16 {
 		return IID{}, dadCounter, fmt.Errorf("%w: RFC 7217 needs at least 128 bits, got %d", ErrSecret, 8*len(g.Secret))

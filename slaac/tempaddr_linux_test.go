@@ -139,12 +139,12 @@ func TestKernelTemporaryCreation(t *testing.T) {
 			now := time.Unix(0, 0)
 			m, err := slaac.NewTempManager(slaac.TempConfig{
 				Profile: linuxProfileWith(600*time.Second, 300*time.Second),
-				Now:     func() time.Time { return now }, Rand: rand.NewChaCha8([32]byte{1}),
+				Rand:    rand.NewChaCha8([32]byte{1}),
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			evs, err := m.PrefixInfo(p, tc.valid, tc.preferred)
+			evs, err := m.PrefixInfo(now, p, tc.valid, tc.preferred)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -191,10 +191,10 @@ func TestKernelTemporaryRegeneration(t *testing.T) {
 
 	// Our prediction, with RAs every 500 ms as sent below.
 	now := time.Unix(0, 0)
-	m, _ := slaac.NewTempManager(slaac.TempConfig{Profile: linuxProfileWith(20*time.Second, 10*time.Second), Now: func() time.Time { return now }, Rand: rand.NewChaCha8([32]byte{1})})
+	m, _ := slaac.NewTempManager(slaac.TempConfig{Profile: linuxProfileWith(20*time.Second, 10*time.Second), Rand: rand.NewChaCha8([32]byte{1})})
 	var order []string
 	for ; now.Before(time.Unix(12, 0)); now = now.Add(500 * time.Millisecond) {
-		evs, err := m.PrefixInfo(p, time.Hour, 30*time.Minute)
+		evs, err := m.PrefixInfo(now, p, time.Hour, 30*time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,72 +4,8 @@
 package main
 
 import (
-	"context"
-	"flag"
-	"fmt"
-	"os"
-	"strings"
-
 	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/cmd/slaacaddr"
 )
 
-func main() {
-	var o slaacaddr.Options
-	fs := flag.NewFlagSet("slaacaddr", flag.ExitOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `usage: slaacaddr -mode %s [options]
-
-Prints the address a host forms on a /64 (alone on one line; with -json an
-object with address, iid and dad_counter), bit for bit as the named system
-computes it. -dad N gives the address after N DAD conflicts.
-
-examples:
-  slaacaddr -mode eui64 -mac 00:16:3e:65:2b:99 -prefix 2001:db8:8011:fd44::/64
-  slaacaddr -mode linux -secret 2001:db8::1 -permaddr 00:00:00:00:00:00 -prefix 2001:db8:1:2::/64
-  slaacaddr -mode nm -ifname eth666 -host-id key -stable-type uuid -network-id 6b138152-9f3e-4b97-aaf7-e6e553f2a24e -prefix 1234::/64
-  slaacaddr -mode nm -ifname eth0 -secret-key /var/lib/NetworkManager/secret_key -machine-id $(cat /etc/machine-id) -uuid $(nmcli -g connection.uuid c show eth0) -prefix 2001:db8:1:2::/64
-  slaacaddr -mode systemd -key 86b123b969ba4b7eb8b3d8605123525a -ifname veth99 -mac 12:34:56:78:9a:bc -prefix 2002:da8:1::/64
-  slaacaddr -mode rfc7217 -secret 000102030405060708090a0b0c0d0e0f -ifname eth0 -network-id home -prefix 2001:db8:1:2::/64
-  slaacaddr -mode temporary -prefix 2001:db8:1:2::/64 -valid 720h -preferred 168h -profile linux -for 72h -json
-
-`, strings.Join(slaacaddr.Modes, "|"))
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&o.Mode, "mode", "", "algorithm: "+strings.Join(slaacaddr.Modes, ", "))
-	fs.StringVar(&o.Prefix, "prefix", "", "the /64 prefix")
-	fs.IntVar(&o.DAD, "dad", 0, "DAD counter: conflicts before this address")
-	fs.BoolVar(&o.LinkLocal, "linklocal", false, "print the link-local address (eui64, linux, nm; systemd with -machine-id for stable-privacy link-locals)")
-	fs.BoolVar(&o.JSON, "json", false, "print JSON objects, one per line")
-	fs.StringVar(&o.MAC, "mac", "", "current MAC (eui64, systemd); permanent MAC for ${MAC} (nm)")
-	fs.StringVar(&o.IfName, "ifname", "", "interface name (nm, systemd, rfc7217; ${DEVICE} for nm)")
-	fs.StringVar(&o.Secret, "secret", "", "linux: stable_secret as an IPv6 literal; rfc7217: secret key in hex")
-	fs.StringVar(&o.PermAddr, "permaddr", "", "linux: permanent MAC (all zero or empty for veth, bridge, macvlan)")
-	fs.IntVar(&o.IDGenRetries, "idgen-retries", 0, "linux: net.ipv6.idgen_retries (default 3)")
-	fs.BoolVar(&o.BigEndian, "big-endian", false, "linux: big-endian CPU (s390x, ppc64)")
-	fs.StringVar(&o.HostID, "host-id", "", "nm: host ID as a string")
-	fs.StringVar(&o.HostIDHex, "host-id-hex", "", "nm: host ID in hex")
-	fs.StringVar(&o.SecretKeyFile, "secret-key", "", "nm: path of a copy of /var/lib/NetworkManager/secret_key")
-	fs.StringVar(&o.MachineID, "machine-id", "", "nm: /etc/machine-id hashed with a v2 secret key; systemd: derive networkd's key")
-	fs.StringVar(&o.StableType, "stable-type", "", "nm: uuid, stable-id or generated (with -network-id)")
-	fs.StringVar(&o.NetworkID, "network-id", "", "nm: the network ID NetworkManager hashes; rfc7217: Network_ID")
-	fs.StringVar(&o.UUID, "uuid", "", "nm: connection.uuid")
-	fs.StringVar(&o.StableID, "stable-id", "", "nm: connection.stable-id template (${CONNECTION}, ${DEVICE}, ${MAC}, ${BOOT}, ${NETWORK_SSID})")
-	fs.StringVar(&o.BootID, "boot-id", "", "nm: boot ID for ${BOOT}")
-	fs.StringVar(&o.NMVersion, "nm-version", "", "nm: NetworkManager version; before 1.46 ${NETWORK_SSID} is literal")
-	fs.StringVar(&o.Key, "key", "", "systemd: Token=prefixstable secret (32 hex digits)")
-	fs.DurationVar(&o.Valid, "valid", 0, "temporary: advertised valid lifetime")
-	fs.DurationVar(&o.Preferred, "preferred", 0, "temporary: advertised preferred lifetime")
-	fs.StringVar(&o.Profile, "profile", "rfc8981", "temporary: rfc8981 or linux defaults")
-	fs.DurationVar(&o.For, "for", 0, "temporary: simulated span")
-	fs.DurationVar(&o.RAInterval, "ra-interval", 0, "temporary: re-advertise the prefix this often (default once)")
-	fs.StringVar(&o.Start, "start", "", "temporary: simulated start, RFC 3339 (default now)")
-	fs.Uint64Var(&o.Seed, "seed", 0, "temporary: random seed for a repeatable run (default random)")
-	fs.Func("ssid", "nm: Wi-Fi SSID for ${NETWORK_SSID}", func(s string) error {
-		o.SSID, o.HasSSID = s, true
-		return nil
-	})
-	_ = fs.Parse(os.Args[1:])
-	cli.NoArgs(fs)
-	cli.Run(func(ctx context.Context) error { return slaacaddr.Run(ctx, o, os.Stdout) }, slaacaddr.ErrUsage)
-}
+func main() { cli.Exit(slaacaddr.Command) }

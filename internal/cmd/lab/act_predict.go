@@ -4,7 +4,6 @@ package labcmd
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -165,7 +164,7 @@ func actPredict(ps []prediction, raSource string) act {
 // the window the manager allows, not on one value.
 func compareTemporary(h *host, raAt time.Time) ([]string, error) {
 	now := raAt
-	m, err := slaac.NewTempManager(slaac.TempConfig{Profile: slaac.LinuxProfile(), Now: func() time.Time { return now }, Rand: rand.Reader})
+	m, err := slaac.NewTempManager(slaac.TempConfig{Profile: slaac.LinuxProfile()})
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +177,7 @@ func compareTemporary(h *host, raAt time.Time) ([]string, error) {
 	var lines []string
 	var problems []string
 	for _, pfx := range []netip.Prefix{lanPrefix, lanULA} {
-		if _, err := m.PrefixInfo(pfx, ndp.DefaultValidLifetime, ndp.DefaultPreferredLifetime); err != nil {
+		if _, err := m.PrefixInfo(now, pfx, ndp.DefaultValidLifetime, ndp.DefaultPreferredLifetime); err != nil {
 			return nil, err
 		}
 		var sched *slaac.TempAddr

@@ -1,4 +1,4 @@
-// Package lab is the program behind examples/lab: it builds a small home
+// Package labcmd is the program behind examples/lab: it builds a small home
 // network out of network namespaces, runs one act per v6kit package on it,
 // checks each result against what the kernel (or a real peer) did, reports,
 // and removes everything.
@@ -6,7 +6,12 @@ package labcmd
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"time"
+
+	"github.com/v6kit/v6kit/internal/cli"
 )
 
 // Options are the program's flags.
@@ -16,12 +21,18 @@ type Options struct {
 	Down  bool   // remove every lab left behind, and nothing else
 	SVG   string // write a picture of the lab here
 	Peers bool   // swap in the real daemons where installed
-	// ActTimeout cuts an act that hangs (default 30 s).
+	// ActTimeout cuts an act that hangs (0 means 30 s).
 	ActTimeout time.Duration
 	// ID names the lab (default random); with Down it limits the removal
 	// to that lab. Tests use it to know the namespaces' names.
 	ID string
 }
+
+// DefaultActTimeout is how long an act may take unless -act-timeout says.
+const DefaultActTimeout = 30 * time.Second
+
+// maxIDLen keeps namespace names ("v6k-ID-upstream") short.
+const maxIDLen = 16
 
 // ErrNotRoot is returned when the lab cannot build namespaces.
 var ErrNotRoot = errors.New("lab: needs root (CAP_SYS_ADMIN for network namespaces, CAP_NET_ADMIN, CAP_NET_RAW); " +
@@ -41,4 +52,70 @@ type Result struct {
 	Summary string `json:"-"`
 	Next    string `json:"-"`
 	Err     error  `json:"-"`
+}
+
+// check validates o before anything is built: usage errors say what is
+// wrong and what to do.
+func check(o Options) error {
+	switch {
+	case o.ActTimeout < 0:
+		return cli.Usagef("-act-timeout %v is negative; give how long one act may take, such as 30s", o.ActTimeout)
+	case o.ID != "" && !validID(o.ID):
+		return cli.Usagef("-id %q is not a lab ID; give 1 to %d lower-case letters and digits, such as t1", o.ID, maxIDLen)
+	case o.Down && (o.Keep || o.SVG != "" || o.Peers || o.JSON):
+		return cli.Usagef("-down only removes labs left behind; drop -keep, -svg, -peers and -json (or drop -down)")
+	}
+	if o.SVG != "" {
+		return checkSVGPath(o.SVG)
+	}
+	return nil
+}
+
+func validID(id string) bool {
+	if len(id) > maxIDLen {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkSVGPath makes sure the picture can be written at the end of the
+// run: its directory exists and takes a new file, and the path is not a
+// directory.
+func checkSVGPath(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return cli.Usagef("-svg %s is a directory; give a file name such as %s", path, filepath.Join(path, "lab.svg"))
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return cli.Usagef("-svg %s: directory %s does not exist; create it or give a path in an existing one", path, dir)
+	case err != nil:
+		return cli.Usagef("-svg %s: directory %s: %v; give a path in a directory you can write", path, dir, unwrapPath(err))
+	case !st.IsDir():
+		return cli.Usagef("-svg %s: %s is not a directory; give a path in a directory", path, dir)
+	}
+	f, err := os.CreateTemp(dir, ".lab-svg-check-*")
+	if err != nil {
+		return cli.Usagef("-svg %s: directory %s is not writable (%v); give a path in a directory you can write", path, dir, unwrapPath(err))
+	}
+	name := f.Name()
+	f.Close()
+	if err := os.Remove(name); err != nil {
+		return fmt.Errorf("lab: -svg check: %w", err)
+	}
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -4,7 +4,6 @@ package labcmd
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -24,13 +23,18 @@ type act struct {
 // Run builds the lab, runs the acts and tears it down (unless Keep). A
 // cancelled ctx (Ctrl-C) stops at once and still tears everything down.
 func Run(ctx context.Context, opts Options, stdout io.Writer) error {
+	if err := check(opts); err != nil {
+		return err
+	}
 	if opts.Down {
 		names, err := lab.RemoveLeftovers(opts.ID)
 		for _, name := range names {
-			fmt.Fprintln(stdout, "removed", name)
+			if _, werr := fmt.Fprintln(stdout, "removed", name); werr != nil && err == nil {
+				err = werr
+			}
 		}
 		if len(names) == 0 && err == nil {
-			fmt.Fprintln(stdout, "no lab namespaces left behind")
+			_, err = fmt.Fprintln(stdout, "no lab namespaces left behind")
 		}
 		return err
 	}
@@ -38,7 +42,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 		return ErrNotRoot
 	}
 	if opts.ActTimeout == 0 {
-		opts.ActTimeout = 30 * time.Second
+		opts.ActTimeout = DefaultActTimeout
 	}
 
 	open := lab.Open
@@ -78,15 +82,18 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 		return fmt.Errorf("lab: router advertisements: %w", err)
 	}
 	if !opts.JSON {
-		fmt.Fprintf(stdout, "v6kit lab %s: %d namespaces, LAN %s + %s, built in %.2fs\n",
+		head := fmt.Sprintf("v6kit lab %s: %d namespaces, LAN %s + %s, built in %.2fs\n",
 			l.ID, len(l.Namespaces()), lanPrefix, lanULA, time.Since(start).Seconds())
 		if opts.Peers {
 			used, missing := peerPrograms()
-			fmt.Fprintf(stdout, "real peers: %s", strings.Join(used, ", "))
+			head += "real peers: " + strings.Join(used, ", ")
 			if len(missing) > 0 {
-				fmt.Fprintf(stdout, "; not installed, ours instead: %s (scripts/install-peers.sh)", strings.Join(missing, ", "))
+				head += "; not installed, ours instead: " + strings.Join(missing, ", ") + " (scripts/install-peers.sh)"
 			}
-			fmt.Fprintln(stdout)
+			head += "\n"
+		}
+		if _, err := io.WriteString(stdout, head); err != nil {
+			return err
 		}
 	}
 
@@ -98,7 +105,9 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	report(stdout, opts.JSON, first)
+	if err := report(stdout, opts.JSON, first); err != nil {
+		return err
+	}
 	failed = !first.OK
 	results := make(chan Result, len(all)-1)
 	for _, a := range all[1:] {
@@ -112,7 +121,9 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 		if !r.OK {
 			failed = true
 		}
-		report(stdout, opts.JSON, r)
+		if err := report(stdout, opts.JSON, r); err != nil {
+			return err
+		}
 	}
 	if opts.SVG != "" {
 		if err := writeSVG(opts.SVG, n); err != nil {
@@ -121,7 +132,9 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	}
 	if opts.Keep {
 		keep = true
-		printKeep(stdout, l)
+		if err := printKeep(stdout, l); err != nil {
+			return err
+		}
 	}
 	if failed {
 		return ErrActsFailed
@@ -129,27 +142,41 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	return nil
 }
 
+// actOutcome is what an act's goroutine hands back when it ends.
+type actOutcome struct {
+	r   Result
+	err error
+}
+
 // runAct runs one act under its own deadline; a panic or hang becomes ✘.
+//
+// The act's goroutine owns the Result it writes until it sends it on done.
+// When the act hangs past its deadline, runAct reports with a Result of its
+// own and never touches the act's: the goroutine may still be writing it
+// (it ends when the lab's sockets close at teardown).
 func runAct(ctx context.Context, a act, n *network, timeout time.Duration) Result {
-	r := Result{Act: a.name, Details: map[string]any{}}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
-	done := make(chan error, 1)
+	done := make(chan actOutcome, 1)
 	go func() {
+		own := Result{Act: a.name, Details: map[string]any{}}
+		var err error
 		defer func() {
 			if p := recover(); p != nil {
-				done <- fmt.Errorf("panic: %v", p)
+				err = fmt.Errorf("panic: %v", p)
 			}
+			done <- actOutcome{own, err}
 		}()
-		done <- a.run(actx, n, &r)
+		err = a.run(actx, n, &own)
 	}()
+	var r Result
 	var err error
 	select {
-	case err = <-done:
+	case o := <-done:
+		r, err = o.r, o.err
 	case <-actx.Done():
-		// The act ignored its context; report it and move on (the
-		// goroutine ends when the lab's sockets close at teardown).
+		r = Result{Act: a.name, Details: map[string]any{}}
 		err = fmt.Errorf("cut after %v: %w", timeout, actx.Err())
 	}
 	r.Seconds = time.Since(start).Seconds()
@@ -167,36 +194,15 @@ func runAct(ctx context.Context, a act, n *network, timeout time.Duration) Resul
 	return r
 }
 
-func report(w io.Writer, asJSON bool, r Result) {
-	if asJSON {
-		b, _ := json.Marshal(r)
-		fmt.Fprintf(w, "%s\n", b)
-		return
-	}
-	mark := "✔"
-	if !r.OK {
-		mark = "✘"
-	}
-	fmt.Fprintf(w, "%s %-10s %5.2fs  %s\n", mark, r.Act, r.Seconds, r.Summary)
-	if r.Err != nil {
-		fmt.Fprintf(w, "    error: %v\n", r.Err)
-	}
-	if lines, ok := r.Details["lines"].([]string); ok {
-		for _, line := range lines {
-			fmt.Fprintf(w, "    %s\n", line)
-		}
-	}
-	if r.Next != "" {
-		fmt.Fprintf(w, "    next: %s\n", r.Next)
-	}
-}
-
-func printKeep(w io.Writer, l *lab.Lab) {
-	fmt.Fprintf(w, "lab %s left up (-keep). Enter a namespace with:\n", l.ID)
+func printKeep(w io.Writer, l *lab.Lab) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "lab %s left up (-keep). Enter a namespace with:\n", l.ID)
 	for _, ns := range l.Namespaces() {
-		fmt.Fprintf(w, "    ip netns exec %s bash\n", ns.Name)
+		fmt.Fprintf(&b, "    ip netns exec %s bash\n", ns.Name)
 	}
-	fmt.Fprintln(w, "remove it with: go run ./examples/lab -down")
+	b.WriteString("remove it with: go run ./examples/lab -down\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // peerPrograms splits the real peers -peers swaps in into installed and

