@@ -31,7 +31,7 @@ var (
 var (
 	pcapLE = cat(
 		[]byte{0xd4, 0xc3, 0xb2, 0xa1}, // magic, microseconds, little-endian
-		le16(2), le16(4), // version 2.4
+		le16(2), le16(4),               // version 2.4
 		le32(0), le32(0), // thiszone, sigfigs
 		le32(65535), // snaplen
 		le32(1),     // link type Ethernet
@@ -48,7 +48,7 @@ var (
 	shbLE = cat(
 		le32(0x0a0d0d0a), le32(28), // type, length
 		[]byte{0x4d, 0x3c, 0x2b, 0x1a}, // byte-order magic, little-endian
-		le16(1), le16(0), // version 1.0
+		le16(1), le16(0),               // version 1.0
 		[]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, // section length unknown
 		le32(28),
 	)
