@@ -250,39 +250,6 @@ func TestSmallReads(t *testing.T) {
 	}
 }
 
-// TestHugeLengthAllocates checks that a length field alone does not make
-// the reader allocate: 10 bytes claiming a 16 MiB packet.
-func TestHugeLengthAllocates(t *testing.T) {
-	in := cat(pcapLE, le32(0), le32(0), le32(MaxBlockLen), le32(MaxBlockLen), frame)
-	var ms0, ms1 runtimeMem
-	ms0.read()
-	_, err := readAll(bytes.NewReader(in))
-	ms1.read()
-	if !errors.Is(err, ErrTruncated) {
-		t.Fatalf("error %v", err)
-	}
-	if d := ms1.total - ms0.total; d > 1<<20 {
-		t.Errorf("allocated %d bytes for a %d-byte input", d, len(in))
-	}
-}
-
-func TestNoAllocsPerPacket(t *testing.T) {
-	var in []byte
-	in = append(in, shbLE...)
-	in = append(in, idbEth...)
-	for range 1000 {
-		in = append(in, epb(0, 1, frame, 6)...)
-	}
-	r, err := NewReader(bytes.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Next()
-	if n := testing.AllocsPerRun(500, func() { r.Next() }); n != 0 {
-		t.Errorf("Next allocates %v times per packet", n)
-	}
-}
-
 func TestStickyError(t *testing.T) {
 	r, err := NewReader(bytes.NewReader(cat(pcapLE, le32(1))))
 	if err != nil {
@@ -295,28 +262,5 @@ func TestStickyError(t *testing.T) {
 	}
 	if !errors.Is(r.Err(), ErrTruncated) || !strings.Contains(r.Err().Error(), "offset 24") {
 		t.Errorf("Err() = %v", r.Err())
-	}
-}
-
-func BenchmarkRead(b *testing.B) {
-	var in []byte
-	in = append(in, shbLE...)
-	in = append(in, idbEth...)
-	pkt := make([]byte, 90)
-	for range 1000 {
-		in = append(in, epb(0, 1, pkt, 90)...)
-	}
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	for b.Loop() {
-		r, err := NewReader(bytes.NewReader(in))
-		if err != nil {
-			b.Fatal(err)
-		}
-		for r.Next() {
-		}
-		if r.Err() != nil {
-			b.Fatal(r.Err())
-		}
 	}
 }
