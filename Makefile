@@ -11,10 +11,10 @@ ROOT      := $(shell id -u 2>/dev/null | grep -qx 0 && echo yes)
 ## examples, and — as root — the interop tier against real peers, which must
 ## run: V6KIT_REQUIRE_PEERS=1 turns every "cannot run" skip into a failure.
 ifeq ($(ROOT),yes)
-test: vet lint peers units
+test: vet lint api peers units
 	V6KIT_REQUIRE_PEERS=1 $(GO) test -race -count=1 -timeout 60m ./...
 else
-test: vet lint
+test: vet lint api
 	@echo "make test: not root: the interop tier will skip (run 'sudo make test' for all of it)"
 	$(GO) test -race -count=1 -timeout 30m ./...
 endif

@@ -169,13 +169,14 @@ type goPackage struct {
 	Name       string
 	Export     string
 	Module     *struct{ Path string }
+	Error      *struct{ Err string }
 }
 
 // listing type-checks nothing itself: `go list -export` has the compiler
 // write export data for the module's packages and their dependencies, and
 // the gc importer reads it.
 func listing() ([]string, error) {
-	cmd := exec.Command("go", "list", "-e", "-export", "-deps", "-json=ImportPath,Name,Export,Module", "./...")
+	cmd := exec.Command("go", "list", "-e", "-export", "-deps", "-json=ImportPath,Name,Export,Module,Error", "./...")
 	cmd.Env = append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -212,6 +213,12 @@ func listing() ([]string, error) {
 	for _, p := range ours {
 		if p.Module == nil || p.Module.Path != mod || p.Name == "main" || isInternal(p.ImportPath) {
 			continue
+		}
+		if p.Error != nil {
+			return nil, fmt.Errorf("%s does not build, so its API cannot be listed: %s", p.ImportPath, p.Error.Err)
+		}
+		if p.Export == "" {
+			return nil, fmt.Errorf("%s does not build, so its API cannot be listed (go build ./... says why)", p.ImportPath)
 		}
 		pkg, err := imp.Import(p.ImportPath)
 		if err != nil {
