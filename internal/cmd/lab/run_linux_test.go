@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
@@ -306,17 +307,5 @@ func checkDetailsKeys(t *testing.T, lines []string) {
 		slices.Sort(keys[a])
 		b.WriteString(a + ": " + strings.Join(keys[a], " ") + "\n")
 	}
-	path := filepath.Join("testdata", "details-keys.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("-json details keys\n%s\nwant (%s)\n%s", b.String(), path, want)
-	}
+	clitest.Golden(t, filepath.Join("testdata", "details-keys.golden"), []byte(b.String()))
 }
