@@ -74,8 +74,24 @@ func (in BadInput) name() string {
 // BadInputs runs every case as a subtest through [BadInput.Check].
 func BadInputs(t *testing.T, c cli.Command, cases []BadInput) {
 	t.Helper()
+	BadInputsIn(t, nil, c, cases)
+}
+
+// BadInputsIn is [BadInputs] with each case run by run, such as the Run
+// method of a lab namespace (internal/lab), so that the program sees that
+// namespace's links; nil runs it here.
+func BadInputsIn(t *testing.T, run func(func() error) error, c cli.Command, cases []BadInput) {
+	t.Helper()
 	for _, in := range cases {
-		t.Run(in.name(), func(t *testing.T) { in.Check(t, c) })
+		t.Run(in.name(), func(t *testing.T) {
+			if run == nil {
+				in.Check(t, c)
+				return
+			}
+			if err := run(func() error { in.Check(t, c); return nil }); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 

@@ -14,25 +14,17 @@ import (
 func TestCommandInterfaceFacts(t *testing.T) {
 	l := labtest.New(t)
 	srv, _ := labtest.Pair(t, l, "srv", "cli")
-	// check runs a case in the server's namespace, without a lease file.
-	check := func(in clitest.BadInput) {
-		t.Helper()
-		in.Args = append(in.Args, "-leases", "")
-		if err := srv.Run(func() error { in.Check(t, Command); return nil }); err != nil {
-			t.Fatal(err)
-		}
-	}
-	check(clitest.BadInput{Args: []string{"-i", "eth0", "-range", "192.0.2.100-192.0.2.200"}, Status: 2,
-		Line: `v6only-server: interface "eth0" has no IPv4 address; add one (ip addr add 192.0.2.1/24 dev eth0) before serving`})
+	// Every case runs in the server's namespace, without a lease file.
+	clitest.BadInputsIn(t, srv.Run, Command, []clitest.BadInput{
+		{Name: "no IPv4", Args: []string{"-i", "eth0", "-range", "192.0.2.100-192.0.2.200", "-leases", ""}, Status: 2, Line: `v6only-server: interface "eth0" has no IPv4 address; add one (ip addr add 192.0.2.1/24 dev eth0) before serving`},
+	})
 	if err := srv.AddAddr("eth0", netip.MustParsePrefix("192.0.2.1/24")); err != nil {
 		t.Fatal(err)
 	}
-	for _, in := range []clitest.BadInput{
-		{Args: []string{"-i", "eth0", "-range", "198.51.100.10-198.51.100.20"}, Status: 2, Line: "v6only-server: -range 198.51.100.10-198.51.100.20 is outside eth0's subnets (192.0.2.0/24); give addresses inside one"},
-		{Args: []string{"-i", "eth0", "-range", "192.0.2.100-192.0.2.200", "-router", "198.51.100.1"}, Status: 2, Line: "v6only-server: -router 198.51.100.1 is not a host of the subnet 192.0.2.0/24; give a router on the link"},
-		{Args: []string{"-i", "eth0", "-range", "192.0.2.100-192.0.2.200", "-mask", "40"}, Status: 2, Line: "v6only-server: -mask 40 is out of range; give a prefix length from 1 to 31"},
-		{Args: []string{"-i", "eth0", "-range", "192.0.2.100-192.0.2.200", "-mask", "25"}, Status: 2, Line: "v6only-server: -range 192.0.2.100-192.0.2.200 is outside eth0's subnets (192.0.2.0/25); give addresses inside one"},
-	} {
-		check(in)
-	}
+	clitest.BadInputsIn(t, srv.Run, Command, []clitest.BadInput{
+		{Args: []string{"-i", "eth0", "-range", "198.51.100.10-198.51.100.20", "-leases", ""}, Status: 2, Line: "v6only-server: -range 198.51.100.10-198.51.100.20 is outside eth0's subnets (192.0.2.0/24); give addresses inside one"},
+		{Args: []string{"-i", "eth0", "-range", "192.0.2.100-192.0.2.200", "-router", "198.51.100.1", "-leases", ""}, Status: 2, Line: "v6only-server: -router 198.51.100.1 is not a host of the subnet 192.0.2.0/24; give a router on the link"},
+		{Args: []string{"-i", "eth0", "-range", "192.0.2.100-192.0.2.200", "-mask", "40", "-leases", ""}, Status: 2, Line: "v6only-server: -mask 40 is out of range; give a prefix length from 1 to 31"},
+		{Args: []string{"-i", "eth0", "-range", "192.0.2.100-192.0.2.200", "-mask", "25", "-leases", ""}, Status: 2, Line: "v6only-server: -range 192.0.2.100-192.0.2.200 is outside eth0's subnets (192.0.2.0/25); give addresses inside one"},
+	})
 }
