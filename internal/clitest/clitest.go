@@ -13,6 +13,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -179,6 +180,19 @@ func Documented(t testing.TB, help string, keys ...string) {
 	for _, k := range keys {
 		if !strings.Contains(help, "\n  "+k+" ") {
 			t.Errorf("-h does not document the -json key %q", strings.TrimSpace(k))
+		}
+	}
+}
+
+// Mentioned fails the test for each -json key that help does not name as
+// a word anywhere: for programs that describe their keys in prose rather
+// than in a table (prefer the table and [Documented]).
+func Mentioned(t testing.TB, help string, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		k = strings.TrimSpace(k)
+		if !regexp.MustCompile(`(^|[^a-z0-9_])` + regexp.QuoteMeta(k) + `($|[^a-z0-9_])`).MatchString(help) {
+			t.Errorf("-h does not mention the -json key %q", k)
 		}
 	}
 }

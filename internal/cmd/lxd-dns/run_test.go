@@ -50,6 +50,7 @@ web IN AAAA fd00:db8:1:0:216:3eff:fe65:2b99
 		t.Fatal(err)
 	}
 	clitest.Golden(t, "testdata/json.golden", out.Bytes())
+	clitest.Mentioned(t, clitest.Help(t, Command), clitest.Keys(t, out.Bytes())...)
 	// Write errors end the loop, so a closed stdout ends the program.
 	for _, asJSON := range []bool{false, true} {
 		if err := write(context.Background(), insts, prefixes, asJSON, failWriter{}); err == nil {

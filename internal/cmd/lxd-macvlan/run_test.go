@@ -81,7 +81,8 @@ func TestBadInputs(t *testing.T) {
 	})
 }
 
-// TestJSONGolden pins the -json keys, with and without the shim.
+// TestJSONGolden pins the -json keys, with and without the shim; -h names
+// each.
 func TestJSONGolden(t *testing.T) {
 	y, err := lxdprofile.Render(lxdprofile.Macvlan("eth0", "default"), lxdprofile.Layout50)
 	if err != nil {
@@ -104,6 +105,7 @@ func TestJSONGolden(t *testing.T) {
 		}
 	}
 	clitest.Golden(t, "testdata/json.golden", b.Bytes())
+	clitest.Mentioned(t, clitest.Help(t, Command), clitest.Keys(t, b.Bytes())...)
 }
 
 type failWriter struct{}

@@ -59,7 +59,8 @@ func TestBadInputs(t *testing.T) {
 	})
 }
 
-// TestJSONGolden pins the -json keys of every output the program prints.
+// TestJSONGolden pins the -json keys of every output the program prints;
+// -h names each.
 func TestJSONGolden(t *testing.T) {
 	shim := &macvlan.Shim{
 		Name: "host-shim", Parent: "eth0", Index: 4, MAC: []byte{2, 0x16, 0x3e, 0x65, 0x2b, 0x99}, Mode: macvlan.ModeBridge,
@@ -83,6 +84,7 @@ func TestJSONGolden(t *testing.T) {
 	must(printRemoved(&b, "host-shim", "eth0", false, true))
 	must(printLinks(&b, "eth0", []macvlan.Link{{Name: "ctr0", Index: 3, MAC: []byte{2, 0, 0x5e, 0x10, 0, 3}, Mode: macvlan.ModePrivate}, {Name: "host-shim", Index: 4, MAC: shim.MAC, Mode: macvlan.ModeBridge, Up: true}}, true))
 	clitest.Golden(t, "testdata/json.golden", b.Bytes())
+	clitest.Mentioned(t, clitest.Help(t, Command), clitest.Keys(t, b.Bytes())...)
 }
 
 // TestPrintReturnsWriteErrors: output errors are returned, so a closed

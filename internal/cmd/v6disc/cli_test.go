@@ -142,11 +142,11 @@ func TestJSONGolden(t *testing.T) {
 		}}
 		d := fakeDeps(f)
 		d.ifaces = tableIfaces
-		var out, errb bytes.Buffer
-		if got := cli.Main(context.Background(), command(d), args, &out, &errb); got != cli.ExitOK {
-			t.Fatalf("v6disc %v: status %d: %s", args, got, errb.String())
+		r := clitest.Run(t, command(d), args...)
+		if r.Status != cli.ExitOK {
+			t.Fatalf("v6disc %v: status %d: %s", args, r.Status, r.Stderr)
 		}
-		fmt.Fprintf(&all, "# v6disc %s\n%s", strings.Join(args, " "), out.String())
+		fmt.Fprintf(&all, "# v6disc %s\n%s", strings.Join(args, " "), r.Stdout)
 	}
 	clitest.Golden(t, filepath.Join("testdata", "json.golden"), all.Bytes())
 	// Every key the output uses is documented in the help.
