@@ -9,13 +9,17 @@ package clitest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"maps"
 	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -103,7 +107,11 @@ func BadInputsIn(t *testing.T, run func(func() error) error, c cli.Command, case
 // otherwise; and stdout exactly as the case says (nothing, for an error).
 func (in BadInput) Check(t testing.TB, c cli.Command) {
 	t.Helper()
-	r := Run(t, c, in.Args...)
+	in.check(t, c, Run(t, c, in.Args...))
+}
+
+func (in BadInput) check(t testing.TB, c cli.Command, r Result) {
+	t.Helper()
 	line, rest, _ := strings.Cut(r.Stderr, "\n")
 	if r.Status != in.Status || line != in.Line {
 		t.Errorf("%s %s\nexit %d, stderr %q\nwant exit %d, %q", c.Name, quote(in.Args), r.Status, line, in.Status, in.Line)
@@ -116,6 +124,57 @@ func (in BadInput) Check(t testing.TB, c cli.Command) {
 	}
 	if r.Stdout != in.Stdout {
 		t.Errorf("stdout %q, want %q", r.Stdout, in.Stdout)
+	}
+}
+
+// Build builds the program pkg ("github.com/v6kit/v6kit/examples/v6disc")
+// for a test that runs it as a process, in a directory any user may enter
+// (so nobody can run it too), and returns its path.
+func Build(t testing.TB, pkg string) string {
+	t.Helper()
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command builds the program under test: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), path.Base(pkg))
+	if out, err := exec.Command(goCmd, "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+	}
+	for d := filepath.Dir(bin); d != filepath.Clean(os.TempDir()) && d != "/"; d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return bin
+}
+
+// RunBinary runs the program bin as a process with args and attr (nil, or
+// such as the credentials of another user), under the test's context.
+func RunBinary(t testing.TB, bin string, attr *syscall.SysProcAttr, args ...string) Result {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), bin, args...)
+	cmd.SysProcAttr = attr
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee) && ee.ExitCode() >= 0:
+	case errors.As(err, &ee):
+		t.Errorf("%s %s: %v", filepath.Base(bin), quote(args), err) // killed by a signal
+	case err != nil:
+		t.Fatalf("%s %s: %v", filepath.Base(bin), quote(args), err)
+	}
+	return Result{Status: cmd.ProcessState.ExitCode(), Stdout: out.String(), Stderr: errb.String()}
+}
+
+// BadInputsBinary is [BadInputs] with the program c built as bin (see
+// [Build]) run as a process with attr, for what only a process can show:
+// another user's view, say.
+func BadInputsBinary(t *testing.T, bin string, attr *syscall.SysProcAttr, c cli.Command, cases []BadInput) {
+	t.Helper()
+	for _, in := range cases {
+		t.Run(in.name(), func(t *testing.T) { in.check(t, c, RunBinary(t, bin, attr, in.Args...)) })
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -143,5 +144,19 @@ func TestHelpAndKeys(t *testing.T) {
 	}
 	if got := reports(t, func(tb testing.TB) { Keys(tb, []byte("{\"a\":1}\nnot json\n")) }); !strings.Contains(got, "not JSON lines") {
 		t.Errorf("Keys of a broken output: reported %q", got)
+	}
+}
+
+func TestRunBinary(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("needs sh:", err)
+	}
+	r := RunBinary(t, sh, nil, "-c", "echo out; echo err >&2; exit 3")
+	if want := (Result{Status: 3, Stdout: "out\n", Stderr: "err\n"}); r != want {
+		t.Errorf("RunBinary = %+v, want %+v", r, want)
+	}
+	if got := reports(t, func(tb testing.TB) { RunBinary(tb, sh, nil, "-c", "kill -9 $$") }); !strings.Contains(got, "killed") {
+		t.Errorf("a program killed by a signal: reported %q", got)
 	}
 }
