@@ -20,6 +20,7 @@ var layers = map[string]int{
 	"internal/v6frame":      0,
 	"internal/sdktest":      0,
 	"internal/cli":          0,
+	"internal/pcapfile":     0,
 	"slaac":                 1, // pure
 	"ndp":                   2, // protocol engines and OS adapters
 	"ripng":                 2,

@@ -13,8 +13,7 @@ import (
 	"net/netip"
 	"os"
 
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/v6kit/v6kit/internal/pcapfile"
 	"github.com/v6kit/v6kit/ripng"
 )
 
@@ -107,7 +106,7 @@ func checkLinkType(path string, lt int) error {
 	case linkEthernet, linkRaw, linkSLL, linkIPv6, linkSLL2:
 		return nil
 	}
-	return fmt.Errorf("ripngdump: capture file %q has link type %v (%d), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", path, layers.LinkType(lt), lt)
+	return fmt.Errorf("ripngdump: capture file %q has link type %v (%d), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", path, pcapfile.LinkType(lt), lt)
 }
 
 func readFile(ctx context.Context, path string, emit func(datagram) error) error {
@@ -116,56 +115,27 @@ func readFile(ctx context.Context, path string, emit func(datagram) error) error
 		return fmt.Errorf("ripngdump: capture file %q: %w", path, errors.Unwrap(err))
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
-	magic, err := br.Peek(4)
-	if err != nil {
+	r, err := pcapfile.NewReader(f)
+	if errors.Is(err, pcapfile.ErrNotCapture) {
 		return fmt.Errorf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", path)
 	}
-	var next func() ([]byte, int, error)
-	if string(magic) == "\x0a\x0d\x0d\x0a" {
-		r, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
-		if err != nil {
-			return fmt.Errorf("ripngdump: capture file %q: %w", path, err)
-		}
-		next = func() ([]byte, int, error) {
-			data, ci, err := r.ReadPacketData()
-			if err != nil {
-				return nil, 0, err
-			}
-			lt := int(r.LinkType())
-			if ifc, err := r.Interface(ci.InterfaceIndex); err == nil {
-				lt = int(ifc.LinkType)
-			}
-			return data, lt, nil
-		}
-	} else {
-		r, err := pcapgo.NewReader(br)
-		if err != nil {
-			return fmt.Errorf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", path)
-		}
-		if err := checkLinkType(path, int(r.LinkType())); err != nil {
+	if err != nil {
+		return captureError(path, err)
+	}
+	for _, ifc := range r.Interfaces() {
+		if err := checkLinkType(path, int(ifc.LinkType)); err != nil {
 			return err
 		}
-		next = func() ([]byte, int, error) {
-			data, _, err := r.ReadPacketData()
-			return data, int(r.LinkType()), err
-		}
 	}
-	for {
+	for r.Next() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		data, lt, err := next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("ripngdump: capture file %q: %w", path, err)
-		}
-		if err := checkLinkType(path, lt); err != nil {
+		p := r.Packet()
+		if err := checkLinkType(path, int(p.LinkType)); err != nil {
 			return err
 		}
-		d, err := decodeFrame(lt, data)
+		d, err := decodeFrame(int(p.LinkType), p.Data)
 		if err != nil {
 			continue
 		}
@@ -173,6 +143,20 @@ func readFile(ctx context.Context, path string, emit func(datagram) error) error
 			return err
 		}
 	}
+	if err := r.Err(); err != nil {
+		return captureError(path, err)
+	}
+	return nil
+}
+
+// captureError names the file and where in it the capture stops parsing,
+// without a second package prefix.
+func captureError(path string, err error) error {
+	var pe *pcapfile.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("ripngdump: capture file %q: %s at offset %d: %w", path, pe.Type, pe.Offset, pe.Err)
+	}
+	return fmt.Errorf("ripngdump: capture file %q: %w", path, err)
 }
 
 // Decode decodes one RIPng payload and judges it by BIRD 2's receive rules

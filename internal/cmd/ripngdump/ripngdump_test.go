@@ -311,6 +311,15 @@ func TestBadInputs(t *testing.T) {
 	os.WriteFile(empty, nil, 0o644)
 	wifi := writeCapture(t, false, layers.LinkTypeIEEE802_11, []byte{0x08, 0x02, 0, 0})
 	wifiNG := writeCapture(t, true, layers.LinkTypeIEEE80211Radio, []byte{0, 0, 8, 0, 0, 0, 0, 0})
+	// A pcap file cut inside its first packet record, and one of version 3.
+	cut := writeCapture(t, false, layers.LinkTypeEthernet, make([]byte, 60))
+	if b, err := os.ReadFile(cut); err != nil {
+		t.Fatal(err)
+	} else {
+		os.WriteFile(cut, b[:len(b)-10], 0o644)
+	}
+	v3 := filepath.Join(dir, "v3.pcap")
+	os.WriteFile(v3, []byte("\xd4\xc3\xb2\xa1\x03\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00"), 0o644)
 	for _, tt := range []struct {
 		args   []string
 		status int
@@ -330,6 +339,8 @@ func TestBadInputs(t *testing.T) {
 		{[]string{"-r", empty}, 1, fmt.Sprintf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", empty)},
 		{[]string{"-r", wifi}, 1, fmt.Sprintf("ripngdump: capture file %q has link type 802.11 (105), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", wifi)},
 		{[]string{"-r", wifiNG}, 1, fmt.Sprintf("ripngdump: capture file %q has link type RadioTap (127), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", wifiNG)},
+		{[]string{"-r", cut}, 1, fmt.Sprintf("ripngdump: capture file %q: packet record at offset 24: truncated: unexpected EOF", cut)},
+		{[]string{"-r", v3}, 1, fmt.Sprintf("ripngdump: capture file %q: file header at offset 0: unsupported: version 3.4", v3)},
 		{[]string{"-i", "v6kit-nosuch0"}, 1, `ripngdump: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
