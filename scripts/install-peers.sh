@@ -33,6 +33,7 @@ packages=(
 	network-manager    # slaac: NetworkManager stable-privacy oracle
 	nftables           # discover: a host that drops echo requests
 	nmap               # discover: benchmark anchor (make bench-discover)
+	qemu-system-misc   # make test-bigendian: qemu-system-s390x boots a big-endian kernel
 	qemu-user-static   # make cross: unprivileged tests for mips, arm, arm64
 	radvd              # ndp/discover/slaac: RA source
 	thc-ipv6           # discover: alive6, benchmark anchor (make bench-discover)

@@ -94,6 +94,18 @@ type kernelHost struct {
 // goes up (stable_secret and addr_gen_mode must be set before).
 func newKernelHost(t *testing.T, configure func(host *lab.Netns) error) *kernelHost {
 	t.Helper()
+	k := newKernelHostDown(t, configure)
+	if err := k.host.Up("eth0"); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// newKernelHostDown is newKernelHost with host's eth0 left down (rtr's is
+// up), for a daemon that brings the link up itself: until then the kernel
+// forms no address on it.
+func newKernelHostDown(t *testing.T, configure func(host *lab.Netns) error) *kernelHost {
+	t.Helper()
 	l := labtest.New(t)
 	host, err := l.Namespace("host")
 	if err != nil {
@@ -115,9 +127,6 @@ func newKernelHost(t *testing.T, configure func(host *lab.Netns) error) *kernelH
 		t.Fatal(err)
 	}
 	if err := rtr.StaticLinkLocal("eth0", netip.MustParseAddr("fe80::1")); err != nil {
-		t.Fatal(err)
-	}
-	if err := host.Up("eth0"); err != nil {
 		t.Fatal(err)
 	}
 	return &kernelHost{l: l, host: host, rtr: rtr, ra: newRASender(t, rtr, "eth0")}

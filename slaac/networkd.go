@@ -49,7 +49,9 @@ func NetworkdKey(machineID [16]byte) [16]byte {
 // without IPv6StableSecretAddress=: two SipHash-2-4 values of the interface
 // name with its terminating NUL, each keyed by an application-specific key,
 // stored little-endian. The kernel then forms the link-local address from it
-// ([Linux]).
+// ([Linux]) when the link comes up. On a link networkd 252 finds already up
+// with a link-local (not at boot), writing the secret replaces nothing: the
+// link keeps its EUI-64 link-local until it goes down and up again.
 func NetworkdLinkLocalSecret(machineID [16]byte, ifname string) [16]byte {
 	var a [16]byte
 	for i, app := range [2][16]byte{networkdStableSecretAppID1, networkdStableSecretAppID2} {

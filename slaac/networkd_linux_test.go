@@ -34,9 +34,27 @@ exec /lib/systemd/systemd-networkd
 `
 
 // startNetworkd starts systemd-networkd on host with one .network file.
+// host's eth0 must still be down (newKernelHostDown): networkd sets it up,
+// as at boot, after it has written the sysctls.
+//
+// On a link that is already up, IPv6LinkLocalAddressGenerationMode=
+// stable-privacy races with the kernel in networkd 252: it writes
+// stable_secret, then addr_gen_mode=2, both by sysctl (link_set_sysctl,
+// then link_request_to_set_addrgen_mode). The kernel's per-link
+// stable_secret handler itself switches addr_gen_mode to stable-privacy
+// without forming an address, so networkd's addr_gen_mode write is a no-op
+// that forms none either. If the kernel has already formed the EUI-64
+// link-local (as soon as it sees the veth's carrier, which may be before or
+// after networkd starts, depending on load and on other link events on the
+// machine), that address stays and the stable-privacy one never appears.
+// On a down link the kernel forms nothing until networkd sets it up, and by
+// then the secret is in place.
 func startNetworkd(t *testing.T, k *kernelHost, machineID, network string) *lab.Daemon {
 	t.Helper()
 	sdktest.RequireCommands(t, "unshare", "/lib/systemd/systemd-networkd")
+	if addrs, err := k.host.Addrs("eth0", "inet6"); err != nil || len(addrs) != 0 {
+		t.Fatalf("host eth0 before networkd: %v, %v; want none (link still down)", addrs, err)
+	}
 	dir := filepath.Join(k.l.Dir, "networkd")
 	if err := os.MkdirAll(filepath.Join(dir, "network"), 0o755); err != nil {
 		t.Fatal(err)
@@ -61,6 +79,11 @@ func startNetworkd(t *testing.T, k *kernelHost, machineID, network string) *lab.
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("systemd-networkd log:\n%s", d.Log())
+		}
+	})
 	return d
 }
 
@@ -103,7 +126,7 @@ func TestNetworkdPrefixStable(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			k := newKernelHost(t, func(h *lab.Netns) error {
+			k := newKernelHostDown(t, func(h *lab.Netns) error {
 				return h.SetMAC("eth0", mac)
 			})
 			network := "[Match]\nName=eth0\n\n[Network]\nIPv6AcceptRA=yes\nLinkLocalAddressing=ipv6\n"
@@ -128,7 +151,14 @@ func TestNetworkdPrefixStable(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			k.settled(t, []netip.Prefix{p}, sorted(ll, want))
+			addrs := k.settled(t, []netip.Prefix{p}, sorted(ll, want))
+			// No other link-local either, tentative or not: the kernel
+			// formed none before networkd's secret was in place.
+			for _, a := range addrs {
+				if a.Scope == "link" && a.Prefix.Addr() != ll {
+					t.Errorf("host eth0 also has link-local %v %v; want only %v", a.Prefix, a.Flags, ll)
+				}
+			}
 			checkCLI(t, ll, slaacaddr.Options{Mode: "systemd", LinkLocal: true, MachineID: machineID, IfName: "eth0"})
 			got, err := k.host.ReadSysctl("net.ipv6.conf.eth0.stable_secret")
 			if err != nil {
