@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
@@ -200,10 +201,7 @@ func TestLabDownRemovesOnlyThatLab(t *testing.T) {
 // and checks that nothing of it is left: no namespace, no process.
 func TestLabInterrupted(t *testing.T) {
 	sdktest.RequireRoot(t)
-	bin := filepath.Join(t.TempDir(), "lab")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/v6kit/v6kit/examples/lab").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := clitest.Build(t, "github.com/v6kit/v6kit/examples/lab")
 	for _, after := range []time.Duration{0, 20 * time.Millisecond, 80 * time.Millisecond, 150 * time.Millisecond, 300 * time.Millisecond, 600 * time.Millisecond} {
 		id := randomID(t)
 		cleanupLab(t, id)
@@ -231,10 +229,7 @@ func TestLabInterrupted(t *testing.T) {
 // must still tear everything down (SIGPIPE would kill it otherwise).
 func TestLabClosedPipe(t *testing.T) {
 	sdktest.RequireRoot(t)
-	bin := filepath.Join(t.TempDir(), "lab")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/v6kit/v6kit/examples/lab").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := clitest.Build(t, "github.com/v6kit/v6kit/examples/lab")
 	id := randomID(t)
 	cleanupLab(t, id)
 	cmd := exec.Command(bin, "-id", id)
@@ -264,11 +259,7 @@ func TestLabClosedPipe(t *testing.T) {
 func TestLabNotRootSaysWhatToDo(t *testing.T) {
 	sdktest.RequireRoot(t) // to drop privileges we need them first
 	setpriv := sdktest.RequireCommands(t, "setpriv")[0]
-	bin := filepath.Join(t.TempDir(), "lab")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/v6kit/v6kit/examples/lab").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	os.Chmod(filepath.Dir(bin), 0o755)
+	bin := clitest.Build(t, "github.com/v6kit/v6kit/examples/lab")
 	out, err := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", bin).CombinedOutput()
 	if err == nil {
 		t.Fatalf("lab as nobody succeeded:\n%s", out)
@@ -306,17 +297,5 @@ func checkDetailsKeys(t *testing.T, lines []string) {
 		slices.Sort(keys[a])
 		b.WriteString(a + ": " + strings.Join(keys[a], " ") + "\n")
 	}
-	path := filepath.Join("testdata", "details-keys.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("-json details keys\n%s\nwant (%s)\n%s", b.String(), path, want)
-	}
+	clitest.Golden(t, filepath.Join("testdata", "details-keys.golden"), []byte(b.String()))
 }

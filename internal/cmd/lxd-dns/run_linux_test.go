@@ -1,8 +1,6 @@
 package lxddns
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"net"
 	"strings"
@@ -10,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/slaac"
 )
@@ -43,11 +41,11 @@ func TestRunInterop(t *testing.T) {
 	}
 	run := func(args ...string) string {
 		t.Helper()
-		var out, errb bytes.Buffer
-		if status := cli.Main(context.Background(), Command, args, &out, &errb); status != 0 {
-			t.Fatalf("lxd-dns %s: status %d, stderr %q", strings.Join(args, " "), status, errb.String())
+		r := clitest.Run(t, Command, args...)
+		if r.Status != 0 {
+			t.Fatalf("lxd-dns %s: status %d, stderr %q", strings.Join(args, " "), r.Status, r.Stderr)
 		}
-		return out.String()
+		return r.Stdout
 	}
 	if diff := cmp.Diff(want.String(), run("-prefix", "2001:db8:1:2::/64", "-socket", x.Socket())); diff != "" {
 		t.Errorf("zone lines (-want +got):\n%s", diff)

@@ -1,8 +1,6 @@
 package lxdmacvlan
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"net/netip"
 	"strings"
@@ -10,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/lxdprofile"
 )
@@ -27,28 +25,19 @@ func TestRunInterop(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// main runs the program in the host namespace against the private
-	// daemon: its status, stdout and stderr.
+	// run runs the program in the host namespace against the private
+	// daemon and returns its stdout.
 	socket := []string{"-socket", x.Socket()}
-	main := func(args ...string) (int, string, string) {
-		t.Helper()
-		var out, errb bytes.Buffer
-		var status int
-		if err := host.Run(func() error {
-			status = cli.Main(context.Background(), Command, append(socket, args...), &out, &errb)
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return status, out.String(), errb.String()
-	}
 	run := func(args ...string) string {
 		t.Helper()
-		status, out, errs := main(args...)
-		if status != 0 {
-			t.Fatalf("lxd-macvlan %s: status %d, stderr %q", strings.Join(args, " "), status, errs)
+		var r clitest.Result
+		if err := host.Run(func() error { r = clitest.Run(t, Command, append(socket, args...)...); return nil }); err != nil {
+			t.Fatal(err)
 		}
-		return out
+		if r.Status != 0 {
+			t.Fatalf("lxd-macvlan %s: status %d, stderr %q", strings.Join(args, " "), r.Status, r.Stderr)
+		}
+		return r.Stdout
 	}
 
 	got := run("-parent", "eth0", "-shim")
@@ -85,9 +74,8 @@ func TestRunInterop(t *testing.T) {
 
 	// Someone edits the profile: refused without -overwrite, replaced with it.
 	labtest.RunLXD(t, x, "", "lxc", "profile", "device", "set", "macvlan", "eth0", "parent", "eth1")
-	if status, _, errs := main("-parent", "eth0"); status != 1 || errs != "lxd-macvlan: profile \"macvlan\" exists with other content; rerun with -overwrite to replace it\n" {
-		t.Errorf("run over an edited profile: status %d, stderr %q", status, errs)
-	}
+	clitest.BadInputsIn(t, host.Run, Command, []clitest.BadInput{{Name: "edited profile", Args: append(socket, "-parent", "eth0"), Status: 1,
+		Line: `lxd-macvlan: profile "macvlan" exists with other content; rerun with -overwrite to replace it`}})
 	got = run("-parent", "eth0", "-overwrite", "-profile", "macvlan")
 	if !strings.HasPrefix(got, "# profile macvlan: updated") || !strings.Contains(got, "parent: eth0") {
 		t.Errorf("-overwrite printed:\n%s", got)
@@ -95,10 +83,8 @@ func TestRunInterop(t *testing.T) {
 
 	// A pool the daemon lacks is named with the pools it has; nothing is
 	// created.
-	status, out, errs := main("-parent", "eth0", "-pool", "nosuchpool", "-profile", "lan")
-	if want := "lxd-macvlan: -pool: storage pool not found: \"nosuchpool\" (pools: default); give one of them or create it with 'lxc storage create'\n"; status != 1 || errs != want || out != "" {
-		t.Errorf("-pool nosuchpool: status %d, stdout %q, stderr\n  %q\nwant 1,\n  %q", status, out, errs, want)
-	}
+	clitest.BadInputsIn(t, host.Run, Command, []clitest.BadInput{{Name: "missing pool", Args: append(socket, "-parent", "eth0", "-pool", "nosuchpool", "-profile", "lan"), Status: 1,
+		Line: `lxd-macvlan: -pool: storage pool not found: "nosuchpool" (pools: default); give one of them or create it with 'lxc storage create'`}})
 	if list := labtest.RunLXD(t, x, "", "lxc", "profile", "list", "--format", "csv"); strings.HasPrefix(list, "lan,") || strings.Contains(list, "\nlan,") {
 		t.Errorf("-pool nosuchpool created the profile:\n%s", list)
 	}

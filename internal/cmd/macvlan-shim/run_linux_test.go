@@ -1,7 +1,6 @@
 package macvlanshim
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/labtest"
 )
@@ -35,29 +34,25 @@ func hostLab(t *testing.T) *lab.Netns {
 	return host
 }
 
-// mainIn runs the program in ns and returns its status, stdout and stderr.
-func mainIn(t *testing.T, ns *lab.Netns, args ...string) (int, string, string) {
+// mainIn runs the program in ns.
+func mainIn(t *testing.T, ns *lab.Netns, args ...string) clitest.Result {
 	t.Helper()
-	var out, errb bytes.Buffer
-	var status int
-	if err := ns.Run(func() error {
-		status = cli.Main(context.Background(), Command, args, &out, &errb)
-		return nil
-	}); err != nil {
+	var r clitest.Result
+	if err := ns.Run(func() error { r = clitest.Run(t, Command, args...); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	return status, out.String(), errb.String()
+	return r
 }
 
 func TestRunInterop(t *testing.T) {
 	host := hostLab(t)
 	run := func(args ...string) string {
 		t.Helper()
-		status, out, errs := mainIn(t, host, args...)
-		if status != 0 {
-			t.Fatalf("macvlan-shim %s: status %d, stderr %q", strings.Join(args, " "), status, errs)
+		r := mainIn(t, host, args...)
+		if r.Status != 0 {
+			t.Fatalf("macvlan-shim %s: status %d, stderr %q", strings.Join(args, " "), r.Status, r.Stderr)
 		}
-		return out
+		return r.Stdout
 	}
 	if _, err := host.Interface("host-shim"); err == nil {
 		t.Fatal("host-shim exists before the run")
@@ -117,8 +112,8 @@ func TestRunInterop(t *testing.T) {
 func TestMetricConverges(t *testing.T) {
 	host := hostLab(t)
 	for _, m := range []string{"100", "7", "99"} {
-		if status, _, errs := mainIn(t, host, "-parent", "eth0", "-metric", m); status != 0 {
-			t.Fatalf("-metric %s: status %d, %s", m, status, errs)
+		if r := mainIn(t, host, "-parent", "eth0", "-metric", m); r.Status != 0 {
+			t.Fatalf("-metric %s: status %d, %s", m, r.Status, r.Stderr)
 		}
 	}
 	out, err := host.Output(context.Background(), "ip", "-6", "route", "show", "2001:db8:1:2::/64", "dev", "host-shim")
@@ -134,28 +129,14 @@ func TestMetricConverges(t *testing.T) {
 // the interface, exit 1, nothing created.
 func TestRuntimeErrors(t *testing.T) {
 	host := hostLab(t)
-	tests := []struct {
-		args []string
-		line string
-	}{
-		{[]string{"-parent", "eth7"}, `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
-		{[]string{"-parent", "eth7", "-list"}, `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
-		{[]string{"-parent", "eth7", "-remove"}, `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
-		{[]string{"-parent", "lo"}, `macvlan-shim: parent "lo" is not an Ethernet link (link type loopback, MAC ""); give the LAN interface, such as eth0`},
-		{[]string{"-parent", "eth0", "-name", "ctr0"}, `macvlan-shim: interface "ctr0" exists and is not our shim on "eth0" (kind "macvlan", mode private, MAC ` + mustMAC(t, host, "ctr0") + `); give the shim another name`},
-		{[]string{"-parent", "eth0", "-name", "ctr0", "-remove"}, `macvlan-shim: interface "ctr0" is not our shim on "eth0"; left alone`},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			status, out, errs := mainIn(t, host, tt.args...)
-			if line := strings.TrimSuffix(errs, "\n"); status != 1 || line != tt.line {
-				t.Errorf("status %d, stderr\n  %q\nwant 1,\n  %q", status, errs, tt.line)
-			}
-			if out != "" {
-				t.Errorf("stdout %q", out)
-			}
-		})
-	}
+	clitest.BadInputsIn(t, host.Run, Command, []clitest.BadInput{
+		{Args: []string{"-parent", "eth7"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-list"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-remove"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "lo"}, Status: 1, Line: `macvlan-shim: parent "lo" is not an Ethernet link (link type loopback, MAC ""); give the LAN interface, such as eth0`},
+		{Args: []string{"-parent", "eth0", "-name", "ctr0"}, Status: 1, Line: `macvlan-shim: interface "ctr0" exists and is not our shim on "eth0" (kind "macvlan", mode private, MAC ` + mustMAC(t, host, "ctr0") + `); give the shim another name`},
+		{Args: []string{"-parent", "eth0", "-name", "ctr0", "-remove"}, Status: 1, Line: `macvlan-shim: interface "ctr0" is not our shim on "eth0"; left alone`},
+	})
 	if _, err := host.Interface("host-shim"); err == nil {
 		t.Error("a shim was created")
 	}

@@ -2,19 +2,14 @@ package macvlanshim
 
 import (
 	"bytes"
-	"context"
-	"flag"
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/macvlan"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // TestBadInputs feeds every class of bad command line (missing, names,
 // ranges, conflicts, syntax) and a wireless parent; none needs privileges,
@@ -26,65 +21,46 @@ func TestBadInputs(t *testing.T) {
 	}
 	sysRoot = root
 	t.Cleanup(func() { sysRoot = "" })
-	tests := []struct {
-		args   []string
-		status int
-		line   string
-	}{
+	clitest.BadInputs(t, Command, []clitest.BadInput{
 		// required
-		{nil, 2, "macvlan-shim: -parent is required; give the LAN interface the containers' macvlans sit on, such as -parent eth0"},
-		{[]string{"-parent", ""}, 2, "macvlan-shim: -parent is required; give the LAN interface the containers' macvlans sit on, such as -parent eth0"},
-		{[]string{"-json"}, 2, "macvlan-shim: -parent is required; give the LAN interface the containers' macvlans sit on, such as -parent eth0"},
+		{Status: 2, Line: "macvlan-shim: -parent is required; give the LAN interface the containers' macvlans sit on, such as -parent eth0"},
+		{Args: []string{"-parent", ""}, Status: 2, Line: "macvlan-shim: -parent is required; give the LAN interface the containers' macvlans sit on, such as -parent eth0"},
+		{Args: []string{"-json"}, Status: 2, Line: "macvlan-shim: -parent is required; give the LAN interface the containers' macvlans sit on, such as -parent eth0"},
 		// names
-		{[]string{"-parent", "a b"}, 2, `macvlan-shim: -parent: interface name "a b" has '/', ':' or white space; Linux refuses those`},
-		{[]string{"-parent", "enp3s0-with-a-long-name"}, 2, `macvlan-shim: -parent: interface name "enp3s0-with-a-long-name" is 23 bytes; Linux takes at most 15`},
-		{[]string{"-parent", "../x"}, 2, `macvlan-shim: -parent: interface name "../x" has '/', ':' or white space; Linux refuses those`},
-		{[]string{"-parent", "eth0", "-name", ""}, 2, "macvlan-shim: -name: interface name is empty; give a name such as eth0"},
-		{[]string{"-parent", "eth0", "-name", "my host shim"}, 2, `macvlan-shim: -name: interface name "my host shim" has '/', ':' or white space; Linux refuses those`},
-		{[]string{"-parent", "eth0", "-name", "host-shim-for-lxd"}, 2, `macvlan-shim: -name: interface name "host-shim-for-lxd" is 17 bytes; Linux takes at most 15`},
-		{[]string{"-parent", "eth0", "-name", "eth0:1"}, 2, `macvlan-shim: -name: interface name "eth0:1" has '/', ':' or white space; Linux refuses those`},
-		{[]string{"-parent", "eth0", "-name", "eth0"}, 2, `macvlan-shim: -name "eth0" is the parent's name; give the shim another name`},
+		{Args: []string{"-parent", "a b"}, Status: 2, Line: `macvlan-shim: -parent: interface name "a b" has '/', ':' or white space; Linux refuses those`},
+		{Args: []string{"-parent", "enp3s0-with-a-long-name"}, Status: 2, Line: `macvlan-shim: -parent: interface name "enp3s0-with-a-long-name" is 23 bytes; Linux takes at most 15`},
+		{Args: []string{"-parent", "../x"}, Status: 2, Line: `macvlan-shim: -parent: interface name "../x" has '/', ':' or white space; Linux refuses those`},
+		{Args: []string{"-parent", "eth0", "-name", ""}, Status: 2, Line: "macvlan-shim: -name: interface name is empty; give a name such as eth0"},
+		{Args: []string{"-parent", "eth0", "-name", "my host shim"}, Status: 2, Line: `macvlan-shim: -name: interface name "my host shim" has '/', ':' or white space; Linux refuses those`},
+		{Args: []string{"-parent", "eth0", "-name", "host-shim-for-lxd"}, Status: 2, Line: `macvlan-shim: -name: interface name "host-shim-for-lxd" is 17 bytes; Linux takes at most 15`},
+		{Args: []string{"-parent", "eth0", "-name", "eth0:1"}, Status: 2, Line: `macvlan-shim: -name: interface name "eth0:1" has '/', ':' or white space; Linux refuses those`},
+		{Args: []string{"-parent", "eth0", "-name", "eth0"}, Status: 2, Line: `macvlan-shim: -name "eth0" is the parent's name; give the shim another name`},
 		// ranges
-		{[]string{"-parent", "eth0", "-metric", "0"}, 2, "macvlan-shim: -metric 0 is out of range; give 1 to 4294967295"},
-		{[]string{"-parent", "eth0", "-metric", "4294967296"}, 2, "macvlan-shim: -metric 4294967296 is out of range; give 1 to 4294967295"},
-		{[]string{"-parent", "eth0", "-metric", "99999999999"}, 2, "macvlan-shim: -metric 99999999999 is out of range; give 1 to 4294967295"},
-		{[]string{"-parent", "eth0", "-metric", "99999999999999999999"}, 2, "macvlan-shim: -metric 99999999999999999999 is out of range; give 1 to 4294967295"},
-		{[]string{"-parent", "eth0", "-metric", "-1"}, 2, "macvlan-shim: -metric -1 is out of range; give 1 to 4294967295"},
-		{[]string{"-parent", "eth0", "-metric", "1e3"}, 2, `macvlan-shim: -metric "1e3" is not a whole number; give 1 to 4294967295`},
-		{[]string{"-parent", "eth0", "-metric", ""}, 2, `macvlan-shim: -metric "" is not a whole number; give 1 to 4294967295`},
-		{[]string{"-parent", "eth0", "-metric", "high"}, 2, `macvlan-shim: -metric "high" is not a whole number; give 1 to 4294967295`},
+		{Args: []string{"-parent", "eth0", "-metric", "0"}, Status: 2, Line: "macvlan-shim: -metric 0 is out of range; give 1 to 4294967295"},
+		{Args: []string{"-parent", "eth0", "-metric", "4294967296"}, Status: 2, Line: "macvlan-shim: -metric 4294967296 is out of range; give 1 to 4294967295"},
+		{Args: []string{"-parent", "eth0", "-metric", "99999999999"}, Status: 2, Line: "macvlan-shim: -metric 99999999999 is out of range; give 1 to 4294967295"},
+		{Args: []string{"-parent", "eth0", "-metric", "99999999999999999999"}, Status: 2, Line: "macvlan-shim: -metric 99999999999999999999 is out of range; give 1 to 4294967295"},
+		{Args: []string{"-parent", "eth0", "-metric", "-1"}, Status: 2, Line: "macvlan-shim: -metric -1 is out of range; give 1 to 4294967295"},
+		{Args: []string{"-parent", "eth0", "-metric", "1e3"}, Status: 2, Line: `macvlan-shim: -metric "1e3" is not a whole number; give 1 to 4294967295`},
+		{Args: []string{"-parent", "eth0", "-metric", ""}, Status: 2, Line: `macvlan-shim: -metric "" is not a whole number; give 1 to 4294967295`},
+		{Args: []string{"-parent", "eth0", "-metric", "high"}, Status: 2, Line: `macvlan-shim: -metric "high" is not a whole number; give 1 to 4294967295`},
 		// conflicts
-		{[]string{"-parent", "eth0", "-remove", "-list"}, 2, "macvlan-shim: -remove and -list exclude each other; give one"},
-		{[]string{"-parent", "eth0", "-remove", "-metric", "50"}, 2, "macvlan-shim: -metric has no effect with -remove; drop it"},
-		{[]string{"-parent", "eth0", "-list", "-ipv4"}, 2, "macvlan-shim: -ipv4 has no effect with -list; drop it"},
-		{[]string{"-parent", "eth0", "-list", "-name", "shim0"}, 2, "macvlan-shim: -name has no effect with -list; drop it"},
+		{Args: []string{"-parent", "eth0", "-remove", "-list"}, Status: 2, Line: "macvlan-shim: -remove and -list exclude each other; give one"},
+		{Args: []string{"-parent", "eth0", "-remove", "-metric", "50"}, Status: 2, Line: "macvlan-shim: -metric has no effect with -remove; drop it"},
+		{Args: []string{"-parent", "eth0", "-list", "-ipv4"}, Status: 2, Line: "macvlan-shim: -ipv4 has no effect with -list; drop it"},
+		{Args: []string{"-parent", "eth0", "-list", "-name", "shim0"}, Status: 2, Line: "macvlan-shim: -name has no effect with -list; drop it"},
 		// syntax
-		{[]string{"-parent", "eth0", "eth1"}, 2, `macvlan-shim: unexpected argument "eth1"; every option is a flag (see macvlan-shim -h)`},
-		{[]string{"-parent", "eth0", "-mode", "bridge"}, 2, "macvlan-shim: -mode: no such flag; see -h for the flags"},
-		{[]string{"-parent"}, 2, "macvlan-shim: -parent: needs a value"},
-		{[]string{"-parent", "eth0", "-ipv4=maybe"}, 2, `macvlan-shim: -ipv4 "maybe": not a boolean; give true or false`},
+		{Args: []string{"-parent", "eth0", "eth1"}, Status: 2, Line: `macvlan-shim: unexpected argument "eth1"; every option is a flag (see macvlan-shim -h)`},
+		{Args: []string{"-parent", "eth0", "-mode", "bridge"}, Status: 2, Line: "macvlan-shim: -mode: no such flag; see -h for the flags"},
+		{Args: []string{"-parent"}, Status: 2, Line: "macvlan-shim: -parent: needs a value"},
+		{Args: []string{"-parent", "eth0", "-ipv4=maybe"}, Status: 2, Line: `macvlan-shim: -ipv4 "maybe": not a boolean; give true or false`},
 		// refused parent, before anything is created
-		{[]string{"-parent", "wlan0"}, 1, `macvlan-shim: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			var out, errb bytes.Buffer
-			status := cli.Main(context.Background(), Command, tt.args, &out, &errb)
-			line, rest, _ := strings.Cut(errb.String(), "\n")
-			if status != tt.status || line != tt.line {
-				t.Errorf("status %d, stderr line\n  %s\nwant %d,\n  %s", status, line, tt.status, tt.line)
-			}
-			if tt.status == 2 && rest != Command.Synopsis()+"\n" {
-				t.Errorf("after the line: %q, want the synopsis", rest)
-			}
-			if out.Len() > 0 {
-				t.Errorf("stdout %q", out.String())
-			}
-		})
-	}
+		{Args: []string{"-parent", "wlan0"}, Status: 1, Line: `macvlan-shim: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
+	})
 }
 
-// TestJSONGolden pins the -json keys of every output the program prints.
+// TestJSONGolden pins the -json keys of every output the program prints;
+// -h names each.
 func TestJSONGolden(t *testing.T) {
 	shim := &macvlan.Shim{
 		Name: "host-shim", Parent: "eth0", Index: 4, MAC: []byte{2, 0x16, 0x3e, 0x65, 0x2b, 0x99}, Mode: macvlan.ModeBridge,
@@ -107,23 +83,8 @@ func TestJSONGolden(t *testing.T) {
 	must(printRemoved(&b, "host-shim", "eth0", true, true))
 	must(printRemoved(&b, "host-shim", "eth0", false, true))
 	must(printLinks(&b, "eth0", []macvlan.Link{{Name: "ctr0", Index: 3, MAC: []byte{2, 0, 0x5e, 0x10, 0, 3}, Mode: macvlan.ModePrivate}, {Name: "host-shim", Index: 4, MAC: shim.MAC, Mode: macvlan.ModeBridge, Up: true}}, true))
-	golden(t, "testdata/json.golden", b.Bytes())
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("-json output differs from %s (run with -update if the change is intended, and announce it):\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	clitest.Golden(t, "testdata/json.golden", b.Bytes())
+	clitest.Mentioned(t, clitest.Help(t, Command), clitest.Keys(t, b.Bytes())...)
 }
 
 // TestPrintReturnsWriteErrors: output errors are returned, so a closed

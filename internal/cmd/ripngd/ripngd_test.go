@@ -2,69 +2,48 @@ package ripngd
 
 import (
 	"bytes"
-	"encoding/json"
-	"flag"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/ripng"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // TestBadInputs runs the program with bad input of every class and checks
 // the exit status and the exact first line on stderr. None needs root: all
 // fail before a socket opens.
 func TestBadInputs(t *testing.T) {
-	for _, tt := range []struct {
-		args   string
-		status int
-		line   string
-	}{
-		{"", 2, "ripngd: -i is missing; give the interfaces to run on, e.g. -i eth0"},
-		{"-cost 99", 2, "ripngd: -i is missing; give the interfaces to run on, e.g. -i eth0"},
-		{"-i eth0 -cost 99", 2, "ripngd: -cost 99 is out of range; give 1 to 15"},
-		{"-i eth0 -cost 16", 2, "ripngd: -cost 16 is out of range; give 1 to 15"},
-		{"-i eth0 -cost 0", 2, "ripngd: -cost 0 is out of range; give 1 to 15"},
-		{"-i eth0 -cost 1.5", 2, `ripngd: -cost "1.5": not a whole number; give 1 to 15`},
-		{"-i eth0 -tag 70000", 2, "ripngd: -tag 70000 is out of range; give 0 to 65535"},
-		{"-i eth0 -tag -1", 2, "ripngd: -tag -1 is out of range; give 0 to 65535"},
-		{"-i eth0 -tag x", 2, `ripngd: -tag "x": not a whole number; give 0 to 65535`},
-		{"-i eth0 -duration -1s", 2, "ripngd: -duration -1s is not positive; give a duration such as 1m, or leave it out to run until interrupted"},
-		{"-i eth0 -duration 0s", 2, "ripngd: -duration 0s is not positive; give a duration such as 1m, or leave it out to run until interrupted"},
-		{"-i eth0 -duration soon", 2, `ripngd: -duration "soon": not a duration; give one such as 30s, 5m or 1h`},
-		{"-i eth0,eth0", 2, `ripngd: -i "eth0,eth0" names interface "eth0" twice; give each once`},
-		{"-i eth0,", 2, `ripngd: -i "eth0,": interface name is empty; give a name such as eth0`},
-		{"-i a/b", 2, `ripngd: -i "a/b": interface name "a/b" has '/', ':' or white space; Linux refuses those`},
-		{"-i abcdefghijklmnopq", 2, `ripngd: -i "abcdefghijklmnopq": interface name "abcdefghijklmnopq" is 17 bytes; Linux takes at most 15`},
-		{"-i eth0 -announce foo", 2, `ripngd: -announce "foo" is not a prefix; give one such as 2001:db8:1::/48`},
-		{"-i eth0 -announce 2001:db8::1/64", 2, "ripngd: -announce 2001:db8::1/64 has host bits set; give 2001:db8::/64"},
-		{"-i eth0 -announce 10.0.0.0/8", 2, "ripngd: -announce 10.0.0.0/8 is not IPv6; RIPng carries IPv6 prefixes only"},
-		{"-i eth0 -announce fe80::/64", 2, "ripngd: -announce fe80::/64 is link-local or multicast; RIPng ignores such prefixes (RFC 2080 §2.4.2)"},
-		{"-i eth0 -announce ff02::/16", 2, "ripngd: -announce ff02::/16 is link-local or multicast; RIPng ignores such prefixes (RFC 2080 §2.4.2)"},
-		{"-i eth0 -announce 2001:db8::/32 -announce 2001:db8::/32", 2, "ripngd: -announce 2001:db8::/32 given twice; give each prefix once"},
-		{"-i eth0 -bogus", 2, "ripngd: -bogus: no such flag; see -h for the flags"},
-		{"-i eth0 extra", 2, `ripngd: unexpected argument "extra"; every option is a flag (see ripngd -h)`},
-		{"-i v6kit-nosuch0", 1, `ripngd: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
-		{"-i lo", 1, `ripngd: interface "lo" has no IPv6 link-local address; bring it up with IPv6 enabled`},
-	} {
-		t.Run(tt.args, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			status := cli.Main(t.Context(), Command, strings.Fields(tt.args), &out, &errb)
-			line, _, _ := strings.Cut(errb.String(), "\n")
-			if status != tt.status || line != tt.line {
-				t.Errorf("ripngd %s: status %d, stderr:\n%s\nwant status %d and first line\n%s", tt.args, status, errb.String(), tt.status, tt.line)
-			}
-			if out.Len() != 0 {
-				t.Errorf("stdout: %q", out.String())
-			}
-		})
-	}
+	clitest.BadInputs(t, Command, []clitest.BadInput{
+		{Status: 2, Line: "ripngd: -i is missing; give the interfaces to run on, e.g. -i eth0"},
+		{Args: []string{"-cost", "99"}, Status: 2, Line: "ripngd: -i is missing; give the interfaces to run on, e.g. -i eth0"},
+		{Args: []string{"-i", "eth0", "-cost", "99"}, Status: 2, Line: "ripngd: -cost 99 is out of range; give 1 to 15"},
+		{Args: []string{"-i", "eth0", "-cost", "16"}, Status: 2, Line: "ripngd: -cost 16 is out of range; give 1 to 15"},
+		{Args: []string{"-i", "eth0", "-cost", "0"}, Status: 2, Line: "ripngd: -cost 0 is out of range; give 1 to 15"},
+		{Args: []string{"-i", "eth0", "-cost", "1.5"}, Status: 2, Line: `ripngd: -cost "1.5": not a whole number; give 1 to 15`},
+		{Args: []string{"-i", "eth0", "-tag", "70000"}, Status: 2, Line: "ripngd: -tag 70000 is out of range; give 0 to 65535"},
+		{Args: []string{"-i", "eth0", "-tag", "-1"}, Status: 2, Line: "ripngd: -tag -1 is out of range; give 0 to 65535"},
+		{Args: []string{"-i", "eth0", "-tag", "x"}, Status: 2, Line: `ripngd: -tag "x": not a whole number; give 0 to 65535`},
+		{Args: []string{"-i", "eth0", "-duration", "-1s"}, Status: 2, Line: "ripngd: -duration -1s is not positive; give a duration such as 1m, or leave it out to run until interrupted"},
+		{Args: []string{"-i", "eth0", "-duration", "0s"}, Status: 2, Line: "ripngd: -duration 0s is not positive; give a duration such as 1m, or leave it out to run until interrupted"},
+		{Args: []string{"-i", "eth0", "-duration", "soon"}, Status: 2, Line: `ripngd: -duration "soon": not a duration; give one such as 30s, 5m or 1h`},
+		{Args: []string{"-i", "eth0,eth0"}, Status: 2, Line: `ripngd: -i "eth0,eth0" names interface "eth0" twice; give each once`},
+		{Args: []string{"-i", "eth0,"}, Status: 2, Line: `ripngd: -i "eth0,": interface name is empty; give a name such as eth0`},
+		{Args: []string{"-i", "a/b"}, Status: 2, Line: `ripngd: -i "a/b": interface name "a/b" has '/', ':' or white space; Linux refuses those`},
+		{Args: []string{"-i", "abcdefghijklmnopq"}, Status: 2, Line: `ripngd: -i "abcdefghijklmnopq": interface name "abcdefghijklmnopq" is 17 bytes; Linux takes at most 15`},
+		{Args: []string{"-i", "eth0", "-announce", "foo"}, Status: 2, Line: `ripngd: -announce "foo" is not a prefix; give one such as 2001:db8:1::/48`},
+		{Args: []string{"-i", "eth0", "-announce", "2001:db8::1/64"}, Status: 2, Line: "ripngd: -announce 2001:db8::1/64 has host bits set; give 2001:db8::/64"},
+		{Args: []string{"-i", "eth0", "-announce", "10.0.0.0/8"}, Status: 2, Line: "ripngd: -announce 10.0.0.0/8 is not IPv6; RIPng carries IPv6 prefixes only"},
+		{Args: []string{"-i", "eth0", "-announce", "fe80::/64"}, Status: 2, Line: "ripngd: -announce fe80::/64 is link-local or multicast; RIPng ignores such prefixes (RFC 2080 §2.4.2)"},
+		{Args: []string{"-i", "eth0", "-announce", "ff02::/16"}, Status: 2, Line: "ripngd: -announce ff02::/16 is link-local or multicast; RIPng ignores such prefixes (RFC 2080 §2.4.2)"},
+		{Args: []string{"-i", "eth0", "-announce", "2001:db8::/32", "-announce", "2001:db8::/32"}, Status: 2, Line: "ripngd: -announce 2001:db8::/32 given twice; give each prefix once"},
+		{Args: []string{"-i", "eth0", "-bogus"}, Status: 2, Line: "ripngd: -bogus: no such flag; see -h for the flags"},
+		{Args: []string{"-i", "eth0", "extra"}, Status: 2, Line: `ripngd: unexpected argument "extra"; every option is a flag (see ripngd -h)`},
+		{Args: []string{"-i", "v6kit-nosuch0"}, Status: 1, Line: `ripngd: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
+		{Args: []string{"-i", "lo"}, Status: 1, Line: `ripngd: interface "lo" has no IPv6 link-local address; bring it up with IPv6 enabled`},
+	})
 }
 
 // TestJSONGolden pins the -json keys and their types; -update rewrites
@@ -79,28 +58,8 @@ func TestJSONGolden(t *testing.T) {
 	if err := writeRoutes(&b, rs, true); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "routes.golden")
-	if *update {
-		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("-json output:\n%s\nwant (%s):\n%s", b.String(), golden, want)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(bytes.SplitN(want, []byte("\n"), 2)[0], &m); err != nil {
-		t.Fatal(err)
-	}
-	for k := range m {
-		if !strings.Contains(Command.Help, "\n  "+k+" ") {
-			t.Errorf("-json key %q is not documented in the help", k)
-		}
-	}
+	clitest.Golden(t, filepath.Join("testdata", "routes.golden"), b.Bytes())
+	clitest.Documented(t, clitest.Help(t, Command), clitest.Keys(t, b.Bytes())...)
 }
 
 func TestWriteRoutes(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net/netip"
 	"os"
@@ -17,7 +16,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
-	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/ripng"
 )
 
@@ -299,8 +298,6 @@ func TestRunFile(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
 // TestBadInputs runs the program with bad input of every class and checks
 // the exit status and the exact first line on stderr.
 func TestBadInputs(t *testing.T) {
@@ -320,41 +317,25 @@ func TestBadInputs(t *testing.T) {
 	}
 	v3 := filepath.Join(dir, "v3.pcap")
 	os.WriteFile(v3, []byte("\xd4\xc3\xb2\xa1\x03\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00"), 0o644)
-	for _, tt := range []struct {
-		args   []string
-		status int
-		line   string
-	}{
-		{nil, 2, "ripngdump: give -i IF to capture live or -r FILE to read a capture"},
-		{[]string{"-i", "eth0", "-r", "x.pcap"}, 2, "ripngdump: -i and -r both given; give one of them"},
-		{[]string{"-r", "x.pcap", "-c", "-1"}, 2, "ripngdump: -c -1 is negative; give a count of messages, or 0 for no limit"},
-		{[]string{"-r", "x.pcap", "-c", "many"}, 2, `ripngdump: -c "many": not a whole number; see -h`},
-		{[]string{"-i", "a b"}, 2, `ripngdump: -i: interface name "a b" has '/', ':' or white space; Linux refuses those`},
-		{[]string{"-i", "abcdefghijklmnopq"}, 2, `ripngdump: -i: interface name "abcdefghijklmnopq" is 17 bytes; Linux takes at most 15`},
-		{[]string{"-r", dir}, 2, fmt.Sprintf("ripngdump: -r %q is a directory; give a capture file", dir)},
-		{[]string{"-r", "x.pcap", "extra"}, 2, `ripngdump: unexpected argument "extra"; every option is a flag (see ripngdump -h)`},
-		{[]string{"-x"}, 2, "ripngdump: -x: no such flag; see -h for the flags"},
-		{[]string{"-r", filepath.Join(dir, "missing.pcap")}, 1, fmt.Sprintf("ripngdump: capture file %q: no such file or directory", filepath.Join(dir, "missing.pcap"))},
-		{[]string{"-r", junk}, 1, fmt.Sprintf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", junk)},
-		{[]string{"-r", empty}, 1, fmt.Sprintf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", empty)},
-		{[]string{"-r", wifi}, 1, fmt.Sprintf("ripngdump: capture file %q has link type 802.11 (105), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", wifi)},
-		{[]string{"-r", wifiNG}, 1, fmt.Sprintf("ripngdump: capture file %q has link type RadioTap (127), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", wifiNG)},
-		{[]string{"-r", cut}, 1, fmt.Sprintf("ripngdump: capture file %q: packet record at offset 24: truncated: unexpected EOF", cut)},
-		{[]string{"-r", v3}, 1, fmt.Sprintf("ripngdump: capture file %q: file header at offset 0: unsupported: version 3.4", v3)},
-		{[]string{"-i", "v6kit-nosuch0"}, 1, `ripngdump: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
-	} {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			var out, errb bytes.Buffer
-			status := cli.Main(t.Context(), Command, tt.args, &out, &errb)
-			line, _, _ := strings.Cut(errb.String(), "\n")
-			if status != tt.status || line != tt.line {
-				t.Errorf("ripngdump %q: status %d, stderr:\n%s\nwant status %d and first line\n%s", tt.args, status, errb.String(), tt.status, tt.line)
-			}
-			if out.Len() != 0 {
-				t.Errorf("stdout: %q", out.String())
-			}
-		})
-	}
+	clitest.BadInputs(t, Command, []clitest.BadInput{
+		{Status: 2, Line: "ripngdump: give -i IF to capture live or -r FILE to read a capture"},
+		{Args: []string{"-i", "eth0", "-r", "x.pcap"}, Status: 2, Line: "ripngdump: -i and -r both given; give one of them"},
+		{Args: []string{"-r", "x.pcap", "-c", "-1"}, Status: 2, Line: "ripngdump: -c -1 is negative; give a count of messages, or 0 for no limit"},
+		{Args: []string{"-r", "x.pcap", "-c", "many"}, Status: 2, Line: `ripngdump: -c "many": not a whole number; see -h`},
+		{Args: []string{"-i", "a b"}, Status: 2, Line: `ripngdump: -i: interface name "a b" has '/', ':' or white space; Linux refuses those`},
+		{Args: []string{"-i", "abcdefghijklmnopq"}, Status: 2, Line: `ripngdump: -i: interface name "abcdefghijklmnopq" is 17 bytes; Linux takes at most 15`},
+		{Args: []string{"-r", dir}, Status: 2, Line: fmt.Sprintf("ripngdump: -r %q is a directory; give a capture file", dir)},
+		{Args: []string{"-r", "x.pcap", "extra"}, Status: 2, Line: `ripngdump: unexpected argument "extra"; every option is a flag (see ripngdump -h)`},
+		{Args: []string{"-x"}, Status: 2, Line: "ripngdump: -x: no such flag; see -h for the flags"},
+		{Args: []string{"-r", filepath.Join(dir, "missing.pcap")}, Status: 1, Line: fmt.Sprintf("ripngdump: capture file %q: no such file or directory", filepath.Join(dir, "missing.pcap"))},
+		{Args: []string{"-r", junk}, Status: 1, Line: fmt.Sprintf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", junk)},
+		{Args: []string{"-r", empty}, Status: 1, Line: fmt.Sprintf("ripngdump: capture file %q is not a pcap or pcapng file; write one with tcpdump -w or tshark -w", empty)},
+		{Args: []string{"-r", wifi}, Status: 1, Line: fmt.Sprintf("ripngdump: capture file %q has link type 802.11 (105), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", wifi)},
+		{Args: []string{"-r", wifiNG}, Status: 1, Line: fmt.Sprintf("ripngdump: capture file %q has link type RadioTap (127), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", wifiNG)},
+		{Args: []string{"-r", cut}, Status: 1, Line: fmt.Sprintf("ripngdump: capture file %q: packet record at offset 24: truncated: unexpected EOF", cut)},
+		{Args: []string{"-r", v3}, Status: 1, Line: fmt.Sprintf("ripngdump: capture file %q: file header at offset 0: unsupported: version 3.4", v3)},
+		{Args: []string{"-i", "v6kit-nosuch0"}, Status: 1, Line: `ripngdump: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
+	})
 }
 
 // TestJSONGolden pins the -json keys and their types (-update rewrites
@@ -367,43 +348,10 @@ func TestJSONGolden(t *testing.T) {
 		ethernet(ipv6UDP("fe80::3", "ff02::9", 521, 521, 255, raw(5, 0, 0))),
 	}
 	path := writeCapture(t, true, layers.LinkTypeEthernet, frames...)
-	var out, errb bytes.Buffer
-	if status := cli.Main(t.Context(), Command, []string{"-r", path, "-json"}, &out, &errb); status != 0 {
-		t.Fatalf("status %d: %s", status, errb.String())
+	r := clitest.Run(t, Command, "-r", path, "-json")
+	if r.Status != 0 {
+		t.Fatalf("status %d: %s", r.Status, r.Stderr)
 	}
-	golden := filepath.Join("testdata", "messages.golden")
-	if *update {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), out.String()); diff != "" {
-		t.Errorf("-json output (-%s +got):\n%s", golden, diff)
-	}
-	keys := map[string]bool{}
-	for _, line := range strings.Split(strings.TrimSpace(string(want)), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatal(err)
-		}
-		for k, v := range m {
-			keys[k] = true
-			if es, ok := v.([]any); ok {
-				for _, e := range es {
-					for k := range e.(map[string]any) {
-						keys[k] = true
-					}
-				}
-			}
-		}
-	}
-	for k := range keys {
-		if !strings.Contains(Command.Help, "\n  "+k+" ") && !strings.Contains(Command.Help, "\n    "+k+" ") {
-			t.Errorf("-json key %q is not documented in the help", k)
-		}
-	}
+	clitest.Golden(t, filepath.Join("testdata", "messages.golden"), []byte(r.Stdout))
+	clitest.Documented(t, clitest.Help(t, Command), clitest.Keys(t, []byte(r.Stdout))...)
 }

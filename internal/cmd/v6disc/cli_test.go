@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -13,12 +12,10 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/v6kit/v6kit/discover"
 	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/clitest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // tableIfaces has one interface of each kind v6disc meets.
 func tableIfaces() ([]net.Interface, error) {
@@ -48,70 +45,66 @@ func TestMainTable(t *testing.T) {
 		return nil, fmt.Errorf("discover: scan: packet socket on interface %q: listen packet: socket: %w", "eth0", syscall.EPERM)
 	}
 	noIfaces := func() ([]net.Interface, error) { return nil, nil }
-	tests := []struct {
-		name   string
-		args   []string
-		d      func(*deps)
-		status int
-		line   string // stderr's first line
-	}{
+	// check runs one case with tableIfaces and a scanner that records
+	// whether it was opened; change, when not nil, alters the fakes.
+	check := func(t *testing.T, in clitest.BadInput, change func(*deps)) {
+		d := fakeDeps(&fakeScanner{snaps: snaps})
+		d.ifaces = tableIfaces
+		opened := false
+		open := d.open
+		d.open = func(ifi *net.Interface, o *discover.Options) (scanner, error) { opened = true; return open(ifi, o) }
+		if change != nil {
+			change(&d)
+		}
+		in.Check(t, command(d))
+		if in.Status == cli.ExitUsage && opened {
+			t.Error("a socket was opened before the usage error")
+		}
+	}
+	for _, in := range []clitest.BadInput{
 		// Usage: exit 2, before anything opens.
-		{"unknown flag", []string{"-x"}, nil, cli.ExitUsage, "v6disc: -x: no such flag; see -h for the flags"},
-		{"stray argument", []string{"eth0"}, nil, cli.ExitUsage, `v6disc: unexpected argument "eth0"; every option is a flag (see v6disc -h)`},
-		{"bad duration", []string{"-timeout", "fast"}, nil, cli.ExitUsage, `v6disc: -timeout "fast": not a duration; give one such as 30s, 5m or 1h`},
-		{"timeout zero", []string{"-timeout", "0"}, nil, cli.ExitUsage, "v6disc: -timeout 0s is out of range; give a duration from 1ms to 1h, such as 2s"},
-		{"timeout negative", []string{"-timeout", "-1s"}, nil, cli.ExitUsage, "v6disc: -timeout -1s is out of range; give a duration from 1ms to 1h, such as 2s"},
-		{"timeout too long", []string{"-timeout", "2h"}, nil, cli.ExitUsage, "v6disc: -timeout 2h0m0s is out of range; give a duration from 1ms to 1h, such as 2s"},
-		{"interval zero", []string{"-watch", "-interval", "0"}, nil, cli.ExitUsage, "v6disc: -interval 0s is out of range; give a duration from 1ms to 1h, such as 30s"},
-		{"interval negative", []string{"-watch", "-interval", "-5s"}, nil, cli.ExitUsage, "v6disc: -interval -5s is out of range; give a duration from 1ms to 1h, such as 30s"},
-		{"interval without watch", []string{"-interval", "5s"}, nil, cli.ExitUsage, "v6disc: -interval works with -watch; add -watch or drop -interval"},
-		{"names with watch", []string{"-names", "-watch"}, nil, cli.ExitUsage, "v6disc: -names works with a scan, not with -watch; drop one of them"},
-		{"quiet and json", []string{"-q", "-json"}, nil, cli.ExitUsage, "v6disc: -q and -json exclude each other; pick one"},
-		{"empty interface", []string{"-i", ""}, nil, cli.ExitUsage, "v6disc: -i: interface name is empty; give a name such as eth0"},
-		{"long interface", []string{"-i", "averyveryverylongname"}, nil, cli.ExitUsage, `v6disc: -i: interface name "averyveryverylongname" is 21 bytes; Linux takes at most 15`},
-		{"space in interface", []string{"-i", "eth 0"}, nil, cli.ExitUsage, `v6disc: -i: interface name "eth 0" has '/', ':' or white space; Linux refuses those`},
-		{"slash in interface", []string{"-i", "a/b"}, nil, cli.ExitUsage, `v6disc: -i: interface name "a/b" has '/', ':' or white space; Linux refuses those`},
-		{"no such interface", []string{"-i", "nosuch"}, nil, cli.ExitUsage, `v6disc: -i: interface "nosuch" not found; list them with 'ip link'`},
-		{"loopback", []string{"-i", "lo"}, nil, cli.ExitUsage, `v6disc: -i: interface "lo" is not an Ethernet interface; v6disc scans Ethernet links (list them with 'ip link')`},
-		{"no MAC", []string{"-i", "wg0"}, nil, cli.ExitUsage, `v6disc: -i: interface "wg0" is not an Ethernet interface; v6disc scans Ethernet links (list them with 'ip link')`},
+		{Name: "unknown flag", Args: []string{"-x"}, Status: cli.ExitUsage, Line: "v6disc: -x: no such flag; see -h for the flags"},
+		{Name: "stray argument", Args: []string{"eth0"}, Status: cli.ExitUsage, Line: `v6disc: unexpected argument "eth0"; every option is a flag (see v6disc -h)`},
+		{Name: "bad duration", Args: []string{"-timeout", "fast"}, Status: cli.ExitUsage, Line: `v6disc: -timeout "fast": not a duration; give one such as 30s, 5m or 1h`},
+		{Name: "timeout zero", Args: []string{"-timeout", "0"}, Status: cli.ExitUsage, Line: "v6disc: -timeout 0s is out of range; give a duration from 1ms to 1h, such as 2s"},
+		{Name: "timeout negative", Args: []string{"-timeout", "-1s"}, Status: cli.ExitUsage, Line: "v6disc: -timeout -1s is out of range; give a duration from 1ms to 1h, such as 2s"},
+		{Name: "timeout too long", Args: []string{"-timeout", "2h"}, Status: cli.ExitUsage, Line: "v6disc: -timeout 2h0m0s is out of range; give a duration from 1ms to 1h, such as 2s"},
+		{Name: "interval zero", Args: []string{"-watch", "-interval", "0"}, Status: cli.ExitUsage, Line: "v6disc: -interval 0s is out of range; give a duration from 1ms to 1h, such as 30s"},
+		{Name: "interval negative", Args: []string{"-watch", "-interval", "-5s"}, Status: cli.ExitUsage, Line: "v6disc: -interval -5s is out of range; give a duration from 1ms to 1h, such as 30s"},
+		{Name: "interval without watch", Args: []string{"-interval", "5s"}, Status: cli.ExitUsage, Line: "v6disc: -interval works with -watch; add -watch or drop -interval"},
+		{Name: "names with watch", Args: []string{"-names", "-watch"}, Status: cli.ExitUsage, Line: "v6disc: -names works with a scan, not with -watch; drop one of them"},
+		{Name: "quiet and json", Args: []string{"-q", "-json"}, Status: cli.ExitUsage, Line: "v6disc: -q and -json exclude each other; pick one"},
+		{Name: "empty interface", Args: []string{"-i", ""}, Status: cli.ExitUsage, Line: "v6disc: -i: interface name is empty; give a name such as eth0"},
+		{Name: "long interface", Args: []string{"-i", "averyveryverylongname"}, Status: cli.ExitUsage, Line: `v6disc: -i: interface name "averyveryverylongname" is 21 bytes; Linux takes at most 15`},
+		{Name: "space in interface", Args: []string{"-i", "eth 0"}, Status: cli.ExitUsage, Line: `v6disc: -i: interface name "eth 0" has '/', ':' or white space; Linux refuses those`},
+		{Name: "slash in interface", Args: []string{"-i", "a/b"}, Status: cli.ExitUsage, Line: `v6disc: -i: interface name "a/b" has '/', ':' or white space; Linux refuses those`},
+		{Name: "no such interface", Args: []string{"-i", "nosuch"}, Status: cli.ExitUsage, Line: `v6disc: -i: interface "nosuch" not found; list them with 'ip link'`},
+		{Name: "loopback", Args: []string{"-i", "lo"}, Status: cli.ExitUsage, Line: `v6disc: -i: interface "lo" is not an Ethernet interface; v6disc scans Ethernet links (list them with 'ip link')`},
+		{Name: "no MAC", Args: []string{"-i", "wg0"}, Status: cli.ExitUsage, Line: `v6disc: -i: interface "wg0" is not an Ethernet interface; v6disc scans Ethernet links (list them with 'ip link')`},
 		// Runtime: exit 1, one line naming the object.
-		{"no carrier", []string{"-i", "eth1"}, nil, cli.ExitFailure, `v6disc: interface "eth1" has no carrier (cable unplugged or peer down); connect it, or pick another with -i`},
-		{"down", []string{"-i", "eth2"}, nil, cli.ExitFailure, `v6disc: interface "eth2" is down; bring it up with 'ip link set eth2 up'`},
-		{"nothing to scan", nil, func(d *deps) { d.ifaces = noIfaces }, cli.ExitFailure, "v6disc: no up, non-loopback Ethernet interface with carrier; list them with 'ip link', bring one up or name one with -i"},
-		{"no privilege", []string{"-i", "eth0"}, func(d *deps) { d.open = denied }, cli.ExitFailure, `v6disc: interface "eth0": packet socket: operation not permitted; needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep`},
-		{"no privilege, every interface", nil, func(d *deps) { d.open = denied }, cli.ExitFailure, `v6disc: interface "eth0": packet socket: operation not permitted; needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep`},
-		{"socket error", nil, func(d *deps) {
+		{Name: "no carrier", Args: []string{"-i", "eth1"}, Status: cli.ExitFailure, Line: `v6disc: interface "eth1" has no carrier (cable unplugged or peer down); connect it, or pick another with -i`},
+		{Name: "down", Args: []string{"-i", "eth2"}, Status: cli.ExitFailure, Line: `v6disc: interface "eth2" is down; bring it up with 'ip link set eth2 up'`},
+	} {
+		t.Run(in.Name, func(t *testing.T) { check(t, in, nil) })
+	}
+	for _, tt := range []struct {
+		in     clitest.BadInput
+		change func(*deps)
+	}{
+		// Runtime: exit 1, one line naming the object.
+		{clitest.BadInput{Name: "nothing to scan", Status: cli.ExitFailure, Line: "v6disc: no up, non-loopback Ethernet interface with carrier; list them with 'ip link', bring one up or name one with -i"}, func(d *deps) { d.ifaces = noIfaces }},
+		{clitest.BadInput{Name: "no privilege", Args: []string{"-i", "eth0"}, Status: cli.ExitFailure, Line: `v6disc: interface "eth0": packet socket: operation not permitted; needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep`}, func(d *deps) { d.open = denied }},
+		{clitest.BadInput{Name: "no privilege, every interface", Status: cli.ExitFailure, Line: `v6disc: interface "eth0": packet socket: operation not permitted; needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep`}, func(d *deps) { d.open = denied }},
+		{clitest.BadInput{Name: "socket error", Status: cli.ExitFailure, Line: `v6disc: interface "eth0": discover: scan: no buffer space`}, func(d *deps) {
 			d.open = func(*net.Interface, *discover.Options) (scanner, error) {
 				return nil, errors.New("discover: scan: no buffer space")
 			}
-		}, cli.ExitFailure, `v6disc: interface "eth0": discover: scan: no buffer space`},
+		}},
 		// Not failures: no host, in text and JSON.
-		{"no host", nil, func(d *deps) { d.open = openFake(&fakeScanner{}) }, cli.ExitOK, ""},
-		{"no host json", []string{"-json"}, func(d *deps) { d.open = openFake(&fakeScanner{}) }, cli.ExitOK, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d := fakeDeps(&fakeScanner{snaps: snaps})
-			d.ifaces = tableIfaces
-			opened := false
-			open := d.open
-			d.open = func(ifi *net.Interface, o *discover.Options) (scanner, error) { opened = true; return open(ifi, o) }
-			if tt.d != nil {
-				tt.d(&d)
-			}
-			var out, errb bytes.Buffer
-			got := cli.Main(context.Background(), command(d), tt.args, &out, &errb)
-			line, _, _ := strings.Cut(errb.String(), "\n")
-			if got != tt.status || line != tt.line {
-				t.Errorf("status %d, stderr %q\nwant   %d, %q", got, line, tt.status, tt.line)
-			}
-			if tt.status == cli.ExitUsage && opened {
-				t.Error("a socket was opened before the usage error")
-			}
-			if tt.status != cli.ExitOK && out.Len() > 0 {
-				t.Errorf("stdout %q after an error", out.String())
-			}
-		})
+		{clitest.BadInput{Name: "no host", Status: cli.ExitOK}, func(d *deps) { d.open = openFake(&fakeScanner{}) }},
+		{clitest.BadInput{Name: "no host json", Args: []string{"-json"}, Status: cli.ExitOK}, func(d *deps) { d.open = openFake(&fakeScanner{}) }},
+	} {
+		t.Run(tt.in.Name, func(t *testing.T) { check(t, tt.in, tt.change) })
 	}
 }
 
@@ -149,29 +142,19 @@ func TestJSONGolden(t *testing.T) {
 		}}
 		d := fakeDeps(f)
 		d.ifaces = tableIfaces
-		var out, errb bytes.Buffer
-		if got := cli.Main(context.Background(), command(d), args, &out, &errb); got != cli.ExitOK {
-			t.Fatalf("v6disc %v: status %d: %s", args, got, errb.String())
+		r := clitest.Run(t, command(d), args...)
+		if r.Status != cli.ExitOK {
+			t.Fatalf("v6disc %v: status %d: %s", args, r.Status, r.Stderr)
 		}
-		fmt.Fprintf(&all, "# v6disc %s\n%s", strings.Join(args, " "), out.String())
+		fmt.Fprintf(&all, "# v6disc %s\n%s", strings.Join(args, " "), r.Stdout)
 	}
-	path := filepath.Join("testdata", "json.golden")
-	if *update {
-		if err := os.WriteFile(path, all.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), all.String()); diff != "" {
-		t.Errorf("-json output (-golden +got):\n%s", diff)
-	}
+	clitest.Golden(t, filepath.Join("testdata", "json.golden"), all.Bytes())
 	// Every key the output uses is documented in the help.
+	printed := clitest.Help(t, command(fakeDeps(&fakeScanner{})))
 	for _, k := range []string{"event", "mac", "vendor", "addrs", "methods", "router", "name"} {
-		if !strings.Contains(all.String(), `"`+k+`":`) || !strings.Contains(help, "\n  "+k+" ") {
-			t.Errorf("key %q not both in the output and documented in -h", k)
+		if !strings.Contains(all.String(), `"`+k+`":`) {
+			t.Errorf("key %q is not in the output", k)
 		}
+		clitest.Documented(t, printed, k)
 	}
 }

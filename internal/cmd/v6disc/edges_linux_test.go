@@ -3,13 +3,12 @@ package v6disc
 import (
 	"context"
 	"errors"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
@@ -21,14 +20,7 @@ func TestProgramEdgesLab(t *testing.T) {
 	l := labtest.New(t)
 	a, b := labtest.Pair(t, l, "a", "b")
 	sdktest.RequireCommands(t, "setpriv", "bash")
-	dir := t.TempDir()
-	if err := os.Chmod(dir, 0o755); err != nil { // nobody runs the binary too
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "v6disc")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/v6kit/v6kit/examples/v6disc").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := clitest.Build(t, "github.com/v6kit/v6kit/examples/v6disc") // nobody runs it too
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	// run returns the exit status and the first line of stderr.

@@ -1,13 +1,11 @@
 package v6onlyprobe
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/internal/labtest"
 )
 
@@ -28,16 +26,15 @@ func TestNoOfferOnARealLink(t *testing.T) {
 			return strings.HasPrefix(out, "server:     none (no DHCPv4 OFFER within 1s)\n")
 		}},
 	} {
-		var out, errb bytes.Buffer
-		var status int
+		var r clitest.Result
 		if err := cliNS.Run(func() error {
-			status = cli.Main(context.Background(), Command, tt.args, &out, &errb)
+			r = clitest.Run(t, Command, tt.args...)
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if status != 0 || errb.Len() > 0 || !tt.check(out.String()) {
-			t.Errorf("v6only-probe %q: status %d, stderr %q, stdout %q", tt.args, status, errb.String(), out.String())
+		if r.Status != 0 || r.Stderr != "" || !tt.check(r.Stdout) {
+			t.Errorf("v6only-probe %q: status %d, stderr %q, stdout %q", tt.args, r.Status, r.Stderr, r.Stdout)
 		}
 	}
 }

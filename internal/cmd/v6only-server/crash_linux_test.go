@@ -17,6 +17,7 @@ import (
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
+	"github.com/v6kit/v6kit/internal/clitest"
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/labtest"
 )
@@ -85,7 +86,7 @@ func TestLeasesSurviveSIGKILL(t *testing.T) {
 	if err := srv.AddAddr("eth0", netip.MustParsePrefix("192.0.2.1/24")); err != nil {
 		t.Fatal(err)
 	}
-	bin := buildProgram(t)
+	bin := clitest.Build(t, "github.com/v6kit/v6kit/examples/v6only-server")
 	dir := t.TempDir()
 	leases := filepath.Join(dir, "v6only-server.leases")
 	args := []string{"-i", "eth0", "-range", "192.0.2.10-192.0.2.250", "-router", "192.0.2.1", "-lease", "1h", "-leases", leases, "-quiet"}
