@@ -5,7 +5,8 @@
 # Debian's qemu-user-static for mips (big-endian), arm (GOARM=6) and arm64.
 #
 #   bash scripts/cross.sh            # all of it (make cross)
-#   CROSS_TEST=mips bash scripts/cross.sh
+#   CROSS_TEST=mips bash scripts/cross.sh                     # one emulated CPU
+#   CROSS_BUILD=0 CROSS_PKGS="./ndp ./ripng" bash scripts/cross.sh # tests only, some packages
 #
 # Tests run as the unprivileged user nobody (the interop tier needs a real
 # kernel's namespaces, not an emulator), one compiled test binary per package,
@@ -32,6 +33,7 @@ test_targets=(
 )
 
 start=$(date +%s)
+[ "${CROSS_BUILD:-1}" = 0 ] && build_targets=()
 for t in "${build_targets[@]}"; do
 	read -r goos goarch extra <<<"$t"
 	echo "== build and vet $goos/$goarch ${extra:-}"
@@ -42,6 +44,8 @@ done
 work=$(mktemp -d /tmp/v6kit-cross.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
+# nobody's home: tools the tests run (tshark) write their settings there.
+mkdir -m 777 "$work/home"
 fail=0
 for t in "${test_targets[@]}"; do
 	read -r name qemu goarch extra <<<"$t"
@@ -53,19 +57,22 @@ for t in "${test_targets[@]}"; do
 		exit 1
 	fi
 	echo "== test under $qemu ($goarch ${extra:-}), as nobody"
-	for pkg in $("$GO" list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...); do
+	for pkg in $("$GO" list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ${CROSS_PKGS:-./...}); do
 		bin="$work/$name-$(echo "$pkg" | tr / _).test"
 		env GOOS=linux GOARCH="$goarch" ${extra:+"$extra"} CGO_ENABLED=0 "$GO" test -c -o "$bin" "$pkg"
 		dir=$("$GO" list -f '{{.Dir}}' "$pkg")
 		# The layering tests run `go list` on the host; they say nothing
 		# about a CPU, and nobody has no Go cache.
-		if ! (cd "$dir" && env -u V6KIT_REQUIRE_PEERS V6KIT_EMULATED="$name" \
+		if ! (cd "$dir" && env -u V6KIT_REQUIRE_PEERS V6KIT_EMULATED="$name" HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" \
 			setpriv --reuid=65534 --regid=65534 --clear-groups \
-			"$qemu" "$bin" -test.short -test.timeout=20m \
+			"$qemu" "$bin" -test.short -test.v -test.timeout=20m \
 			-test.skip='^(TestImportsPointDownwards|TestProgramsLinkNoTestCode)$' >"$bin.log" 2>&1); then
-			echo "FAIL $pkg on $name:"; tail -40 "$bin.log"; fail=1
+			echo "FAIL $pkg on $name:"; grep -v -- '^=== RUN\|--- PASS' "$bin.log" | tail -40; fail=1
 		else
-			echo "ok   $pkg on $name ($(grep -c -- '--- SKIP' "$bin.log" || true) skipped)"
+			skips=$(grep -c -- '--- SKIP' "$bin.log" || true)
+			passes=$(grep -c -- '--- PASS' "$bin.log" || true)
+			echo "ok   $pkg on $name ($passes passed, $skips skipped)"
+			grep -h -B1 -- '--- SKIP' "$bin.log" | grep -v -e '--- SKIP' -e '--- PASS' -e '^--$' -e '=== RUN' | sed 's/^ *[a-z_]*\.go:[0-9]*: /     skip: /' | sort | uniq -c | sort -rn | head -3
 		fi
 		rm -f "$bin"
 	done
