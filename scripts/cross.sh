@@ -47,6 +47,8 @@ chmod 755 "$work"
 # nobody's home: tools the tests run (tshark) write their settings there.
 mkdir -m 777 "$work/home"
 fail=0
+nok=0
+nfail=0
 for t in "${test_targets[@]}"; do
 	read -r name qemu goarch extra <<<"$t"
 	if [ -n "${CROSS_TEST:-}" ] && [ "$CROSS_TEST" != "$name" ]; then
@@ -67,15 +69,17 @@ for t in "${test_targets[@]}"; do
 			setpriv --reuid=65534 --regid=65534 --clear-groups \
 			"$qemu" "$bin" -test.short -test.v -test.timeout=20m \
 			-test.skip='^(TestImportsPointDownwards|TestProgramsLinkNoTestCode)$' >"$bin.log" 2>&1); then
-			echo "FAIL $pkg on $name:"; grep -v -- '^=== RUN\|--- PASS' "$bin.log" | tail -40; fail=1
+			nfail=$((nfail + 1)); echo "FAIL $pkg on $name:"; grep -v -- '^=== RUN\|--- PASS' "$bin.log" | tail -40; fail=1
 		else
 			skips=$(grep -c -- '--- SKIP' "$bin.log" || true)
 			passes=$(grep -c -- '--- PASS' "$bin.log" || true)
+			nok=$((nok + 1))
 			echo "ok   $pkg on $name ($passes passed, $skips skipped)"
 			grep -h -B1 -- '--- SKIP' "$bin.log" | grep -v -e '--- SKIP' -e '--- PASS' -e '^--$' -e '=== RUN' | sed 's/^ *[a-z_]*\.go:[0-9]*: /     skip: /' | sort | uniq -c | sort -rn | head -3
 		fi
 		rm -f "$bin"
 	done
 done
-echo "cross: $(( $(date +%s) - start )) s"
+echo "cross: $(( $(date +%s) - start )) s; package test runs under emulation:"
+echo "cross: $nok passed, $nfail failed"
 exit $fail
