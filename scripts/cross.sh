@@ -75,7 +75,7 @@ for t in "${test_targets[@]}"; do
 			passes=$(grep -c -- '--- PASS' "$bin.log" || true)
 			nok=$((nok + 1))
 			echo "ok   $pkg on $name ($passes passed, $skips skipped)"
-			grep -h -B1 -- '--- SKIP' "$bin.log" | grep -v -e '--- SKIP' -e '--- PASS' -e '^--$' -e '=== RUN' | sed 's/^ *[a-z_]*\.go:[0-9]*: /     skip: /' | sort | uniq -c | sort -rn | head -3
+			grep -h -B1 -- '--- SKIP' "$bin.log" | grep -v -e '--- SKIP' -e '--- PASS' -e '^--$' -e '=== RUN' | sed 's/^ *[a-z_]*\.go:[0-9]*: /     skip: /' | sort | uniq -c | sort -rn | head -3 || true
 		fi
 		rm -f "$bin"
 	done
