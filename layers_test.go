@@ -29,6 +29,7 @@ var layers = map[string]int{
 	"discover":              3, // compose the engines
 	"lxdprofile":            3,
 	"internal/lab":          4, // the namespace lab, for tests and the lab program
+	"internal/lxdcli":       5, // what the LXD programs share
 	"internal/labtest":      5, // test harnesses: only _test.go files import them
 	"internal/clitest":      5,
 	"internal/cmd/...":      6, // one Run per program

@@ -228,12 +228,25 @@ func (c Command) usage(stderr io.Writer, msg string) int {
 	return ExitUsage
 }
 
-// line prefixes msg with the program's name once.
+// line prefixes msg with the program's name once, and without the SDK
+// package names its errors carry: the program's name starts the line.
 func (c Command) line(msg string) string {
-	if strings.HasPrefix(msg, c.Name+": ") {
-		return msg
+	return c.Name + ": " + trimPackages(strings.TrimPrefix(msg, c.Name+": "))
+}
+
+// sdkPackages start the messages of v6kit's importable packages.
+var sdkPackages = []string{"dhcpv4opt108", "discover", "lxdprofile", "macvlan", "ndp", "ripng", "slaac"}
+
+// Cause is err's text without the "pkg: " prefixes of v6kit's packages, at
+// its start or after a ": ", for a program that puts an SDK error into a
+// line of its own ("-pool: storage pool not found …").
+func Cause(err error) string { return trimPackages(err.Error()) }
+
+func trimPackages(msg string) string {
+	for _, p := range sdkPackages {
+		msg = strings.ReplaceAll(strings.TrimPrefix(msg, p+": "), ": "+p+": ", ": ")
 	}
-	return c.Name + ": " + msg
+	return msg
 }
 
 // flagError turns the flag package's messages into "what; what to do".

@@ -26,6 +26,8 @@ var demo = Command{
 				return Usagef("-n %d is out of range; give 1 to 9", *n)
 			case *n == 7:
 				return fmt.Errorf("demo: interface %q: no such interface", "eth7")
+			case *n == 6:
+				return fmt.Errorf("interface \"eth6\": %w", fmt.Errorf("ndp: %w", errors.New("ripng: no usable link-local address")))
 			case *n == 8:
 				return fmt.Errorf("write /dev/stdout: %w", syscall.EPIPE)
 			}
@@ -54,6 +56,7 @@ func TestMain_exitStatusAndOneLine(t *testing.T) {
 		{"no value", []string{"-n"}, ExitUsage, "", "demo: -n: needs a value"},
 		{"stray argument", []string{"-n", "3", "eth0"}, ExitUsage, "", `demo: unexpected argument "eth0"; every option is a flag (see demo -h)`},
 		{"runtime error named once", []string{"-n", "7"}, ExitFailure, "", `demo: interface "eth7": no such interface`},
+		{"SDK package names dropped", []string{"-n", "6"}, ExitFailure, "", `demo: interface "eth6": no usable link-local address`},
 		{"closed stdout is quiet", []string{"-n", "8"}, ExitOK, "", ""},
 		{"version", []string{"-version"}, ExitOK, "demo ", ""},
 	}
@@ -110,5 +113,18 @@ func TestPick(t *testing.T) {
 	}
 	if u := multiUsage("v6kit", cmds, []string{"nosuch"}); !strings.HasPrefix(u, "v6kit: no program \"nosuch\"; pick one of those below\n") || !strings.Contains(u, "  demo -n N\n") {
 		t.Errorf("usage:\n%s", u)
+	}
+}
+
+func TestCause(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"lxdprofile: storage pool not found", "storage pool not found"},
+		{"ripng: read on eth0: ripng: closed", "read on eth0: closed"},
+		{"open /x: no such file", "open /x: no such file"},
+		{"ndpx: not ours", "ndpx: not ours"},
+	} {
+		if got := Cause(errors.New(tt.in)); got != tt.want {
+			t.Errorf("Cause(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

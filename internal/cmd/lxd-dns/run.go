@@ -3,16 +3,15 @@ package lxddns
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"slices"
 	"strings"
 
-	lxd "github.com/canonical/lxd/client"
 	"github.com/canonical/lxd/shared/api"
 
+	"github.com/v6kit/v6kit/internal/lxdcli"
 	"github.com/v6kit/v6kit/lxdprofile"
 )
 
@@ -23,32 +22,13 @@ type instanceLister interface {
 
 // run connects to LXD and prints the zone lines.
 func run(ctx context.Context, prefixes []netip.Prefix, socket string, asJSON bool, w io.Writer) error {
-	srv, err := connect(ctx, socket)
+	srv, err := lxdcli.Connect(ctx, socket)
 	if err != nil {
 		return err
 	}
 	defer srv.Disconnect()
 	return write(ctx, srv, prefixes, asJSON, w)
 }
-
-// connect connects to the daemon; when none answers, the line says which
-// sockets were tried and how to pick one.
-func connect(ctx context.Context, socket string) (lxd.InstanceServer, error) {
-	srv, err := lxdprofile.ConnectUnix(ctx, socket)
-	switch {
-	case err == nil:
-		return srv, nil
-	case errors.Is(err, lxdprofile.ErrNoDaemon) && socket != "":
-		return nil, fmt.Errorf("%s; check -socket (a snap's is %s)", trim(err), lxdprofile.SnapSocket)
-	case errors.Is(err, lxdprofile.ErrNoDaemon):
-		return nil, fmt.Errorf("%s; give the socket with -socket PATH or set LXD_DIR", trim(err))
-	}
-	return nil, errors.New(trim(err))
-}
-
-// trim is an SDK error's text without its package prefix: the program's
-// name starts the line instead.
-func trim(err error) string { return strings.TrimPrefix(err.Error(), "lxdprofile: ") }
 
 type lineJSON struct {
 	Instance string `json:"instance"`
@@ -73,7 +53,7 @@ func write(ctx context.Context, srv instanceLister, prefixes []netip.Prefix, asJ
 		}
 		preds, err := lxdprofile.Predict(in.Name, in.ExpandedConfig, lxdprofile.DevicesFromAPI(in.ExpandedDevices), prefixes)
 		if err != nil {
-			return fmt.Errorf("instance %q: %s", in.Name, trim(err))
+			return fmt.Errorf("instance %q: %w", in.Name, err)
 		}
 		for _, p := range preds {
 			line := lxdprofile.ZoneLine(p.Instance, p.Addr)

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"strings"
 
 	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/netx"
@@ -96,7 +95,7 @@ func (o options) check() (lxdprofile.Profile, error) {
 		if errors.Is(err, lxdprofile.ErrBadName) {
 			return lxdprofile.Profile{}, cli.Usagef("-profile %q is not a profile name; use letters, digits, '.', '_' and '-', starting with a letter or digit", o.profile)
 		}
-		return lxdprofile.Profile{}, cli.Usagef("%s", strings.TrimPrefix(err.Error(), "lxdprofile: "))
+		return lxdprofile.Profile{}, cli.Usagef("%s", cli.Cause(err))
 	}
 	return p, nil
 }

@@ -9,7 +9,8 @@ import (
 	"os"
 	"strings"
 
-	lxd "github.com/canonical/lxd/client"
+	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/lxdcli"
 	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/lxdprofile"
 	"github.com/v6kit/v6kit/macvlan"
@@ -31,7 +32,7 @@ func run(ctx context.Context, o options, p lxdprofile.Profile, w io.Writer) erro
 			return lineError(err)
 		}
 	}
-	srv, err := connect(ctx, o.socket)
+	srv, err := lxdcli.Connect(ctx, o.socket)
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func run(ctx context.Context, o options, p lxdprofile.Profile, w io.Writer) erro
 	}
 	if err := lxdprofile.CheckPools(srv, p); err != nil {
 		if errors.Is(err, lxdprofile.ErrNoPool) {
-			return fmt.Errorf("-pool: %s; give one of them or create it with 'lxc storage create'", strings.TrimPrefix(err.Error(), "lxdprofile: "))
+			return fmt.Errorf("-pool: %s; give one of them or create it with 'lxc storage create'", cli.Cause(err))
 		}
 		return lineError(err)
 	}
@@ -78,48 +79,14 @@ func run(ctx context.Context, o options, p lxdprofile.Profile, w io.Writer) erro
 // iface looks the parent up; tests replace it.
 var iface = netx.Interface
 
-// connect connects to the daemon; when none answers, the line says which
-// sockets were tried and how to pick one.
-func connect(ctx context.Context, socket string) (lxd.InstanceServer, error) {
-	srv, err := lxdprofile.ConnectUnix(ctx, socket)
-	switch {
-	case err == nil:
-		return srv, nil
-	case errors.Is(err, lxdprofile.ErrNoDaemon) && socket != "":
-		return nil, fmt.Errorf("%s; check -socket (a snap's is %s)", trim(err), lxdprofile.SnapSocket)
-	case errors.Is(err, lxdprofile.ErrNoDaemon):
-		return nil, fmt.Errorf("%s; give the socket with -socket PATH or set LXD_DIR", trim(err))
-	}
-	return nil, lineError(err)
-}
-
-// trim is an SDK error's text without its package prefix: the program's
-// name starts the line instead.
-func trim(err error) string {
-	msg := err.Error()
-	for _, p := range []string{"lxdprofile: ", "macvlan: "} {
-		msg = strings.TrimPrefix(msg, p)
-	}
-	return msg
-}
-
-// lineError is err as the program's one line (see trim), still wrapping
-// err; a missing privilege names the capability.
+// lineError names the capability when a privilege was missing; cli.Main
+// drops the SDK's package names from the line.
 func lineError(err error) error {
-	msg := trim(err)
 	if errors.Is(err, os.ErrPermission) {
-		msg += "; needs CAP_NET_ADMIN for the shim and access to the LXD socket: run as root"
+		return fmt.Errorf("%w; needs CAP_NET_ADMIN for the shim and access to the LXD socket: run as root", err)
 	}
-	return &wrapped{msg: msg, err: err}
+	return err
 }
-
-type wrapped struct {
-	msg string
-	err error
-}
-
-func (e *wrapped) Error() string { return e.msg }
-func (e *wrapped) Unwrap() error { return e.err }
 
 type outJSON struct {
 	Profile       string    `json:"profile"`

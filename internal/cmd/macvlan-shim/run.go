@@ -36,23 +36,14 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	return printShim(w, shim, o.json)
 }
 
-// runtimeError is the SDK's error as the program's one line: without the
-// package's prefix, and naming the capability when it was missing.
+// runtimeError names the capability when it was missing; cli.Main drops
+// the SDK's package name from the line.
 func runtimeError(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "macvlan: ")
 	if errors.Is(err, os.ErrPermission) {
-		msg += "; needs CAP_NET_ADMIN: run as root or grant it with setcap cap_net_admin+ep"
+		return fmt.Errorf("%w; needs CAP_NET_ADMIN: run as root or grant it with setcap cap_net_admin+ep", err)
 	}
-	return &lineError{msg: msg, err: err}
+	return err
 }
-
-type lineError struct {
-	msg string
-	err error
-}
-
-func (e *lineError) Error() string { return e.msg }
-func (e *lineError) Unwrap() error { return e.err }
 
 // shimJSON is the -json form of an ensured or removed shim.
 type shimJSON struct {

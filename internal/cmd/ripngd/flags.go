@@ -142,8 +142,3 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	}
 	return p, nil
 }
-
-// errLine returns err as one line, naming the ripng package no more.
-func errLine(err error) error {
-	return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), "ripng: ", ""))
-}

@@ -63,7 +63,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) (err error) {
 	defer func() {
 		for i := len(closers) - 1; i >= 0; i-- {
 			if cerr := closers[i](); cerr != nil && err == nil {
-				err = errLine(cerr)
+				err = cerr
 			}
 		}
 	}()
@@ -77,7 +77,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) (err error) {
 	for _, name := range opts.Interfaces {
 		c, err := ripng.Listen(name)
 		if err != nil {
-			return errLine(err)
+			return err
 		}
 		closers = append(closers, c.Close)
 		ifs = append(ifs, ripng.Interface{Name: name, Conn: c, LinkLocal: c.LinkLocal(), Cost: opts.Cost})
@@ -90,7 +90,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) (err error) {
 	if opts.Install {
 		ks, err := ripng.NewKernelSync(0)
 		if err != nil {
-			return errLine(err)
+			return err
 		}
 		closers = append(closers, ks.Close)
 		cfg.RouteSync = ks
@@ -104,13 +104,13 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) (err error) {
 	}
 	sp, err := ripng.NewSpeaker(cfg)
 	if err != nil {
-		return errLine(err)
+		return err
 	}
 	// Follow links and addresses, so an interface coming back up asks its
 	// neighbours for their tables at once.
 	w, err := ripng.NewInterfaceWatcher(sp)
 	if err != nil {
-		return errLine(err)
+		return err
 	}
 	closers = append(closers, w.Close)
 	if opts.Duration > 0 {
@@ -141,7 +141,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) (err error) {
 		}
 	}
 	if runErr != nil {
-		return errLine(runErr)
+		return runErr
 	}
 	return nil
 }

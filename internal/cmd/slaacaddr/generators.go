@@ -222,7 +222,7 @@ func nmHostID(o Options) ([]byte, error) {
 	}
 	id, err := slaac.NMHostID(key, mid)
 	if err != nil {
-		return nil, fmt.Errorf("secret key file %s: %s", o.SecretKeyFile, strings.TrimPrefix(err.Error(), "slaac: "))
+		return nil, fmt.Errorf("secret key file %s: %s", o.SecretKeyFile, cli.Cause(err))
 	}
 	return id, nil
 }

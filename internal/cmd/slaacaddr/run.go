@@ -126,11 +126,11 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 	}
 	iid, used, err := g.IID(prefix, o.DAD)
 	if errors.Is(err, slaac.ErrIDGenRetries) && o.DAD > 0 {
-		return cli.Usagef("-dad %d is past the retries -mode %s makes (%s); give a smaller -dad", o.DAD, o.Mode, strings.TrimPrefix(err.Error(), "slaac: "))
+		return cli.Usagef("-dad %d is past the retries -mode %s makes (%s); give a smaller -dad", o.DAD, o.Mode, cli.Cause(err))
 	}
 	if errors.Is(err, slaac.ErrNoAddress) || errors.Is(err, slaac.ErrIDGenRetries) {
 		// The system itself forms no address here: that is the answer.
-		why := strings.TrimPrefix(err.Error(), "slaac: ")
+		why := cli.Cause(err)
 		if o.JSON {
 			return json.NewEncoder(w).Encode(Result{Mode: o.Mode, DADCounter: o.DAD, NoAddress: why})
 		}

@@ -95,7 +95,7 @@ func TestMainTable(t *testing.T) {
 		{clitest.BadInput{Name: "nothing to scan", Status: cli.ExitFailure, Line: "v6disc: no up, non-loopback Ethernet interface with carrier; list them with 'ip link', bring one up or name one with -i"}, func(d *deps) { d.ifaces = noIfaces }},
 		{clitest.BadInput{Name: "no privilege", Args: []string{"-i", "eth0"}, Status: cli.ExitFailure, Line: `v6disc: interface "eth0": packet socket: operation not permitted; needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep`}, func(d *deps) { d.open = denied }},
 		{clitest.BadInput{Name: "no privilege, every interface", Status: cli.ExitFailure, Line: `v6disc: interface "eth0": packet socket: operation not permitted; needs CAP_NET_RAW: run as root or setcap cap_net_raw+ep`}, func(d *deps) { d.open = denied }},
-		{clitest.BadInput{Name: "socket error", Status: cli.ExitFailure, Line: `v6disc: interface "eth0": discover: scan: no buffer space`}, func(d *deps) {
+		{clitest.BadInput{Name: "socket error", Status: cli.ExitFailure, Line: `v6disc: interface "eth0": scan: no buffer space`}, func(d *deps) {
 			d.open = func(*net.Interface, *discover.Options) (scanner, error) {
 				return nil, errors.New("discover: scan: no buffer space")
 			}
