@@ -2,13 +2,10 @@ package ndp
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"maps"
 	"net"
 	"net/netip"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -17,6 +14,7 @@ import (
 	"time"
 
 	mdndp "github.com/mdlayher/ndp"
+
 	"github.com/v6kit/v6kit/internal/sdktest"
 	"github.com/v6kit/v6kit/internal/v6frame"
 )
@@ -87,7 +85,7 @@ func extremeConfigs(t *testing.T) map[string]AdvertiserConfig {
 // tshark's ICMPv6 dissector, asserting no malformed packet or expert
 // warning, and that tshark reads what was configured.
 func TestNoMalformedRA(t *testing.T) {
-	tshark := sdktest.RequireCommands(t, "tshark")[0]
+	sdktest.Tshark(t)
 	mac := net.HardwareAddr{0x02, 0, 0x5e, 0x10, 0, 1}
 	type sent struct {
 		name  string
@@ -96,8 +94,7 @@ func TestNoMalformedRA(t *testing.T) {
 		frame []byte
 	}
 	var all []sent
-	var pcap bytes.Buffer
-	pcap.Write([]byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0}) // LINKTYPE_ETHERNET
+	var frames [][]byte
 	cfgs := extremeConfigs(t)
 	for _, name := range slices.Sorted(maps.Keys(cfgs)) { // "extremes" first
 		cfg, err := cfgs[name].withDefaults()
@@ -128,61 +125,43 @@ func TestNoMalformedRA(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var rec [16]byte
-			binary.LittleEndian.PutUint32(rec[0:], uint32(len(all)+1))
-			binary.LittleEndian.PutUint32(rec[8:], uint32(len(frame)))
-			binary.LittleEndian.PutUint32(rec[12:], uint32(len(frame)))
-			pcap.Write(rec[:])
-			pcap.Write(frame)
+			frames = append(frames, frame)
 			all = append(all, sent{name, cfg, ra, frame})
 		}
 	}
 	f := filepath.Join(t.TempDir(), "ras.pcap")
-	if err := os.WriteFile(f, pcap.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	sdktest.WritePcap(t, f, frames)
 	// No malformed frame, no expert warning or error, in any frame.
-	if p := tsharkProblems(t, tshark, f); p != "" {
-		t.Errorf("tshark reports a problem:\n%s", p)
+	if i, p := tsharkProblem(t, f); p != "" {
+		t.Errorf("tshark reports a problem in frame %d (%s):\n%s", i+1, all[i].name, p)
 	}
 	// The check can fail: an RA whose last option claims 8 more bytes
 	// than there are is reported.
 	if all[0].name != "a extremes" {
 		t.Fatalf("first RA is %q", all[0].name)
 	}
-	broken := bytes.Clone(pcap.Bytes()[:24+16+len(all[0].frame)])
-	const ra = 24 + 16 + 14 + 40 // pcap header, record header, Ethernet, IPv6
-	off := ra + 16               // the RA's options
+	broken := bytes.Clone(all[0].frame)
+	const ra = 14 + 40 // Ethernet, IPv6
+	off := ra + 16     // the RA's options
 	for off+int(broken[off+1])*8 < len(broken) {
 		off += int(broken[off+1]) * 8
 	}
 	broken[off+1]++
 	bf := filepath.Join(t.TempDir(), "broken.pcap")
-	if err := os.WriteFile(bf, broken, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if tsharkProblems(t, tshark, bf) == "" {
+	sdktest.WritePcap(t, bf, [][]byte{broken})
+	if _, p := tsharkProblem(t, bf); p == "" {
 		t.Error("tshark reports nothing for an RA whose last option is too long: the check cannot fail")
 	}
 	// tshark reads what was configured.
 	fields := []string{"icmpv6.nd.ra.router_lifetime", "icmpv6.nd.ra.cur_hop_limit", "icmpv6.opt.prefix",
 		"icmpv6.opt.mtu", "icmpv6.opt.rdnss", "icmpv6.opt.dnssl", "icmpv6.opt.pref64.prefix", "icmpv6.opt.linkaddr",
 		"icmpv6.opt.prefix.valid_lifetime", "icmpv6.opt.route_lifetime"}
-	args := []string{"-n", "-r", f, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=|"}
-	for _, fl := range fields {
-		args = append(args, "-e", fl)
-	}
-	out, err := exec.Command(tshark, args...).Output()
-	if err != nil {
-		t.Fatalf("tshark: %v", err)
-	}
-	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	lines := sdktest.TsharkFields(t, f, fields)
 	if len(lines) != len(all) {
 		t.Fatalf("tshark printed %d frames, sent %d", len(lines), len(all))
 	}
-	for i, l := range lines {
+	for i, got := range lines {
 		s := all[i]
-		got := strings.Split(l, "|")
 		want := wantFields(s.cfg, s.ra, mac)
 		for j, fl := range fields {
 			if got[j] != want[j] {
@@ -226,18 +205,14 @@ func wantFields(cfg AdvertiserConfig, ra *mdndp.RouterAdvertisement, mac net.Har
 		strings.Join(valid, ","), strings.Join(routeLT, ",")}
 }
 
-// tsharkProblems returns tshark's verbose dissection around the first
-// malformed packet or expert warning or error in the capture f, or "".
-func tsharkProblems(t *testing.T, tshark, f string) string {
+// tsharkProblem returns the first frame of the capture f that tshark
+// finds malformed or warns or errs about, with its dissection, or "".
+func tsharkProblem(t *testing.T, f string) (int, string) {
 	t.Helper()
-	out, err := exec.Command(tshark, "-n", "-r", f, "-V").CombinedOutput()
-	if err != nil {
-		t.Fatalf("tshark: %v\n%s", err, out)
-	}
-	for _, bad := range []string{"Malformed", "Expert Info (Warning", "Expert Info (Error"} {
-		if i := bytes.Index(out, []byte(bad)); i >= 0 {
-			return string(out[max(0, i-1500):min(len(out), i+300)])
+	for i, fr := range sdktest.TsharkFrames(t, f) {
+		if sdktest.TsharkProblem(fr) != "" {
+			return i, fr
 		}
 	}
-	return ""
+	return -1, ""
 }

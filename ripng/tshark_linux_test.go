@@ -1,21 +1,14 @@
 package ripng
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
@@ -78,27 +71,14 @@ func TestTsharkDecodesEverythingWeSend(t *testing.T) {
 			dgrams := speakerOutput(t, mtu)
 			path := filepath.Join(t.TempDir(), "ripng.pcap")
 			writePcap(t, path, dgrams)
-			// Fields: one line per frame; several RTEs aggregated with ','.
-			args := []string{"-r", path, "-o", "udp.check_checksum:TRUE", "-T", "fields", "-E", "separator=/t", "-E", "aggregator=,", "-E", "occurrence=a",
-				"-e", "frame.number", "-e", "ripng.cmd", "-e", "ripng.version", "-e", "ripng.rte.ipv6_prefix", "-e", "ripng.rte.route_tag", "-e", "ripng.rte.prefix_length", "-e", "ripng.rte.metric", "-e", "_ws.expert", "-e", "_ws.malformed", "-e", "udp.checksum.status"}
-			out, err := exec.CommandContext(context.Background(), "tshark", args...).CombinedOutput()
-			if err != nil {
-				t.Fatalf("tshark: %v\n%s", err, out)
-			}
-			var lines []string
-			for _, l := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
-				if !strings.HasPrefix(l, "Running as user") {
-					lines = append(lines, l)
-				}
-			}
+			lines := sdktest.TsharkFields(t, path, []string{"frame.number", "ripng.cmd", "ripng.version", "ripng.rte.ipv6_prefix", "ripng.rte.route_tag", "ripng.rte.prefix_length", "ripng.rte.metric", "_ws.expert", "_ws.malformed", "udp.checksum.status"}, "-o", "udp.check_checksum:TRUE")
 			if len(lines) != len(dgrams) {
-				t.Fatalf("tshark decoded %d frames, we wrote %d:\n%s", len(lines), len(dgrams), out)
+				t.Fatalf("tshark decoded %d frames, we wrote %d", len(lines), len(dgrams))
 			}
 			entries := 0
-			for i, l := range lines {
-				f := strings.Split(l, "\t")
+			for i, f := range lines {
 				if len(f) != 10 {
-					t.Fatalf("frame %d: %d fields: %q", i+1, len(f), l)
+					t.Fatalf("frame %d: %d fields: %q", i+1, len(f), f)
 				}
 				if f[7] != "" || f[8] != "" {
 					t.Errorf("frame %d: expert info %q, malformed %q", i+1, f[7], f[8])
@@ -134,10 +114,12 @@ func TestTsharkDecodesEverythingWeSend(t *testing.T) {
 					}
 				}
 			}
-			// A verbose pass, as a person would read it: nothing malformed.
-			v, err := exec.CommandContext(context.Background(), "tshark", "-r", path, "-V", "-o", "udp.check_checksum:TRUE").CombinedOutput()
-			if err != nil || strings.Contains(string(v), "Malformed") || strings.Contains(string(v), "Expert Info") {
-				t.Errorf("tshark -V: %v; malformed or expert info in:\n%.2000s", err, v)
+			// A verbose pass, as a person would read it: nothing malformed,
+			// no expert info of any level.
+			for i, fr := range sdktest.TsharkFrames(t, path, "-o", "udp.check_checksum:TRUE") {
+				if bad := sdktest.TsharkProblem(fr, "Expert Info"); bad != "" {
+					t.Errorf("frame %d: tshark -V says %q:\n%.2000s", i+1, bad, fr)
+				}
 			}
 			t.Logf("MTU %d: %d datagrams, %d entries, decoded alike by tshark", mtu, len(dgrams), entries)
 		})
@@ -147,20 +129,9 @@ func TestTsharkDecodesEverythingWeSend(t *testing.T) {
 // writePcap writes each RIPng payload as an Ethernet/IPv6/UDP frame from
 // fe80::a port 521, with a correct checksum.
 func writePcap(t *testing.T, path string, payloads [][]byte) {
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65536, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
+	frames := make([][]byte, len(payloads))
 	for i, p := range payloads {
-		b := frame(net.HardwareAddr{2, 0, 0, 0, 0, 0xa}, llA, AllRIPRouters(), Port, Port, 255, p)
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0), CaptureLength: len(b), Length: len(b)}
-		if err := w.WritePacket(ci, b); err != nil {
-			t.Fatal(err)
-		}
+		frames[i] = frame(net.HardwareAddr{2, 0, 0, 0, 0, 0xa}, llA, AllRIPRouters(), Port, Port, 255, p)
 	}
+	sdktest.WritePcap(t, path, frames)
 }

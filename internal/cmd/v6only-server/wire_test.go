@@ -4,10 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,8 +13,8 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/insomniacslk/dhcp/dhcpv4"
+
 	"github.com/v6kit/v6kit/dhcpv4opt108"
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
@@ -149,15 +146,7 @@ func everyMessage(t *testing.T, name string, o Options) []sent {
 }
 
 func writePcap(t *testing.T, path string, msgs []sent) {
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65536, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
+	frames := make([][]byte, len(msgs))
 	for i, m := range msgs {
 		eth := &layers.Ethernet{SrcMAC: net.HardwareAddr{2, 0, 0x5e, 0x10, 0, 1}, DstMAC: layers.EthernetBroadcast, EthernetType: layers.EthernetTypeIPv4}
 		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP, SrcIP: m.c.serverID.AsSlice(), DstIP: net.IPv4bcast}
@@ -167,11 +156,9 @@ func writePcap(t *testing.T, path string, msgs []sent) {
 		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, udp, gopacket.Payload(m.b)); err != nil {
 			t.Fatal(err)
 		}
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1e9+int64(i), 0), CaptureLength: len(buf.Bytes()), Length: len(buf.Bytes())}
-		if err := w.WritePacket(ci, buf.Bytes()); err != nil {
-			t.Fatal(err)
-		}
+		frames[i] = buf.Bytes()
 	}
+	sdktest.WritePcap(t, path, frames)
 }
 
 // TestNoMalformedPacket builds every message v6only-server can send
@@ -180,7 +167,7 @@ func writePcap(t *testing.T, path string, msgs []sent) {
 // malformed packet, no expert warning, and the decoded values are the
 // configuration.
 func TestNoMalformedPacket(t *testing.T) {
-	tshark := sdktest.RequireCommands(t, "tshark")[0]
+	sdktest.Tshark(t)
 	var msgs []sent
 	for _, wc := range wireCases() {
 		msgs = append(msgs, everyMessage(t, wc.name, wc.o)...)
@@ -188,41 +175,27 @@ func TestNoMalformedPacket(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "replies.pcap")
 	writePcap(t, path, msgs)
 
-	// Verbose decode: no "Malformed", no warning or error from the expert.
-	v, err := exec.Command(tshark, "-n", "-r", path, "-V").CombinedOutput()
-	if err != nil {
-		t.Fatalf("tshark -V: %v\n%s", err, v)
-	}
-	frames := regexp.MustCompile(`(?m)^Frame [0-9]+: `).Split(string(v), -1)[1:]
+	// Verbose decode: no "Malformed", no warning or error from the expert,
+	// no complaint about an option's length.
+	frames := sdktest.TsharkFrames(t, path)
 	if len(frames) != len(msgs) {
 		t.Fatalf("tshark decoded %d frames, want %d", len(frames), len(msgs))
 	}
 	for i, fr := range frames {
-		for _, bad := range []string{"Malformed", "Expert Info (Warning", "Expert Info (Error", "isn't", "Bad length"} {
-			if strings.Contains(fr, bad) {
-				t.Errorf("%s, frame %d (%v): tshark says %q:\n%s", msgs[i].cfg, i+1, msgs[i].want, bad, fr)
-			}
+		if bad := sdktest.TsharkProblem(fr, "isn't", "Bad length"); bad != "" {
+			t.Errorf("%s, frame %d (%v): tshark says %q:\n%s", msgs[i].cfg, i+1, msgs[i].want, bad, fr)
 		}
 	}
 
 	// Decoded values.
 	fields := []string{"dhcp.option.dhcp", "dhcp.ip.your", "dhcp.option.dhcp_server_id", "dhcp.option.subnet_mask",
 		"dhcp.option.router", "dhcp.option.domain_name_server", "dhcp.option.ip_address_lease_time", "dhcp.option.type", "dhcp.option.value"}
-	args := []string{"-n", "-r", path, "-T", "fields", "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=,"}
-	for _, f := range fields {
-		args = append(args, "-e", f)
-	}
-	out, err := exec.Command(tshark, args...).Output()
-	if err != nil {
-		t.Fatalf("tshark -T fields: %v", err)
-	}
-	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	lines := sdktest.TsharkFields(t, path, fields)
 	if len(lines) != len(msgs) {
 		t.Fatalf("tshark gave %d lines, want %d", len(lines), len(msgs))
 	}
-	for i, line := range lines {
+	for i, got := range lines {
 		m := msgs[i]
-		got := strings.Split(line, "|")
 		msg, _ := dhcpv4.FromBytes(m.b)
 		c := m.c
 		want := []string{strconv.Itoa(int(m.want)), msg.YourIPAddr.String(), c.serverID.String(), "", "", "", ""}
