@@ -35,15 +35,7 @@ func TestInteropAcquire(t *testing.T) {
 			dl := newDHCPLink(t)
 			startTestServer(t, dl, oddServer(tt.v108, false))
 			cp := startCapture(t, dl.cli, "eth0")
-			var c *nclient4.Client
-			if err := dl.cli.Run(func() error {
-				var err error
-				c, err = nclient4.New("eth0", nclient4.WithTimeout(2*time.Second), nclient4.WithRetry(10))
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
+			c := newClient(t, dl)
 			r, err := dhcpv4opt108.Acquire(waitCtx(t, 30*time.Second), c, true)
 			if err != nil {
 				t.Fatal(err)
@@ -160,9 +152,9 @@ func TestInteropNetworkdProbe(t *testing.T) {
 	}
 }
 
-// legacyOffer sends a DISCOVER that does not ask for 108 from the client
-// namespace and returns option 108 of the OFFER.
-func legacyOffer(t *testing.T, dl *dhcpLink) dhcpv4opt108.Presence {
+// newClient opens an nclient4 client on eth0 of the client namespace,
+// closed when the test ends.
+func newClient(t *testing.T, dl *dhcpLink) *nclient4.Client {
 	t.Helper()
 	var c *nclient4.Client
 	if err := dl.cli.Run(func() error {
@@ -172,7 +164,15 @@ func legacyOffer(t *testing.T, dl *dhcpLink) dhcpv4opt108.Presence {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// legacyOffer sends a DISCOVER that does not ask for 108 from the client
+// namespace and returns option 108 of the OFFER.
+func legacyOffer(t *testing.T, dl *dhcpLink) dhcpv4opt108.Presence {
+	t.Helper()
+	c := newClient(t, dl)
 	offer, err := c.DiscoverOffer(waitCtx(t, 30*time.Second))
 	if err != nil {
 		t.Fatalf("legacy DISCOVER: %v", err)
