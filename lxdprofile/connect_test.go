@@ -3,21 +3,16 @@ package lxdprofile
 import (
 	"context"
 	"errors"
-	"net"
 	"path/filepath"
 	"testing"
+
+	"github.com/v6kit/v6kit/internal/sdktest"
 )
 
 func TestConnectUnixSaysWhatItTried(t *testing.T) {
 	dir := t.TempDir()
 	// A socket file nobody listens on any more: connection refused.
-	dead := filepath.Join(dir, "dead.socket")
-	l, err := net.Listen("unix", dead)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.(*net.UnixListener).SetUnlinkOnClose(false)
-	l.Close()
+	dead := sdktest.DeadSocket(t, dir)
 
 	t.Setenv("LXD_SOCKET", "")
 	t.Setenv("LXD_DIR", dir)

@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
 	"net/netip"
-	"path/filepath"
 	"testing"
 
 	"github.com/canonical/lxd/shared/api"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/v6kit/v6kit/internal/clitest"
+	"github.com/v6kit/v6kit/internal/sdktest"
 )
 
 type fakeLister []api.Instance
@@ -70,13 +69,7 @@ func (failWriter) Write([]byte) (int, error) { return 0, errors.New("closed") }
 
 func TestBadInputs(t *testing.T) {
 	root := t.TempDir()
-	dead := filepath.Join(root, "dead.socket")
-	l, err := net.Listen("unix", dead)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.(*net.UnixListener).SetUnlinkOnClose(false)
-	l.Close()
+	dead := sdktest.DeadSocket(t, root)
 	t.Setenv("LXD_SOCKET", "")
 	t.Setenv("LXD_DIR", root)
 	const p = "2001:db8:1:2::/64"

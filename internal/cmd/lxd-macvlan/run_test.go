@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/v6kit/v6kit/internal/clitest"
+	"github.com/v6kit/v6kit/internal/sdktest"
 	"github.com/v6kit/v6kit/lxdprofile"
 )
 
@@ -38,13 +39,7 @@ func TestBadInputs(t *testing.T) {
 	sysRoot = root
 	t.Cleanup(func() { sysRoot = "" })
 	// A socket file nobody listens on: connection refused.
-	dead := filepath.Join(root, "dead.socket")
-	l, err := net.Listen("unix", dead)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.(*net.UnixListener).SetUnlinkOnClose(false)
-	l.Close()
+	dead := sdktest.DeadSocket(t, root)
 	t.Setenv("LXD_SOCKET", "")
 	t.Setenv("LXD_DIR", root)
 

@@ -149,10 +149,11 @@ func newestBaseline(dir string) (string, error) {
 	return files[len(files)-1], nil
 }
 
+var versionNumber = regexp.MustCompile(`\d+`)
+
 // compareVersions orders api/v0.1.0.txt before api/v0.10.0.txt.
 func compareVersions(a, b string) int {
-	num := regexp.MustCompile(`\d+`)
-	pa, pb := num.FindAllString(a, -1), num.FindAllString(b, -1)
+	pa, pb := versionNumber.FindAllString(a, -1), versionNumber.FindAllString(b, -1)
 	for i := 0; i < len(pa) && i < len(pb); i++ {
 		if len(pa[i]) != len(pb[i]) {
 			return len(pa[i]) - len(pb[i])
