@@ -45,7 +45,8 @@ type AdvertiserStats struct {
 // Advertiser is a minimal IPv6 router advertiser for one interface, as
 // described in RFC 4861, Section 6.2: unsolicited RAs at random intervals,
 // the first few sooner, solicited RAs after a random delay and rate-limited,
-// and a final RA with router lifetime 0 when it stops.
+// and a final RA with router lifetime 0 when it stops (withdrawing its DNS
+// servers, search domains, routes and PREF64 with it).
 //
 // [NewAdvertiser] opens its socket and [Advertiser.Close] closes it;
 // [Advertiser.Run] advertises until its context ends, once.
@@ -140,7 +141,7 @@ loop:
 	for {
 		wait := time.Until(s.due())
 		if wait <= 0 {
-			a.send(a.cfg.RouterLifetime)
+			a.send(a.cfg.message(a.mac, a.cfg.RouterLifetime))
 			s.sent(time.Now(), a.random(s.spread()))
 			continue
 		}
@@ -156,8 +157,9 @@ loop:
 		}
 	}
 	if err == nil {
-		// Tell every host to stop using us as a router at once.
-		a.send(0)
+		// Tell every host to stop using us as a router, and our DNS
+		// servers, routes and NAT64 prefix, at once.
+		a.send(a.cfg.finalMessage(a.mac))
 	}
 	if err != nil && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("ndp: advertiser: %w", err)
@@ -214,8 +216,8 @@ func validSolicitation(rs *mdndp.RouterSolicitation, cm *ipv6.ControlMessage, sr
 	return true
 }
 
-func (a *Advertiser) send(lifetime time.Duration) {
-	err := a.conn.WriteTo(a.cfg.message(a.mac, lifetime), nil, allNodes)
+func (a *Advertiser) send(ra *mdndp.RouterAdvertisement) {
+	err := a.conn.WriteTo(ra, nil, allNodes)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if err != nil {

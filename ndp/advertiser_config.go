@@ -243,8 +243,32 @@ func checkDomain(name string) error {
 	return nil
 }
 
+// finalMessage builds the RA sent when the advertiser stops: router
+// lifetime 0 (RFC 4861 6.2.5), and lifetime 0 for the RDNSS and DNSSL
+// servers (RFC 8106 5.1: "no longer be used"), the more-specific routes
+// (RFC 4191 2.3) and the PREF64 (RFC 8781 4), as radvd does with its
+// defaults FlushRDNSS, FlushDNSSL and RemoveRoute. Prefixes keep their
+// lifetimes: a host's addresses outlive the router (RFC 4862 5.5.3 would
+// ignore a short valid lifetime anyway).
+func (c *AdvertiserConfig) finalMessage(mac net.HardwareAddr) *mdndp.RouterAdvertisement {
+	ra := c.message(mac, 0)
+	for _, o := range ra.Options {
+		switch o := o.(type) {
+		case *mdndp.RecursiveDNSServer:
+			o.Lifetime = 0
+		case *mdndp.DNSSearchList:
+			o.Lifetime = 0
+		case *mdndp.RouteInformation:
+			o.RouteLifetime = 0
+		case *mdndp.PREF64:
+			o.Lifetime = 0
+		}
+	}
+	return ra
+}
+
 // message builds the RA, with routerLifetime in place of the configured
-// one (0 for the final RA).
+// one.
 func (c *AdvertiserConfig) message(mac net.HardwareAddr, routerLifetime time.Duration) *mdndp.RouterAdvertisement {
 	ra := &mdndp.RouterAdvertisement{
 		CurrentHopLimit:           c.CurHopLimit,

@@ -287,6 +287,10 @@ func TestAdvertiserRun(t *testing.T) {
 		cfg, err := AdvertiserConfig{
 			MaxInterval: 60 * time.Second,
 			Prefixes:    []AdvertisedPrefix{{Prefix: netip.MustParsePrefix("2001:db8:1:1::/64"), OnLink: true, Autonomous: true}},
+			Routes:      []AdvertisedRoute{{Prefix: netip.MustParsePrefix("2001:db8:2::/48")}},
+			RDNSS:       []netip.Addr{netip.MustParseAddr("2001:db8:1:1::53")},
+			DNSSL:       []string{"home.arpa"},
+			PREF64:      netip.MustParsePrefix("64:ff9b::/96"),
 			Rand:        rand.NewChaCha8([32]byte{1}),
 		}.withDefaults()
 		if err != nil {
@@ -333,8 +337,45 @@ func TestAdvertiserRun(t *testing.T) {
 		// without closing the socket.
 		synctest.Wait()
 		cancel()
-		if ra, _ := recvRA(t, conn, start); ra.RouterLifetime != 0 {
+		// and every DNS server, search domain, route and NAT64 prefix
+		// withdrawn with it (RFC 8106 5.1, RFC 4191 2.3, RFC 8781 4), so
+		// hosts stop using them now rather than when their lifetimes run
+		// out. The prefix keeps its lifetime: addresses outlive the router.
+		ra, _ = recvRA(t, conn, start)
+		if ra.RouterLifetime != 0 {
 			t.Fatalf("final RA lifetime %v, want 0", ra.RouterLifetime)
+		}
+		withdrawn := 0
+		for _, o := range ra.Options {
+			switch o := o.(type) {
+			case *mdndp.RecursiveDNSServer:
+				withdrawn++
+				if o.Lifetime != 0 {
+					t.Errorf("final RA: RDNSS lifetime %v, want 0", o.Lifetime)
+				}
+			case *mdndp.DNSSearchList:
+				withdrawn++
+				if o.Lifetime != 0 {
+					t.Errorf("final RA: DNSSL lifetime %v, want 0", o.Lifetime)
+				}
+			case *mdndp.RouteInformation:
+				withdrawn++
+				if o.RouteLifetime != 0 {
+					t.Errorf("final RA: route lifetime %v, want 0", o.RouteLifetime)
+				}
+			case *mdndp.PREF64:
+				withdrawn++
+				if o.Lifetime != 0 {
+					t.Errorf("final RA: PREF64 lifetime %v, want 0", o.Lifetime)
+				}
+			case *mdndp.PrefixInformation:
+				if o.ValidLifetime == 0 {
+					t.Errorf("final RA: prefix %v withdrawn, want its lifetime kept", o.Prefix)
+				}
+			}
+		}
+		if withdrawn != 4 {
+			t.Errorf("final RA carries %d of the 4 options to withdraw", withdrawn)
 		}
 		if err := <-done; err != nil {
 			t.Fatalf("Run: %v", err)

@@ -91,6 +91,7 @@ func TestNoMalformedRA(t *testing.T) {
 		name  string
 		cfg   AdvertiserConfig
 		ra    *mdndp.RouterAdvertisement
+		final bool // the RA sent on stop, which withdraws routes and DNS
 		frame []byte
 	}
 	var all []sent
@@ -101,8 +102,7 @@ func TestNoMalformedRA(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		for _, lifetime := range []time.Duration{cfg.RouterLifetime, 0} {
-			ra := cfg.message(mac, lifetime)
+		for i, ra := range []*mdndp.RouterAdvertisement{cfg.message(mac, cfg.RouterLifetime), cfg.finalMessage(mac)} {
 			b, err := mdndp.MarshalMessage(ra)
 			if err != nil {
 				t.Fatalf("%s: marshal: %v", name, err)
@@ -126,7 +126,7 @@ func TestNoMalformedRA(t *testing.T) {
 				t.Fatal(err)
 			}
 			frames = append(frames, frame)
-			all = append(all, sent{name, cfg, ra, frame})
+			all = append(all, sent{name, cfg, ra, i == 1, frame})
 		}
 	}
 	f := filepath.Join(t.TempDir(), "ras.pcap")
@@ -155,14 +155,14 @@ func TestNoMalformedRA(t *testing.T) {
 	// tshark reads what was configured.
 	fields := []string{"icmpv6.nd.ra.router_lifetime", "icmpv6.nd.ra.cur_hop_limit", "icmpv6.opt.prefix",
 		"icmpv6.opt.mtu", "icmpv6.opt.rdnss", "icmpv6.opt.dnssl", "icmpv6.opt.pref64.prefix", "icmpv6.opt.linkaddr",
-		"icmpv6.opt.prefix.valid_lifetime", "icmpv6.opt.route_lifetime"}
+		"icmpv6.opt.prefix.valid_lifetime", "icmpv6.opt.route_lifetime", "icmpv6.opt.rdnss.lifetime"}
 	lines := sdktest.TsharkFields(t, f, fields)
 	if len(lines) != len(all) {
 		t.Fatalf("tshark printed %d frames, sent %d", len(lines), len(all))
 	}
 	for i, got := range lines {
 		s := all[i]
-		want := wantFields(s.cfg, s.ra, mac)
+		want := wantFields(s.cfg, s.ra, s.final, mac)
 		for j, fl := range fields {
 			if got[j] != want[j] {
 				t.Errorf("%s (frame %d): %s = %q, want %q", s.name, i+1, fl, got[j], want[j])
@@ -172,7 +172,7 @@ func TestNoMalformedRA(t *testing.T) {
 }
 
 // wantFields is what tshark should print for ra, field by field.
-func wantFields(cfg AdvertiserConfig, ra *mdndp.RouterAdvertisement, mac net.HardwareAddr) []string {
+func wantFields(cfg AdvertiserConfig, ra *mdndp.RouterAdvertisement, final bool, mac net.HardwareAddr) []string {
 	var prefixes, rdnss []string
 	for _, p := range cfg.Prefixes {
 		prefixes = append(prefixes, p.Prefix.Addr().String())
@@ -185,7 +185,18 @@ func wantFields(cfg AdvertiserConfig, ra *mdndp.RouterAdvertisement, mac net.Har
 		if r.Prefix.Bits() > 0 { // a /0 route carries no prefix field
 			prefixes = append(prefixes, r.Prefix.Addr().String())
 		}
-		routeLT = append(routeLT, strconv.FormatUint(uint64(r.Lifetime/time.Second), 10))
+		lt := r.Lifetime
+		if final {
+			lt = 0
+		}
+		routeLT = append(routeLT, strconv.FormatUint(uint64(lt/time.Second), 10))
+	}
+	rdnssLT := ""
+	if len(cfg.RDNSS) > 0 {
+		rdnssLT = strconv.FormatUint(uint64(cfg.DNSLifetime/time.Second), 10)
+		if final {
+			rdnssLT = "0"
+		}
 	}
 	for _, a := range cfg.RDNSS {
 		rdnss = append(rdnss, a.String())
@@ -202,7 +213,7 @@ func wantFields(cfg AdvertiserConfig, ra *mdndp.RouterAdvertisement, mac net.Har
 	}
 	return []string{strconv.Itoa(int(ra.RouterLifetime / time.Second)), strconv.Itoa(int(cfg.CurHopLimit)),
 		strings.Join(prefixes, ","), mtu, strings.Join(rdnss, ","), strings.Join(cfg.DNSSL, ","), pref64, lla,
-		strings.Join(valid, ","), strings.Join(routeLT, ",")}
+		strings.Join(valid, ","), strings.Join(routeLT, ","), rdnssLT}
 }
 
 // tsharkProblem returns the first frame of the capture f that tshark

@@ -19,7 +19,9 @@
 // [MaxInitialRtrAdvertisements] at most [MaxInitialRtrAdvertInterval]
 // apart, solicited RAs after a random delay and never sooner than
 // [MinDelayBetweenRAs] after the last one, and a final RA with router
-// lifetime 0 when [Advertiser.Run] stops. It sends prefix information,
+// lifetime 0 when [Advertiser.Run] stops, which also withdraws its DNS
+// servers, search domains, routes and PREF64 (lifetime 0, as radvd does by
+// default) but keeps its prefixes. It sends prefix information,
 // MTU, source link-layer address, RDNSS and DNSSL, PREF64 and route
 // information options. [NewAdvertiser] opens its socket, [Advertiser.Close]
 // closes it; randomness comes from [AdvertiserConfig.Rand] (crypto/rand by
