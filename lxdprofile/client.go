@@ -24,7 +24,7 @@ var ErrWrongDaemon = errors.New("lxdprofile: the daemon on the socket is not the
 // socket: the handful of endpoints this package needs (/1.0, profiles,
 // storage pools, instances). It satisfies [ProfileServer] and
 // [PoolLister]. Unlike [ConnectUnix]'s LXD client it knows which daemon it
-// talks to, and it links about 3.5 MB less into a program (see the
+// talks to, and a program using it instead links about 2 MB less (see the
 // package documentation). Like the LXD client, it keeps the context given
 // to [Dial] for every later request. Close it when done.
 type Client struct {
