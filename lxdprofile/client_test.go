@@ -263,3 +263,24 @@ func TestDaemonNames(t *testing.T) {
 		t.Errorf("LayoutOf(LXD, 5.0.2) = %v", l)
 	}
 }
+
+func TestDialHTTPSBadOptions(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name string
+		opts DialOptions
+		want string
+	}{
+		{"http", DialOptions{URL: "http://host:8443"}, `lxdprofile: "http://host:8443" is not an https://host:port URL`},
+		{"no host", DialOptions{URL: "https://"}, `lxdprofile: "https://" is not an https://host:port URL`},
+		{"bad key pair", DialOptions{URL: "https://[::1]:8443", HTTPS: HTTPSOptions{ClientCert: "x", ClientKey: "y"}},
+			"lxdprofile: client certificate: tls: failed to find any PEM data in certificate input"},
+		{"bad server cert", DialOptions{URL: "https://[::1]:8443", HTTPS: HTTPSOptions{ServerCert: "not pem"}},
+			"lxdprofile: server certificate: not a PEM certificate"},
+	} {
+		_, err := Dial(ctx, tt.opts)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: Dial = %v\nwant %s", tt.name, err, tt.want)
+		}
+	}
+}

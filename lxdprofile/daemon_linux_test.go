@@ -32,32 +32,6 @@ import (
 	"github.com/v6kit/v6kit/slaac"
 )
 
-// lxdDaemon is a private LXD daemon in a lab namespace, initialised by a
-// preseed only (see lab.StartLXD).
-type lxdDaemon struct{ *lab.LXD }
-
-func startLXD(t *testing.T) (*lab.Lab, *lxdDaemon) {
-	t.Helper()
-	l := labtest.New(t)
-	return l, &lxdDaemon{labtest.StartLXD(t, l)}
-}
-
-func (x *lxdDaemon) lxc(t *testing.T, args ...string) []byte {
-	t.Helper()
-	return []byte(labtest.RunLXD(t, x.LXD, "", "lxc", args...))
-}
-
-func (x *lxdDaemon) connect(t *testing.T) lxd.InstanceServer {
-	t.Helper()
-	// The client keeps the context for every later request.
-	srv, err := ConnectUnix(context.Background(), x.Socket())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Disconnect)
-	return srv
-}
-
 // peer is a private daemon of either kind, with its command-line client.
 type peer struct {
 	kind   Daemon
@@ -397,46 +371,94 @@ func kernelIID(t *testing.T, ns *lab.Netns, mac net.HardwareAddr) slaac.IID {
 	return iid
 }
 
+// TestDaemonHTTPS reaches a private LXD 5.0.2 and Incus 6.0.4 on their
+// HTTPS port (inside their namespace) with a client certificate and the
+// pinned server certificate, through both clients: Dial's and the LXD
+// client's (ConnectHTTPS).
 func TestDaemonHTTPS(t *testing.T) {
-	_, x := startLXD(t)
-	srv := x.connect(t)
-	ctx := context.Background()
+	for _, kind := range []Daemon{LXD, Incus} {
+		t.Run(kind.String(), func(t *testing.T) { daemonHTTPS(t, kind) })
+	}
+}
 
-	// Listen on the namespace's loopback, as a remote host listens on 8443.
-	s, etag, err := srv.GetServer()
+func daemonHTTPS(t *testing.T, kind Daemon) {
+	x := startPeer(t, kind)
+	ctx := context.Background()
+	srv, err := ConnectUnix(ctx, x.socket)
 	if err != nil {
 		t.Fatal(err)
 	}
-	put := s.Writable()
-	put.Config["core.https_address"] = "[::1]:8443"
-	if err := srv.UpdateServer(put, etag); err != nil {
-		t.Fatal(err)
-	}
+	defer srv.Disconnect()
+
+	// Listen on the namespace's loopback, as a remote host listens on 8443.
+	x.cli(t, "config", "set", "core.https_address", "[::1]:8443")
 	certPEM, keyPEM := clientCert(t)
 	block, _ := pem.Decode(certPEM)
 	if err := srv.CreateCertificate(api.CertificatesPost{Name: "v6kit-test", Type: "client", Certificate: base64.StdEncoding.EncodeToString(block.Bytes)}); err != nil {
 		t.Fatal(err)
 	}
-	serverCert, err := os.ReadFile(filepath.Join(x.Dir, "server.crt"))
+	serverCert, err := os.ReadFile(filepath.Join(x.dir, "server.crt"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		var c net.Conn
-		err := x.NS.Run(func() error {
+		err := x.ns.Run(func() error {
 			var err error
 			c, err = (&net.Dialer{}).DialContext(ctx, network, addr)
 			return err
 		})
 		return c, err
 	}
+	creds := HTTPSOptions{ClientCert: string(certPEM), ClientKey: string(keyPEM), ServerCert: string(serverCert), Dial: dial}
 	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
+
+	// Dial's client: detects the daemon, applies with ETags.
+	var c *Client
+	err = lab.WaitFor(cctx, 100*time.Millisecond, func() (bool, error) {
+		c, err = Dial(cctx, DialOptions{URL: "https://[::1]:8443", HTTPS: creds})
+		return err == nil, nil
+	})
+	if err != nil {
+		t.Fatalf("Dial over HTTPS: %v", err)
+	}
+	defer c.Close()
+	if c.Daemon() != kind {
+		t.Errorf("over HTTPS Dial detected %v, want %v", c.Daemon(), kind)
+	}
+	if res, err := Apply(ctx, c, ExtBridge("br0"), ApplyOptions{}); err != nil || res != Created {
+		t.Fatalf("Apply over HTTPS = %v, %v", res, err)
+	}
+	got, _, err := srv.GetProfile(PresetExtBridge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !FromAPI(got).Equal(ExtBridge("br0")) {
+		t.Errorf("profile made over HTTPS: %+v", got)
+	}
+	_, etag, err := c.GetProfile(PresetExtBridge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.cli(t, "profile", "set", PresetExtBridge, "user.touched", "yes")
+	if _, err := Apply(ctx, c, ExtBridge("br1"), ApplyOptions{Overwrite: true, IfMatch: etag}); !errors.Is(err, ErrConflict) {
+		t.Errorf("Apply over HTTPS with a stale ETag = %v, want ErrConflict", err)
+	}
+	// Without the client certificate the daemon does not trust us; with
+	// another pinned certificate we do not trust it.
+	if _, err := Dial(cctx, DialOptions{URL: "https://[::1]:8443", HTTPS: HTTPSOptions{ServerCert: string(serverCert), Dial: dial}}); !errors.Is(err, ErrUntrusted) {
+		t.Errorf("Dial without a client certificate = %v, want ErrUntrusted", err)
+	}
+	if _, err := Dial(cctx, DialOptions{URL: "https://[::1]:8443", HTTPS: HTTPSOptions{ClientCert: string(certPEM), ClientKey: string(keyPEM), ServerCert: string(certPEM), Dial: dial}}); err == nil || !strings.Contains(err.Error(), "not the pinned one") {
+		t.Errorf("Dial pinning another certificate = %v, want a pinning error", err)
+	}
+	t.Logf("RESULT %s | HTTPS | Dial: detected %v, Apply created, stale ETag -> ErrConflict, no client cert -> ErrUntrusted, other pin refused", kind.Name(), c.Daemon())
+
+	// The LXD client over HTTPS works on both daemons too.
 	var remote lxd.InstanceServer
 	err = lab.WaitFor(cctx, 100*time.Millisecond, func() (bool, error) {
-		remote, err = ConnectHTTPS(cctx, "https://[::1]:8443", HTTPSOptions{
-			ClientCert: string(certPEM), ClientKey: string(keyPEM), ServerCert: string(serverCert), Dial: dial,
-		})
+		remote, err = ConnectHTTPS(cctx, "https://[::1]:8443", creds)
 		return err == nil, nil
 	})
 	if err != nil {
@@ -450,17 +472,9 @@ func TestDaemonHTTPS(t *testing.T) {
 	if rs.Auth != "trusted" {
 		t.Fatalf("over HTTPS the server says auth %q, want trusted", rs.Auth)
 	}
-	if res, err := Apply(ctx, remote, ExtBridge("br0"), ApplyOptions{}); err != nil || res != Created {
-		t.Fatalf("Apply over HTTPS = %v, %v", res, err)
+	if res, err := Apply(ctx, remote, Macvlan("eth0", "default"), ApplyOptions{Daemon: kind}); err != nil || res != Created {
+		t.Fatalf("Apply over ConnectHTTPS = %v, %v", res, err)
 	}
-	got, _, err := srv.GetProfile(PresetExtBridge)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !FromAPI(got).Equal(ExtBridge("br0")) {
-		t.Errorf("profile made over HTTPS: %+v", got)
-	}
-	// Without the client certificate the server does not trust us.
 	untrusted, err := ConnectHTTPS(cctx, "https://[::1]:8443", HTTPSOptions{ServerCert: string(serverCert), Dial: dial})
 	if err == nil {
 		defer untrusted.Disconnect()
@@ -468,6 +482,7 @@ func TestDaemonHTTPS(t *testing.T) {
 			t.Error("trusted without a client certificate")
 		}
 	}
+	t.Logf("RESULT %s | HTTPS | LXD client (ConnectHTTPS): trusted with the certificate, Apply created, untrusted without", kind.Name())
 }
 
 // clientCert makes a self-signed ECDSA client certificate.

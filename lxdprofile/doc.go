@@ -63,8 +63,9 @@
 // such a profile).
 //
 // Two clients satisfy [ProfileServer]. [Dial] returns a [*Client]: a small
-// REST client over the unix socket for the few endpoints the package needs,
-// which knows its daemon and adds nothing to go.mod. [ConnectUnix] (finding
+// REST client, over the unix socket or over HTTPS with a client certificate
+// and a pinned server certificate, for the few endpoints the package needs;
+// it knows its daemon and adds nothing to go.mod. [ConnectUnix] (finding
 // the socket as lxc does) and [ConnectHTTPS] (client certificate, pinned
 // server certificate) return the LXD client's InstanceServer, which works
 // against Incus's socket too. A program that dials only with [Dial] links
