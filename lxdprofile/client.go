@@ -28,8 +28,8 @@ var ErrWrongDaemon = errors.New("lxdprofile: the daemon on the socket is not the
 
 // Client is a small client of the REST API LXD and Incus share, over a unix
 // socket or HTTPS with a client certificate: the handful of endpoints this
-// package needs (/1.0, profiles, storage pools, instances). It satisfies [ProfileServer] and
-// [PoolLister]. Unlike [ConnectUnix]'s LXD client it knows which daemon it
+// package needs (/1.0, profiles, storage pools, instances). It satisfies
+// [ProfileServer] and [PoolLister]. Unlike [ConnectUnix]'s LXD client it knows which daemon it
 // talks to, and a program using it instead links about 2 MB less (see the
 // package documentation). Like the LXD client, it keeps the context given
 // to [Dial] for every later request. Close it when done.
@@ -159,11 +159,13 @@ func dialHTTPS(ctx context.Context, opts DialOptions) (*Client, error) {
 			return nil
 		}
 	}
-	tr := &http.Transport{TLSClientConfig: cfg, DisableCompression: true, ForceAttemptHTTP2: false}
+	// No Proxy: the daemon is reached directly, as lxc and incus do
+	// unless told otherwise.
+	tr := &http.Transport{TLSClientConfig: cfg, DisableCompression: true}
 	if opts.HTTPS.Dial != nil {
 		tr.DialContext = opts.HTTPS.Dial
 	}
-	base := strings.TrimSuffix(u.Scheme+"://"+u.Host, "/")
+	base := "https://" + u.Host
 	c := &Client{ctx: ctx, socket: base, base: base, hc: &http.Client{Transport: tr}}
 	if err := c.hello(opts.Daemon); err != nil {
 		c.Close()
