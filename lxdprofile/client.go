@@ -159,8 +159,8 @@ func dialHTTPS(ctx context.Context, opts DialOptions) (*Client, error) {
 			return nil
 		}
 	}
-	// No Proxy: the daemon is reached directly, as lxc and incus do
-	// unless told otherwise.
+	// No Proxy: the daemon is dialled directly, whatever $HTTPS_PROXY
+	// says (the LXD client would use it).
 	tr := &http.Transport{TLSClientConfig: cfg, DisableCompression: true}
 	if opts.HTTPS.Dial != nil {
 		tr.DialContext = opts.HTTPS.Dial
