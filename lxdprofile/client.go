@@ -75,7 +75,8 @@ type DialOptions struct {
 // why it did not answer. Over HTTPS the client presents HTTPSOptions's
 // certificate and accepts only the server certificate pinned there (the
 // system's roots when none is); a daemon that does not trust the client is
-// an error wrapping [ErrUntrusted].
+// an error wrapping [ErrUntrusted]. It dials directly (or with
+// HTTPSOptions.Dial), never through $HTTPS_PROXY.
 func Dial(ctx context.Context, opts DialOptions) (*Client, error) {
 	if opts.URL != "" {
 		return dialHTTPS(ctx, opts)
