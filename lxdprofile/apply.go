@@ -56,6 +56,10 @@ type ApplyOptions struct {
 	// on is a *ConflictError whatever Overwrite says. Empty means the ETag
 	// Apply reads itself.
 	IfMatch string
+	// Daemon is the daemon whose rules the profile is validated by
+	// ([ValidateFor]). DetectDaemon (the zero value) takes the server's
+	// own Daemon() when it has that method (a [*Client] does), else LXD.
+	Daemon Daemon
 }
 
 // Result says what Apply did.
@@ -79,13 +83,18 @@ func (r Result) String() string {
 	return "unchanged"
 }
 
-// Apply makes the server's profile p.Name equal to p: it validates p, creates
+// Apply makes the server's profile p.Name equal to p: it validates p (see
+// ApplyOptions.Daemon), creates
 // the profile if it is missing, leaves it alone if it already has p's
 // description, config and devices, and otherwise updates it with the ETag it
 // read (or opts.IfMatch) when opts.Overwrite is set, or returns ErrDiffers.
 // An update the server refuses with 412 returns a *ConflictError.
 func Apply(ctx context.Context, srv ProfileServer, p Profile, opts ApplyOptions) (Result, error) {
-	if err := Validate(p); err != nil {
+	d := opts.Daemon
+	if k, ok := srv.(interface{ Daemon() Daemon }); ok && d == DetectDaemon {
+		d = k.Daemon()
+	}
+	if err := ValidateFor(d, p); err != nil {
 		return Unchanged, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -165,12 +174,18 @@ func DevicesFromAPI(in map[string]map[string]string) map[string]Device {
 	return out
 }
 
-// ServerLayout asks the server for its version and returns the layout its
-// `lxc profile show` prints.
+// ServerLayout asks the server for its version and daemon and returns the
+// layout its client's `profile show` prints: LXD's by version, Incus's
+// whatever the version (see [LayoutOf]). A server whose environment.server
+// names neither is an error wrapping [ErrUnknownDaemon].
 func ServerLayout(srv lxd.InstanceServer) (Layout, error) {
 	s, _, err := srv.GetServer()
 	if err != nil {
 		return 0, fmt.Errorf("lxdprofile: get server: %w", err)
 	}
-	return LayoutFor(s.Environment.ServerVersion)
+	d, err := DaemonOf(s.Environment.Server)
+	if err != nil {
+		return 0, err
+	}
+	return LayoutOf(d, s.Environment.ServerVersion)
 }

@@ -95,8 +95,9 @@ var _ PoolLister = lxd.InstanceServer(nil)
 
 // CheckPools returns an error wrapping [ErrNoPool] if one of p's disk
 // devices names a storage pool srv does not have (LXD itself accepts such a
-// profile and fails only when an instance starts); the error names the pools
-// there are.
+// profile and fails only when an instance starts; so does Incus); the error
+// names the pools there are, and, when there are none, the command that
+// makes one (incus for a [*Client] on Incus, else lxc).
 func CheckPools(srv PoolLister, p Profile) error {
 	var want []string
 	for _, d := range p.Devices {
@@ -116,7 +117,11 @@ func CheckPools(srv PoolLister, p Profile) error {
 		if slices.Contains(have, pool) {
 			continue
 		}
-		there := "none; create one with 'lxc storage create'"
+		cmd := "lxc"
+		if k, ok := srv.(interface{ Daemon() Daemon }); ok {
+			cmd = k.Daemon().Command()
+		}
+		there := "none; create one with '" + cmd + " storage create'"
 		if len(have) > 0 {
 			have = slices.Sorted(slices.Values(have))
 			there = strings.Join(have, ", ")

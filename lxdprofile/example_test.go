@@ -83,3 +83,53 @@ func ExampleParse_error() {
 	// lxdprofile: parse profile at offset 10: not a profile in YAML: line 2: field colour not found
 	// profile 10 true
 }
+
+// Dial finds the daemon (LXD or Incus) on the usual sockets and says which
+// it is; Apply then validates by that daemon's rules.
+func ExampleDial() {
+	ctx := context.Background()
+	c, err := lxdprofile.Dial(ctx, lxdprofile.DialOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	info := c.Server()
+	res, err := lxdprofile.Apply(ctx, c, lxdprofile.Macvlan("eth0", "default"), lxdprofile.ApplyOptions{})
+	fmt.Println(info.Daemon.Name(), info.Version, res, err)
+	fmt.Printf("launch with: %s launch IMAGE NAME -p macvlan\n", info.Daemon.Command())
+}
+
+// The same server version is a different YAML layout on LXD and on Incus.
+func ExampleLayoutOf() {
+	for _, d := range []lxdprofile.Daemon{lxdprofile.LXD, lxdprofile.Incus} {
+		l, _ := lxdprofile.LayoutOf(d, "6.0.4")
+		y, _ := lxdprofile.Render(lxdprofile.Profile{Name: "empty"}, l)
+		fmt.Printf("%s: %v\n%s", d.Name(), l, y)
+	}
+	// Output:
+	// LXD: lxd-5.21
+	// name: empty
+	// description: ""
+	// config: {}
+	// devices: {}
+	// used_by: []
+	// project: default
+	// Incus: incus
+	// config: {}
+	// description: ""
+	// devices: {}
+	// name: empty
+	// used_by: []
+	// project: default
+}
+
+// Each daemon rejects the other's name for the guest API key.
+func ExampleValidateFor() {
+	p := lxdprofile.Profile{Name: "p", Config: map[string]string{"security.devlxd": "false"}}
+	fmt.Println(lxdprofile.ValidateFor(lxdprofile.LXD, p))
+	fmt.Println(lxdprofile.ValidateFor(lxdprofile.Incus, p))
+	// Output:
+	// <nil>
+	// lxdprofile: profile "p": security.devlxd="false": unknown configuration key (that is LXD's name; Incus calls it security.guestapi)
+}

@@ -14,7 +14,7 @@ import (
 // survives Render and Parse again, and renders to the same bytes twice.
 func FuzzParse(f *testing.F) {
 	for _, p := range goldenProfiles() {
-		for _, l := range []Layout{Layout50, Layout521} {
+		for _, l := range []Layout{Layout50, Layout521, LayoutIncus} {
 			b, err := Render(p, l)
 			if err != nil {
 				f.Fatal(err)
@@ -33,7 +33,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		for _, l := range []Layout{Layout50, Layout521} {
+		for _, l := range []Layout{Layout50, Layout521, LayoutIncus} {
 			out, err := Render(p, l)
 			if err != nil {
 				t.Fatalf("Render(%v): %v", l, err)
@@ -55,6 +55,31 @@ func FuzzParse(f *testing.F) {
 			if diff := cmp.Diff(want, q, cmpopts.EquateEmpty()); diff != "" {
 				t.Fatalf("round trip through %v (-want +got):\n%s\n%s", l, diff, out)
 			}
+		}
+	})
+}
+
+// FuzzParseDaemon checks that ParseDaemon and DaemonOf never panic, that
+// what they accept names the daemon back (String round-trips), and that
+// they refuse with their sentinel-bearing errors otherwise.
+func FuzzParseDaemon(f *testing.F) {
+	for _, s := range []string{"lxd", "incus", "Incus", "detect", "", "lxc", "microcloud"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, err := ParseDaemon(s); err == nil {
+			if back, err := ParseDaemon(d.String()); err != nil || back != d {
+				t.Fatalf("ParseDaemon(%q) = %v, which reads back as %v, %v", s, d, back, err)
+			}
+		} else if d != DetectDaemon || !strings.Contains(err.Error(), "lxd, incus or detect") {
+			t.Fatalf("ParseDaemon(%q) = %v, %v", s, d, err)
+		}
+		if d, err := DaemonOf(s); err == nil {
+			if d != LXD && d != Incus {
+				t.Fatalf("DaemonOf(%q) = %v", s, d)
+			}
+		} else if !errors.Is(err, ErrUnknownDaemon) || d != DetectDaemon {
+			t.Fatalf("DaemonOf(%q) = %v, %v; want ErrUnknownDaemon", s, d, err)
 		}
 	})
 }

@@ -37,9 +37,10 @@ func full() Profile {
 }
 
 // goldenProfiles are rendered to testdata/NAME.LAYOUT.golden. The lxd-5.0
-// files are `lxc profile show` output of Debian's LXD 5.0.2 after
-// `lxc profile edit` with these profiles (TestDaemonInterop checks them again
-// against a live daemon).
+// and incus files are `lxc profile show` output of Debian's LXD 5.0.2 and
+// `incus profile show` output of Debian's Incus 6.0.4 after a profile edit
+// with these profiles (TestDaemonInterop checks them again against live
+// daemons).
 func goldenProfiles() []Profile {
 	return []Profile{
 		Macvlan("eth0", "default"),
@@ -52,7 +53,7 @@ func goldenProfiles() []Profile {
 
 func TestRenderGolden(t *testing.T) {
 	for _, p := range goldenProfiles() {
-		for _, layout := range []Layout{Layout50, Layout521} {
+		for _, layout := range []Layout{Layout50, Layout521, LayoutIncus} {
 			t.Run(p.Name+"/"+layout.String(), func(t *testing.T) {
 				got, err := Render(p, layout)
 				if err != nil {
@@ -75,7 +76,7 @@ func TestRenderGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if layout == Layout521 {
+				if layout == Layout521 || layout == LayoutIncus {
 					p.Project = "default"
 				}
 				if diff := cmp.Diff(p, back, cmpopts.EquateEmpty()); diff != "" {

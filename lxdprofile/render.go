@@ -11,8 +11,8 @@ import (
 	"gopkg.in/yaml.v2"
 )
 
-// Layout is the key order `lxc profile show` prints, which depends on the
-// LXD version.
+// Layout is the key order `lxc profile show` (or `incus profile show`)
+// prints, which depends on the daemon and its version.
 type Layout int
 
 const (
@@ -21,6 +21,9 @@ const (
 	// Layout521 is LXD 5.21 and later: name, description, config, devices,
 	// used_by, project.
 	Layout521
+	// LayoutIncus is every Incus: config, description, devices, name,
+	// used_by, project (LXD 5.0's order, with the project last).
+	LayoutIncus
 )
 
 // String names the layout.
@@ -30,12 +33,30 @@ func (l Layout) String() string {
 		return "lxd-5.0"
 	case Layout521:
 		return "lxd-5.21"
+	case LayoutIncus:
+		return "incus"
 	}
 	return "Layout(" + strconv.Itoa(int(l)) + ")"
 }
 
+// LayoutOf returns the layout of daemon d at version (api.Server's
+// Environment.ServerVersion): [LayoutFor] the version for LXD,
+// [LayoutIncus] for Incus whatever its version (Incus 6.0.4 is not LXD
+// 6.0). DetectDaemon is an error: the version alone does not say which
+// daemon it is.
+func LayoutOf(d Daemon, version string) (Layout, error) {
+	switch d {
+	case LXD:
+		return LayoutFor(version)
+	case Incus:
+		return LayoutIncus, nil
+	}
+	return 0, fmt.Errorf("lxdprofile: layout of version %q: say which daemon (LXD or Incus)", version)
+}
+
 // LayoutFor returns the layout of an LXD server version such as "5.0.2" or
-// "5.21.1" (api.Server's Environment.ServerVersion).
+// "5.21.1" (api.Server's Environment.ServerVersion). It knows LXD only: for
+// a daemon that may be Incus use [LayoutOf] or [ServerLayout].
 func LayoutFor(version string) (Layout, error) {
 	f := strings.SplitN(version, ".", 3)
 	if len(f) < 2 {
@@ -72,7 +93,17 @@ type profile521 struct {
 	Project     string   `yaml:"project"`
 }
 
-// profileIn accepts either layout.
+// profileIncus is api.Profile as Incus declares it.
+type profileIncus struct {
+	Config      any      `yaml:"config"`
+	Description string   `yaml:"description"`
+	Devices     any      `yaml:"devices"`
+	Name        string   `yaml:"name"`
+	UsedBy      []string `yaml:"used_by"`
+	Project     string   `yaml:"project"`
+}
+
+// profileIn accepts every layout.
 type profileIn struct {
 	Name               string                       `yaml:"name"`
 	Description        string                       `yaml:"description"`
@@ -94,10 +125,10 @@ func devicesOut(in map[string]Device) map[string]map[string]string {
 	return out
 }
 
-// Render returns p as `lxc profile show` prints it for the layout: YAML with
-// the layout's key order, sorted keys, and lxc's quoting. UsedBy is printed
-// as the daemon reports it ([] when empty); with Layout521 an empty Project
-// prints as "default".
+// Render returns p as `lxc profile show` (or `incus profile show`) prints it
+// for the layout: YAML with the layout's key order, sorted keys, and lxc's
+// quoting. UsedBy is printed as the daemon reports it ([] when empty); with
+// Layout521 and LayoutIncus an empty Project prints as "default".
 func Render(p Profile, layout Layout) ([]byte, error) {
 	var v any
 	switch layout {
@@ -109,6 +140,12 @@ func Render(p Profile, layout Layout) ([]byte, error) {
 			project = "default"
 		}
 		v = profile521{Name: p.Name, Description: p.Description, Config: ordered(p.Config), Devices: orderedDevices(p.Devices), UsedBy: p.UsedBy, Project: project}
+	case LayoutIncus:
+		project := p.Project
+		if project == "" {
+			project = "default"
+		}
+		v = profileIncus{Config: ordered(p.Config), Description: p.Description, Devices: orderedDevices(p.Devices), Name: p.Name, UsedBy: p.UsedBy, Project: project}
 	default:
 		return nil, fmt.Errorf("lxdprofile: unknown layout %v", layout)
 	}
@@ -137,8 +174,8 @@ func (e *ParseError) Error() string {
 // Unwrap returns the cause.
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// Parse reads a profile in either layout (as `lxc profile show` prints it, or
-// as `lxc profile edit` takes it). Empty config, devices and used_by come back
+// Parse reads a profile in any layout (as `lxc profile show` or `incus
+// profile show` prints it, or as `lxc profile edit` takes it). Empty config, devices and used_by come back
 // nil. YAML that does not parse is a *ParseError wrapping ErrSyntax.
 func Parse(b []byte) (Profile, error) {
 	var in profileIn

@@ -2,6 +2,7 @@ package lxdprofile
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -24,6 +25,7 @@ var (
 	ErrUnknownKey        = errors.New("unknown configuration key")
 	ErrInstanceOnlyKey   = errors.New("volatile and image keys can only be set on instances")
 	ErrBadBool           = errors.New("invalid value for a boolean (true/false, yes/no, on/off, 1/0)")
+	ErrBadOption         = errors.New("invalid device option for this nictype")
 )
 
 // ValidationError says which device and key of a profile LXD would reject.
@@ -68,10 +70,20 @@ var needParent = []string{NICTypeMacvlan, NICTypeBridged, NICTypePhysical, NICTy
 // edited: the profile name; config keys outside LXD's namespaces, volatile.*
 // and image.* keys (instance only), and malformed booleans of the common
 // boolean keys; every device's type, a NIC's nictype, parent, hwaddr, mtu,
-// vlan and gvrp, and a disk's path and the root disk's pool. It does not know
+// vlan and gvrp (macvlan and physical only), and a disk's path and the root disk's pool. It does not know
 // every key LXD knows, so it never rejects a key inside a known namespace;
 // the daemon has the last word.
 func Validate(p Profile) error {
+	return ValidateFor(LXD, p)
+}
+
+// ValidateFor checks p as [Validate] does, for daemon d: what LXD 5.0
+// rejects, and on Incus what Incus 6.0 rejects. They differ in the keys the
+// fork renamed: the guest API socket is security.devlxd (/dev/lxd) on LXD
+// and security.guestapi (/dev/incus) on Incus, and each daemon rejects the
+// other's name as an unknown key (the error says the right one).
+// DetectDaemon checks as for LXD.
+func ValidateFor(d Daemon, p Profile) error {
 	if p.Name == "" || !nameRe.MatchString(p.Name) || p.Name == "." || p.Name == ".." {
 		return &ValidationError{Profile: p.Name, Key: "name", Value: p.Name, Err: ErrBadName}
 	}
@@ -81,7 +93,7 @@ func Validate(p Profile) error {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if err := validateConfig(k, p.Config[k]); err != nil {
+		if err := validateConfig(d, k, p.Config[k]); err != nil {
 			return &ValidationError{Profile: p.Name, Key: k, Value: p.Config[k], Err: err}
 		}
 	}
@@ -140,6 +152,11 @@ func ValidateDevice(name string, d Device) error {
 		if v, ok := d["gvrp"]; ok && v != "" && !isBool(v) {
 			return bad("gvrp", ErrBadBool)
 		}
+		if _, ok := d["gvrp"]; ok && nt != NICTypeMacvlan && nt != NICTypePhysical {
+			// GVRP registers the VLAN on the parent: macvlan and
+			// physical only ("Invalid device option").
+			return bad("gvrp", ErrBadOption)
+		}
 		if v, ok := d["vlan"]; ok && v != "" {
 			if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 4094 {
 				return bad("vlan", ErrBadVLAN)
@@ -160,12 +177,19 @@ func ValidateDevice(name string, d Device) error {
 // knows; any other key is "Unknown configuration key".
 var configNamespaces = []string{"agent", "boot", "cloud-init", "cluster", "environment", "limits", "linux", "migration", "nvidia", "raw", "security", "snapshots", "user"}
 
-// boolKeys are config keys LXD parses as booleans.
+// boolKeys are config keys LXD and Incus parse as booleans.
 var boolKeys = []string{
 	"boot.autostart", "migration.stateful", "nvidia.runtime",
-	"security.devlxd", "security.devlxd.images", "security.idmap.isolated", "security.nesting", "security.privileged",
+	"security.idmap.isolated", "security.nesting", "security.privileged",
 	"security.protection.delete", "security.protection.shift",
 	"security.syscalls.intercept.mknod", "security.syscalls.intercept.mount", "security.syscalls.intercept.setxattr",
+}
+
+// renamed are the boolean keys the fork renamed: LXD's name, then Incus's.
+// Each daemon rejects the other's name ("Unknown configuration key").
+var renamed = [][2]string{
+	{"security.devlxd", "security.guestapi"},
+	{"security.devlxd.images", "security.guestapi.images"},
 }
 
 // isBool is LXD's boolean syntax (case-insensitive).
@@ -177,8 +201,23 @@ func isBool(v string) bool {
 	return false
 }
 
-func validateConfig(key, value string) error {
+func validateConfig(d Daemon, key, value string) error {
 	ns, _, _ := strings.Cut(key, ".")
+	for _, r := range renamed {
+		mine, theirs, other := r[0], r[1], Incus
+		if d == Incus {
+			mine, theirs, other = r[1], r[0], LXD
+		}
+		switch key {
+		case theirs:
+			return fmt.Errorf("%w (that is %s's name; %s calls it %s)", ErrUnknownKey, other.Name(), d.Name(), mine)
+		case mine:
+			if value != "" && !isBool(value) {
+				return ErrBadBool
+			}
+			return nil
+		}
+	}
 	switch {
 	case ns == "volatile" || ns == "image":
 		return ErrInstanceOnlyKey

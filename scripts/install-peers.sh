@@ -48,12 +48,62 @@ for entry in "${packages[@]}"; do
 	fi
 done
 
+# --- Incus from bookworm-backports (lxdprofile: Incus interop) ---------------
+# Debian ships Incus 6.0.x in bookworm-backports only. The backports suite is
+# added on the archive mirror the system already uses, and only these two
+# packages are asked for from it (pkg/bookworm-backports), so everything else,
+# LXD 5.0.2 and its libraries among them, stays from bookworm. incus-base is
+# the daemon, incus-client the incus command; the `incus` package would only
+# add VM support (183 more packages).
+backports=(
+	incus-base         # lxdprofile: the real Incus daemon
+	incus-client       # lxdprofile: incus, to compare with our rendering
+)
+for pkg in "${backports[@]}"; do
+	pkg=${pkg%% *}
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$pkg/bookworm-backports")
+	fi
+done
+need_backports=0
+for pkg in "${missing[@]}"; do
+	case $pkg in */bookworm-backports) need_backports=1 ;; esac
+done
+# backports_source adds the bookworm-backports suite, on the first Debian
+# mirror the apt sources name, unless some source already has it.
+backports_source() {
+	if grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+		return
+	fi
+	local mirror
+	mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | grep debian | head -n1 || true)
+	if [ -z "$mirror" ]; then
+		mirror=$(sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]*\).*/\2/p' /etc/apt/sources.list 2>/dev/null | grep -v security | grep debian | head -n1 || true)
+	fi
+	if [ -z "$mirror" ]; then
+		echo "install-peers: no Debian mirror in the apt sources for bookworm-backports" >&2
+		exit 1
+	fi
+	echo "install-peers: adding bookworm-backports on $mirror"
+	cat >/etc/apt/sources.list.d/v6kit-bookworm-backports.sources <<-SRC
+	Types: deb
+	URIs: $mirror
+	Suites: bookworm-backports
+	Components: main
+	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+	SRC
+}
+# --- end of the Incus block --------------------------------------------------
+
 if [ "${#missing[@]}" -eq 0 ]; then
-	echo "install-peers: all ${#packages[@]} packages present"
+	echo "install-peers: all $((${#packages[@]} + ${#backports[@]})) packages present"
 	exit 0
 fi
 
 echo "install-peers: installing ${missing[*]}"
+if [ "$need_backports" -eq 1 ]; then
+	backports_source
+fi
 policy=/usr/sbin/policy-rc.d
 made_policy=0
 if [ ! -e "$policy" ]; then

@@ -2,8 +2,8 @@
 
 // Package labtest is internal/lab for tests: a Lab that skips without root
 // and cleans up in t.Cleanup, the two-namespace pair most interop tests
-// start from, and a private LXD. It is the only place the lab meets the
-// testing package, so programs built on internal/lab link no test code.
+// start from, and a private LXD or Incus. It is the only place the lab meets
+// the testing package, so programs built on internal/lab link no test code.
 package labtest
 
 import (

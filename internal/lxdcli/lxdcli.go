@@ -1,31 +1,73 @@
-// Package lxdcli is what the LXD programs (lxd-macvlan, lxd-dns) share:
-// connecting to the daemon with an error line that says how to pick its
-// socket.
+// Package lxdcli is what the LXD and Incus programs (lxd-macvlan, lxd-dns)
+// share: the -socket and -daemon flags, and connecting to the daemon with an
+// error line that names the sockets tried and says how to pick another.
 package lxdcli
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 
-	lxd "github.com/canonical/lxd/client"
-
+	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/lxdprofile"
 )
 
-// Connect connects to the LXD daemon on socket, or, when socket is empty,
-// where the lxc client looks ([lxdprofile.ConnectUnix]). When none
-// answers, the error (still wrapping [lxdprofile.ErrNoDaemon]) lists the
-// sockets tried and says how to pick one: the -socket flag or LXD_DIR.
-func Connect(ctx context.Context, socket string) (lxd.InstanceServer, error) {
-	srv, err := lxdprofile.ConnectUnix(ctx, socket)
+// HelpSockets is the help text's paragraph on how the programs find their
+// daemon.
+const HelpSockets = `The daemon is LXD or Incus, whichever answers (-daemon lxd or -daemon incus
+to insist on one). It is found as lxc and incus find theirs: -socket, else
+$INCUS_SOCKET, $INCUS_DIR/unix.socket, $LXD_SOCKET, $LXD_DIR/unix.socket
+(those set), else /var/lib/incus/unix.socket,
+/var/snap/lxd/common/lxd/unix.socket, then /var/lib/lxd/unix.socket.`
+
+// Flags are the parsed -socket and -daemon flags.
+type Flags struct {
+	Socket string
+	daemon string
+}
+
+// Register adds -socket and -daemon to fs.
+func (f *Flags) Register(fs *flag.FlagSet) {
+	fs.StringVar(&f.Socket, "socket", "", "the daemon's unix socket `path` (default: see above)")
+	fs.StringVar(&f.daemon, "daemon", "", "the `daemon`, lxd or incus (default: whichever answers)")
+}
+
+// Daemon returns the daemon -daemon asks for, or a usage error.
+func (f *Flags) Daemon() (lxdprofile.Daemon, error) {
+	d, err := lxdprofile.ParseDaemon(f.daemon)
+	if err != nil {
+		return d, cli.Usagef("-daemon %q is not a daemon; give lxd or incus, or leave it out to take whichever answers", f.daemon)
+	}
+	return d, nil
+}
+
+// Connect connects to the daemon the flags name ([lxdprofile.Dial]). When
+// none answers, the error (still wrapping [lxdprofile.ErrNoDaemon]) lists
+// the sockets tried and says how to pick one: -socket, INCUS_DIR or
+// LXD_DIR, -daemon.
+func (f *Flags) Connect(ctx context.Context) (*lxdprofile.Client, error) {
+	d, err := f.Daemon()
+	if err != nil {
+		return nil, err
+	}
+	c, err := lxdprofile.Dial(ctx, lxdprofile.DialOptions{Daemon: d, Socket: f.Socket})
 	switch {
 	case err == nil:
-		return srv, nil
-	case errors.Is(err, lxdprofile.ErrNoDaemon) && socket != "":
-		return nil, fmt.Errorf("%w; check -socket (a snap's is %s)", err, lxdprofile.SnapSocket)
+		return c, nil
+	case errors.Is(err, lxdprofile.ErrWrongDaemon):
+		return nil, fmt.Errorf("%w; give %s's socket with -socket PATH, or drop -daemon", err, d.Name())
+	case errors.Is(err, lxdprofile.ErrNoDaemon) && f.Socket != "":
+		return nil, fmt.Errorf("%w; check -socket (Incus's is %s, a snap LXD's %s)", err, lxdprofile.IncusSocket, lxdprofile.SnapSocket)
 	case errors.Is(err, lxdprofile.ErrNoDaemon):
-		return nil, fmt.Errorf("%w; give the socket with -socket PATH or set LXD_DIR", err)
+		env := "INCUS_DIR or LXD_DIR"
+		switch d {
+		case lxdprofile.LXD:
+			env = "LXD_DIR"
+		case lxdprofile.Incus:
+			env = "INCUS_DIR"
+		}
+		return nil, fmt.Errorf("%w; give the socket with -socket PATH or set %s", err, env)
 	}
 	return nil, err
 }

@@ -1,7 +1,7 @@
 // Package lxddns is the lxd-dns program: it prints a DNS zone line
-// ("name IN AAAA addr") for the SLAAC address every NIC of every LXD instance
-// forms in each given /64, predicted from the instance's MAC (package
-// lxdprofile). The seed pastes these into its zone file.
+// ("name IN AAAA addr") for the SLAAC address every NIC of every LXD or
+// Incus instance forms in each given /64, predicted from the instance's MAC
+// (package lxdprofile). The seed pastes these into its zone file.
 package lxddns
 
 import (
@@ -12,23 +12,25 @@ import (
 	"slices"
 
 	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/lxdcli"
 )
 
 // Command is the lxd-dns program.
 var Command = cli.Command{
 	Name: "lxd-dns",
-	Help: `usage: lxd-dns -prefix P [-prefix P2 ...] [-socket PATH] [-json]
+	Help: `usage: lxd-dns -prefix P [-prefix P2 ...] [-daemon lxd|incus] [-socket PATH] [-json]
 
-For every instance (by name) and every NIC with a MAC (hwaddr, or LXD's
-volatile.<nic>.hwaddr), prints "name IN AAAA addr" for each /64 prefix. The
-addresses are the modified EUI-64 ones: instances that use stable-privacy
-addresses (RFC 7217) form others. No instances is not an error: nothing is
-printed. The daemon is found as lxc finds it: -socket, else $LXD_SOCKET, else
-$LXD_DIR/unix.socket, else /var/snap/lxd/common/lxd/unix.socket, then
-/var/lib/lxd/unix.socket.
+For every LXD or Incus instance (by name) and every NIC with a MAC (hwaddr,
+or the daemon's volatile.<nic>.hwaddr), prints "name IN AAAA addr" for each
+/64 prefix. The addresses are the modified EUI-64 ones: instances that use
+stable-privacy addresses (RFC 7217) form others. No instances is not an
+error: nothing is printed.
+
+` + lxdcli.HelpSockets + `
 
 examples:
   lxd-dns -prefix 2001:db8:1:2::/64
+  lxd-dns -prefix 2001:db8:1:2::/64 -daemon incus
   lxd-dns -prefix 2001:db8:1:2::/64 -prefix fd00:db8:1::/64 -socket /var/snap/lxd/common/lxd/unix.socket
   lxd-dns -prefix 2001:db8:1:2::/64 -json
 
@@ -41,21 +43,24 @@ examples:
 func setup(fs *flag.FlagSet) cli.RunFunc {
 	var (
 		prefixes []string
-		socket   string
+		daemon   lxdcli.Flags
 		asJSON   bool
 	)
 	fs.Func("prefix", "LAN /64 `prefix` (repeatable, required)", func(s string) error {
 		prefixes = append(prefixes, s)
 		return nil
 	})
-	fs.StringVar(&socket, "socket", "", "LXD unix socket `path` (default: as lxc finds it, see above)")
+	daemon.Register(fs)
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object per address (keys above)")
 	return func(ctx context.Context, stdout io.Writer) error {
 		ps, err := parsePrefixes(prefixes)
 		if err != nil {
 			return err
 		}
-		return run(ctx, ps, socket, asJSON, stdout)
+		if _, err := daemon.Daemon(); err != nil {
+			return err
+		}
+		return run(ctx, ps, &daemon, asJSON, stdout)
 	}
 }
 

@@ -15,18 +15,18 @@ import (
 	"github.com/v6kit/v6kit/lxdprofile"
 )
 
-// instanceLister is the part of the LXD client run uses.
+// instanceLister is the part of the client run uses.
 type instanceLister interface {
 	GetInstances(instanceType api.InstanceType) ([]api.Instance, error)
 }
 
-// run connects to LXD and prints the zone lines.
-func run(ctx context.Context, prefixes []netip.Prefix, socket string, asJSON bool, w io.Writer) error {
-	srv, err := lxdcli.Connect(ctx, socket)
+// run connects to LXD or Incus and prints the zone lines.
+func run(ctx context.Context, prefixes []netip.Prefix, daemon *lxdcli.Flags, asJSON bool, w io.Writer) error {
+	srv, err := daemon.Connect(ctx)
 	if err != nil {
 		return err
 	}
-	defer srv.Disconnect()
+	defer srv.Close()
 	return write(ctx, srv, prefixes, asJSON, w)
 }
 

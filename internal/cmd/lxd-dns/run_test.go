@@ -70,7 +70,9 @@ func (failWriter) Write([]byte) (int, error) { return 0, errors.New("closed") }
 func TestBadInputs(t *testing.T) {
 	root := t.TempDir()
 	dead := sdktest.DeadSocket(t, root)
-	t.Setenv("LXD_SOCKET", "")
+	for _, k := range []string{"LXD_SOCKET", "INCUS_SOCKET", "INCUS_DIR"} {
+		t.Setenv(k, "")
+	}
 	t.Setenv("LXD_DIR", root)
 	const p = "2001:db8:1:2::/64"
 	clitest.BadInputs(t, Command, []clitest.BadInput{
@@ -96,8 +98,10 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-prefix", p, "web"}, Status: 2, Line: `lxd-dns: unexpected argument "web"; every option is a flag (see lxd-dns -h)`},
 		{Args: []string{"-prefix", p, "-zone", "lan"}, Status: 2, Line: "lxd-dns: -zone: no such flag; see -h for the flags"},
 		// no daemon
-		{Args: []string{"-prefix", p}, Status: 1, Line: "lxd-dns: no LXD daemon answers on " + root + "/unix.socket (no such file); give the socket with -socket PATH or set LXD_DIR"},
-		{Args: []string{"-prefix", p, "-socket", dead}, Status: 1, Line: "lxd-dns: no LXD daemon answers on " + dead + " (connection refused: the daemon is not running); check -socket (a snap's is /var/snap/lxd/common/lxd/unix.socket)"},
-		{Args: []string{"-prefix", p, "-socket", root}, Status: 1, Line: "lxd-dns: no LXD daemon answers on " + root + " (not a socket); check -socket (a snap's is /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-prefix", p}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + root + "/unix.socket (no such file); give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"},
+		{Args: []string{"-prefix", p, "-socket", dead}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + dead + " (connection refused: the daemon is not running); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-prefix", p, "-socket", root}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + root + " (not a socket); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-prefix", p, "-daemon", "incus", "-socket", root}, Status: 1, Line: "lxd-dns: no Incus daemon answers on " + root + " (not a socket); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-prefix", p, "-daemon", "docker"}, Status: 2, Line: `lxd-dns: -daemon "docker" is not a daemon; give lxd or incus, or leave it out to take whichever answers`},
 	})
 }

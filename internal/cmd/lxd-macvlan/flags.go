@@ -1,8 +1,9 @@
 // Package lxdmacvlan is the lxd-macvlan program: the seed's whole macvlan
-// recipe in one command. It creates (or updates) the LXD profile that puts
-// containers on the LAN through a macvlan NIC, optionally ensures the host
-// shim that lets the host reach them, and prints the profile as
-// `lxc profile show` does (packages lxdprofile and macvlan).
+// recipe in one command. It creates (or updates) the LXD or Incus profile
+// that puts containers on the LAN through a macvlan NIC, optionally ensures
+// the host shim that lets the host reach them, and prints the profile as
+// `lxc profile show` or `incus profile show` does (packages lxdprofile and
+// macvlan).
 package lxdmacvlan
 
 import (
@@ -12,6 +13,7 @@ import (
 	"io"
 
 	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/lxdcli"
 	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/lxdprofile"
 )
@@ -19,36 +21,40 @@ import (
 // Command is the lxd-macvlan program.
 var Command = cli.Command{
 	Name: "lxd-macvlan",
-	Help: `usage: lxd-macvlan -parent IF [-profile macvlan] [-pool default] [-socket PATH] [-overwrite] [-shim [-shim-ipv4]] [-json]
+	Help: `usage: lxd-macvlan -parent IF [-profile macvlan] [-pool default] [-daemon lxd|incus] [-socket PATH] [-overwrite] [-shim [-shim-ipv4]] [-json]
 
-Creates the LXD profile PROFILE (root disk on -pool, eth0 = macvlan on IF) or
-leaves an identical one alone; a differing one is replaced only with
--overwrite (guarded by its ETag). With -shim it also ensures the host shim on
-IF (see macvlan-shim). Prints the profile YAML. The daemon is found as lxc
-finds it: -socket, else $LXD_SOCKET, else $LXD_DIR/unix.socket, else
-/var/snap/lxd/common/lxd/unix.socket, then /var/lib/lxd/unix.socket.
+Creates the LXD or Incus profile PROFILE (root disk on -pool, eth0 = macvlan
+on IF) or leaves an identical one alone; a differing one is replaced only
+with -overwrite (guarded by its ETag). With -shim it also ensures the host
+shim on IF (see macvlan-shim), which lets the host reach its macvlan
+containers. Prints the profile YAML as lxc or incus prints it.
+
+` + lxdcli.HelpSockets + `
 
 examples:
   lxd-macvlan -parent eth0
   lxd-macvlan -parent eth0 -shim
+  lxd-macvlan -parent eth0 -daemon incus
   lxd-macvlan -parent enp3s0 -profile lan -socket /var/snap/lxd/common/lxd/unix.socket -overwrite
+  incus launch images:debian/12 web -p macvlan
   lxc launch images:debian/12 web -p macvlan
 
 -json prints one object: profile (string), result ("created", "updated" or
-"unchanged"), server_version (string, the daemon's LXD version), yaml (string,
-the profile as lxc profile show prints it), and with -shim, shim (object:
-name, parent, mac (strings), created, changed (booleans), routes (prefixes,
-strings)).
+"unchanged"), daemon ("lxd" or "incus"), server_version (string, the
+daemon's version), yaml (string, the profile as lxc or incus profile show
+prints it), and with -shim, shim (object: name, parent, mac (strings),
+created, changed (booleans), routes (prefixes, strings)).
 `,
 	Setup: setup,
 }
 
 // options are the parsed flags.
 type options struct {
-	parent, profile, pool, socket string
-	overwrite, shim, shimIPv4     bool
-	json                          bool
-	sysRoot                       string
+	parent, profile, pool     string
+	daemon                    lxdcli.Flags
+	overwrite, shim, shimIPv4 bool
+	json                      bool
+	sysRoot                   string
 }
 
 // sysRoot is where sysfs is mounted; tests point it at a fake tree.
@@ -59,7 +65,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	fs.StringVar(&o.parent, "parent", "", "host LAN `interface` (required)")
 	fs.StringVar(&o.profile, "profile", lxdprofile.PresetMacvlan, "profile `name`")
 	fs.StringVar(&o.pool, "pool", "default", "storage `pool` of the root disk (must exist)")
-	fs.StringVar(&o.socket, "socket", "", "LXD unix socket `path` (default: as lxc finds it, see above)")
+	o.daemon.Register(fs)
 	fs.BoolVar(&o.overwrite, "overwrite", false, "replace a profile of that name with other content")
 	fs.BoolVar(&o.shim, "shim", false, "also ensure the host shim on -parent")
 	fs.BoolVar(&o.shimIPv4, "shim-ipv4", false, "with -shim: route the parent's IPv4 subnets through the shim too")
@@ -82,9 +88,12 @@ func (o options) check() (lxdprofile.Profile, error) {
 	case o.profile == "":
 		return lxdprofile.Profile{}, cli.Usagef("-profile is empty; give a profile name, such as -profile macvlan")
 	case o.pool == "":
-		return lxdprofile.Profile{}, cli.Usagef("-pool is empty; give a storage pool ('lxc storage list' shows them)")
+		return lxdprofile.Profile{}, cli.Usagef("-pool is empty; give a storage pool ('incus storage list' or 'lxc storage list' shows them)")
 	case o.shimIPv4 && !o.shim:
 		return lxdprofile.Profile{}, cli.Usagef("-shim-ipv4 needs -shim; add -shim or drop -shim-ipv4")
+	}
+	if _, err := o.daemon.Daemon(); err != nil {
+		return lxdprofile.Profile{}, err
 	}
 	if err := netx.CheckName(o.parent); err != nil {
 		return lxdprofile.Profile{}, cli.Usagef("-parent: %v", err)

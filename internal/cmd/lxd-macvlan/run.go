@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/v6kit/v6kit/internal/cli"
-	"github.com/v6kit/v6kit/internal/lxdcli"
 	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/lxdprofile"
 	"github.com/v6kit/v6kit/macvlan"
@@ -32,22 +31,19 @@ func run(ctx context.Context, o options, p lxdprofile.Profile, w io.Writer) erro
 			return lineError(err)
 		}
 	}
-	srv, err := lxdcli.Connect(ctx, o.socket)
+	srv, err := o.daemon.Connect(ctx)
 	if err != nil {
 		return err
 	}
-	defer srv.Disconnect()
-	server, _, err := srv.GetServer()
-	if err != nil {
-		return fmt.Errorf("LXD server: %w", err)
-	}
-	layout, err := lxdprofile.LayoutFor(server.Environment.ServerVersion)
+	defer srv.Close()
+	server := srv.Server()
+	layout, err := srv.Layout()
 	if err != nil {
 		return lineError(err)
 	}
 	if err := lxdprofile.CheckPools(srv, p); err != nil {
 		if errors.Is(err, lxdprofile.ErrNoPool) {
-			return fmt.Errorf("-pool: %s; give one of them or create it with 'lxc storage create'", cli.Cause(err))
+			return fmt.Errorf("-pool: %s; give one of them or create it with '%s storage create'", cli.Cause(err), server.Daemon.Command())
 		}
 		return lineError(err)
 	}
@@ -73,7 +69,7 @@ func run(ctx context.Context, o options, p lxdprofile.Profile, w io.Writer) erro
 	if err != nil {
 		return lineError(err)
 	}
-	return write(w, outJSON{Profile: p.Name, Result: res.String(), ServerVersion: server.Environment.ServerVersion, YAML: string(y), Shim: shimOut(shim)}, o.json)
+	return write(w, outJSON{Profile: p.Name, Result: res.String(), Daemon: server.Daemon.String(), ServerVersion: server.Version, YAML: string(y), Shim: shimOut(shim)}, o.json)
 }
 
 // iface looks the parent up; tests replace it.
@@ -83,7 +79,7 @@ var iface = netx.Interface
 // drops the SDK's package names from the line.
 func lineError(err error) error {
 	if errors.Is(err, os.ErrPermission) {
-		return fmt.Errorf("%w; needs CAP_NET_ADMIN for the shim and access to the LXD socket: run as root", err)
+		return fmt.Errorf("%w; needs CAP_NET_ADMIN for the shim and access to the daemon's socket: run as root", err)
 	}
 	return err
 }
@@ -91,6 +87,7 @@ func lineError(err error) error {
 type outJSON struct {
 	Profile       string    `json:"profile"`
 	Result        string    `json:"result"`
+	Daemon        string    `json:"daemon"`
 	ServerVersion string    `json:"server_version"`
 	YAML          string    `json:"yaml"`
 	Shim          *shimJSON `json:"shim,omitempty"`
@@ -122,7 +119,8 @@ func write(w io.Writer, out outJSON, asJSON bool) error {
 		return json.NewEncoder(w).Encode(out)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# profile %s: %s on LXD %s; launch with: lxc launch IMAGE NAME -p %s\n", out.Profile, out.Result, out.ServerVersion, out.Profile)
+	d, _ := lxdprofile.ParseDaemon(out.Daemon)
+	fmt.Fprintf(&b, "# profile %s: %s on %s %s; launch with: %s launch IMAGE NAME -p %s\n", out.Profile, out.Result, d.Name(), out.ServerVersion, d.Command(), out.Profile)
 	if sj := out.Shim; sj != nil {
 		what := "unchanged"
 		switch {

@@ -9,13 +9,44 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/v6kit/v6kit/internal/clitest"
+	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/lxdprofile"
 )
 
-func TestRunInterop(t *testing.T) {
-	l := labtest.New(t)
+// peer is a private LXD or Incus with its command-line client.
+type peer struct {
+	socket, dir, dirEnv, version string
+	cli                          func(args ...string) string
+}
+
+func startPeer(t *testing.T, l *lab.Lab, kind lxdprofile.Daemon) peer {
+	t.Helper()
+	if kind == lxdprofile.Incus {
+		x := labtest.StartIncus(t, l)
+		return peer{x.Socket(), x.Dir, "INCUS_DIR", "6.0.4", func(args ...string) string {
+			t.Helper()
+			return labtest.RunIncus(t, x, "", "incus", args...)
+		}}
+	}
 	x := labtest.StartLXD(t, l)
+	return peer{x.Socket(), x.Dir, "LXD_DIR", "5.0.2", func(args ...string) string {
+		t.Helper()
+		return labtest.RunLXD(t, x, "", "lxc", args...)
+	}}
+}
+
+// TestRunInterop runs lxd-macvlan against Debian's LXD 5.0.2 and Incus
+// 6.0.4.
+func TestRunInterop(t *testing.T) {
+	for _, kind := range []lxdprofile.Daemon{lxdprofile.LXD, lxdprofile.Incus} {
+		t.Run(kind.String(), func(t *testing.T) { runInterop(t, kind) })
+	}
+}
+
+func runInterop(t *testing.T, kind lxdprofile.Daemon) {
+	l := labtest.New(t)
+	x := startPeer(t, l, kind)
 	host, _ := labtest.Pair(t, l, "host", "wire")
 	for _, err := range []error{
 		host.AddAddr("eth0", netip.MustParsePrefix("2001:db8:1:2::1/64")),
@@ -27,7 +58,7 @@ func TestRunInterop(t *testing.T) {
 	}
 	// run runs the program in the host namespace against the private
 	// daemon and returns its stdout.
-	socket := []string{"-socket", x.Socket()}
+	socket := []string{"-socket", x.socket}
 	run := func(args ...string) string {
 		t.Helper()
 		var r clitest.Result
@@ -41,8 +72,8 @@ func TestRunInterop(t *testing.T) {
 	}
 
 	got := run("-parent", "eth0", "-shim")
-	show := labtest.RunLXD(t, x, "", "lxc", "profile", "show", "macvlan")
-	want := "# profile macvlan: created on LXD 5.0.2; launch with: lxc launch IMAGE NAME -p macvlan\n" +
+	show := x.cli("profile", "show", "macvlan")
+	want := "# profile macvlan: created on " + kind.Name() + " " + x.version + "; launch with: " + kind.Command() + " launch IMAGE NAME -p macvlan\n" +
 		"# host shim host-shim on eth0 (mac 02:16:3e:65:2b:99): created; routes [2001:db8:1:2::/64]\n" + show
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("first run (-want +got):\n%s", diff)
@@ -58,12 +89,12 @@ func TestRunInterop(t *testing.T) {
 		t.Errorf("no shim: %v", err)
 	}
 
-	got = run("-parent", "eth0", "-shim", "-json")
+	got = run("-parent", "eth0", "-shim", "-json", "-daemon", kind.String())
 	var obj outJSON
 	if err := json.Unmarshal([]byte(got), &obj); err != nil {
 		t.Fatal(err)
 	}
-	wantObj := outJSON{Profile: "macvlan", Result: "unchanged", ServerVersion: "5.0.2", YAML: show,
+	wantObj := outJSON{Profile: "macvlan", Result: "unchanged", Daemon: kind.String(), ServerVersion: x.version, YAML: show,
 		Shim: &shimJSON{Name: "host-shim", Parent: "eth0", MAC: "02:16:3e:65:2b:99", Routes: []string{"2001:db8:1:2::/64"}}}
 	if diff := cmp.Diff(wantObj, obj); diff != "" {
 		t.Errorf("second run -json (-want +got):\n%s", diff)
@@ -72,8 +103,16 @@ func TestRunInterop(t *testing.T) {
 		t.Errorf("-json printed %d lines", strings.Count(got, "\n"))
 	}
 
+	// Asking for the other daemon is refused, naming the socket.
+	other := lxdprofile.LXD
+	if kind == lxdprofile.LXD {
+		other = lxdprofile.Incus
+	}
+	clitest.BadInputsIn(t, host.Run, Command, []clitest.BadInput{{Name: "wrong daemon", Args: append(socket, "-parent", "eth0", "-daemon", other.String()), Status: 1,
+		Line: "lxd-macvlan: the daemon on the socket is not the one asked for: " + x.socket + " answers as " + kind.Name() + " " + x.version + ", not " + other.Name() + "; give " + other.Name() + "'s socket with -socket PATH, or drop -daemon"}})
+
 	// Someone edits the profile: refused without -overwrite, replaced with it.
-	labtest.RunLXD(t, x, "", "lxc", "profile", "device", "set", "macvlan", "eth0", "parent", "eth1")
+	x.cli("profile", "device", "set", "macvlan", "eth0", "parent", "eth1")
 	clitest.BadInputsIn(t, host.Run, Command, []clitest.BadInput{{Name: "edited profile", Args: append(socket, "-parent", "eth0"), Status: 1,
 		Line: `lxd-macvlan: profile "macvlan" exists with other content; rerun with -overwrite to replace it`}})
 	got = run("-parent", "eth0", "-overwrite", "-profile", "macvlan")
@@ -84,16 +123,19 @@ func TestRunInterop(t *testing.T) {
 	// A pool the daemon lacks is named with the pools it has; nothing is
 	// created.
 	clitest.BadInputsIn(t, host.Run, Command, []clitest.BadInput{{Name: "missing pool", Args: append(socket, "-parent", "eth0", "-pool", "nosuchpool", "-profile", "lan"), Status: 1,
-		Line: `lxd-macvlan: -pool: storage pool not found: "nosuchpool" (pools: default); give one of them or create it with 'lxc storage create'`}})
-	if list := labtest.RunLXD(t, x, "", "lxc", "profile", "list", "--format", "csv"); strings.HasPrefix(list, "lan,") || strings.Contains(list, "\nlan,") {
+		Line: `lxd-macvlan: -pool: storage pool not found: "nosuchpool" (pools: default); give one of them or create it with '` + kind.Command() + ` storage create'`}})
+	if list := x.cli("profile", "list", "--format", "csv"); strings.HasPrefix(list, "lan,") || strings.Contains(list, "\nlan,") {
 		t.Errorf("-pool nosuchpool created the profile:\n%s", list)
 	}
 
-	// Without -socket the daemon is found through LXD_DIR, as lxc finds it.
+	// Without -socket the daemon is found through LXD_DIR or INCUS_DIR, as
+	// lxc and incus find theirs.
 	socket = nil
-	t.Setenv("LXD_SOCKET", "")
-	t.Setenv("LXD_DIR", x.Dir)
-	if got := run("-parent", "eth0"); !strings.HasPrefix(got, "# profile macvlan: unchanged on LXD 5.0.2") {
-		t.Errorf("found through LXD_DIR, printed:\n%s", got)
+	for _, k := range []string{"LXD_SOCKET", "LXD_DIR", "INCUS_SOCKET", "INCUS_DIR"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv(x.dirEnv, x.dir)
+	if got := run("-parent", "eth0"); !strings.HasPrefix(got, "# profile macvlan: unchanged on "+kind.Name()+" "+x.version) {
+		t.Errorf("found through %s, printed:\n%s", x.dirEnv, got)
 	}
 }

@@ -40,7 +40,9 @@ func TestBadInputs(t *testing.T) {
 	t.Cleanup(func() { sysRoot = "" })
 	// A socket file nobody listens on: connection refused.
 	dead := sdktest.DeadSocket(t, root)
-	t.Setenv("LXD_SOCKET", "")
+	for _, k := range []string{"LXD_SOCKET", "INCUS_SOCKET", "INCUS_DIR"} {
+		t.Setenv(k, "")
+	}
 	t.Setenv("LXD_DIR", root)
 
 	clitest.BadInputs(t, Command, []clitest.BadInput{
@@ -48,7 +50,8 @@ func TestBadInputs(t *testing.T) {
 		{Status: 2, Line: "lxd-macvlan: -parent is required; give the host's LAN interface, such as -parent eth0"},
 		{Args: []string{"-shim", "-json"}, Status: 2, Line: "lxd-macvlan: -parent is required; give the host's LAN interface, such as -parent eth0"},
 		{Args: []string{"-parent", "eth0", "-profile", ""}, Status: 2, Line: "lxd-macvlan: -profile is empty; give a profile name, such as -profile macvlan"},
-		{Args: []string{"-parent", "eth0", "-pool", ""}, Status: 2, Line: "lxd-macvlan: -pool is empty; give a storage pool ('lxc storage list' shows them)"},
+		{Args: []string{"-parent", "eth0", "-pool", ""}, Status: 2, Line: "lxd-macvlan: -pool is empty; give a storage pool ('incus storage list' or 'lxc storage list' shows them)"},
+		{Args: []string{"-parent", "eth0", "-daemon", "lxc"}, Status: 2, Line: `lxd-macvlan: -daemon "lxc" is not a daemon; give lxd or incus, or leave it out to take whichever answers`},
 		// names
 		{Args: []string{"-parent", "eth 0"}, Status: 2, Line: `lxd-macvlan: -parent: interface name "eth 0" has '/', ':' or white space; Linux refuses those`},
 		{Args: []string{"-parent", "enp3s0f0-uplink-lan"}, Status: 2, Line: `lxd-macvlan: -parent: interface name "enp3s0f0-uplink-lan" is 19 bytes; Linux takes at most 15`},
@@ -66,13 +69,18 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-parent", "lo"}, Status: 1, Line: `lxd-macvlan: interface "lo" is not an Ethernet link; give -parent the host's LAN interface, such as eth0`},
 		{Args: []string{"-parent", "wlan0", "-shim"}, Status: 1, Line: `lxd-macvlan: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
 		// no daemon
-		{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on " + root + "/unix.socket (no such file); give the socket with -socket PATH or set LXD_DIR"},
-		{Args: []string{"-parent", "eth0", "-socket", dead}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on " + dead + " (connection refused: the daemon is not running); check -socket (a snap's is /var/snap/lxd/common/lxd/unix.socket)"},
-		{Args: []string{"-parent", "eth0", "-socket", root + "/nope"}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on " + root + "/nope (no such file); check -socket (a snap's is /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + root + "/unix.socket (no such file); give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"},
+		{Args: []string{"-parent", "eth0", "-daemon", "lxd"}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on " + root + "/unix.socket (no such file); give the socket with -socket PATH or set LXD_DIR"},
+		{Args: []string{"-parent", "eth0", "-socket", dead}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + dead + " (connection refused: the daemon is not running); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-parent", "eth0", "-socket", root + "/nope", "-daemon", "incus"}, Status: 1, Line: "lxd-macvlan: no Incus daemon answers on " + root + "/nope (no such file); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
 	})
 	t.Run("LXD_DIR elsewhere", func(t *testing.T) {
 		t.Setenv("LXD_DIR", "/nonexistent/lxd")
-		clitest.BadInput{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on /nonexistent/lxd/unix.socket (no such file); give the socket with -socket PATH or set LXD_DIR"}.Check(t, Command)
+		clitest.BadInput{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on /nonexistent/lxd/unix.socket (no such file); give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"}.Check(t, Command)
+	})
+	t.Run("INCUS_DIR", func(t *testing.T) {
+		t.Setenv("INCUS_DIR", "/nonexistent/incus")
+		clitest.BadInput{Args: []string{"-parent", "eth0", "-daemon", "incus"}, Status: 1, Line: "lxd-macvlan: no Incus daemon answers on /nonexistent/incus/unix.socket (no such file); give the socket with -socket PATH or set INCUS_DIR"}.Check(t, Command)
 	})
 }
 
@@ -83,10 +91,14 @@ func TestJSONGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	yi, err := lxdprofile.Render(lxdprofile.Macvlan("eth0", "default"), lxdprofile.LayoutIncus)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var b bytes.Buffer
 	for _, out := range []outJSON{
-		{Profile: "macvlan", Result: "created", ServerVersion: "5.0.2", YAML: string(y)},
-		{Profile: "macvlan", Result: "unchanged", ServerVersion: "5.0.2", YAML: string(y),
+		{Profile: "macvlan", Result: "created", Daemon: "lxd", ServerVersion: "5.0.2", YAML: string(y)},
+		{Profile: "macvlan", Result: "unchanged", Daemon: "incus", ServerVersion: "6.0.4", YAML: string(yi),
 			Shim: &shimJSON{Name: "host-shim", Parent: "eth0", MAC: "02:16:3e:65:2b:99", Created: true, Changed: true, Routes: []string{"2001:db8:1:2::/64"}}},
 	} {
 		if err := write(&b, out, true); err != nil {

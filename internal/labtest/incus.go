@@ -1,0 +1,38 @@
+//go:build linux
+
+package labtest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/v6kit/v6kit/internal/lab"
+	"github.com/v6kit/v6kit/internal/sdktest"
+)
+
+// StartIncus is l.StartIncus for tests: it skips (or fails under
+// V6KIT_REQUIRE_PEERS=1) without Debian's incusd and incus, and fails on
+// error.
+func StartIncus(t testing.TB, l *lab.Lab) *lab.Incus {
+	t.Helper()
+	sdktest.RequireCommands(t, lab.IncusDaemon, "incus")
+	x, err := l.StartIncus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// RunIncus is x.Run for tests, with a generous deadline; it fails t on
+// error.
+func RunIncus(t testing.TB, x *lab.Incus, stdin string, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+	defer cancel()
+	out, err := x.Run(ctx, stdin, name, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
