@@ -164,7 +164,7 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 			if tc.stableID != "" {
 				// A veth has no permanent MAC: NetworkManager substitutes
 				// "" for ${MAC}.
-				g.StableType, g.NetworkID = slaac.ExpandNMStableID(tc.stableID, slaac.NMStableIDInput{UUID: uuid, Device: "eth0", BootID: bootID, NoNetworkSSID: true})
+				g.StableType, g.NetworkID = slaac.ExpandNMStableID(tc.stableID, slaac.NMStableIDInput{UUID: uuid, Device: "eth0", BootID: bootID, Version: slaac.NM142})
 			}
 			p := netip.MustParsePrefix("2001:db8:1:2::/64")
 			var taken []netip.Addr
