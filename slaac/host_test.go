@@ -148,7 +148,7 @@ func TestHostNetworkd(t *testing.T) {
 		t.Fatalf("rules %+v, %v", rs, err)
 	}
 	p := netip.MustParsePrefix("2002:da8:1::/64")
-	// systemd's own test vector (test-network-tables / networkd-address-generation).
+	// systemd's integration-test vector (see ExampleNetworkd).
 	if a, _, err := Form(rs[0].Generator, p, nil); err != nil || a.String() != "2002:da8:1:0:b47e:7975:fc7a:7d6e" || !rs[0].Applies(p) || rs[0].Applies(netip.MustParsePrefix("2001:db8::/64")) {
 		t.Errorf("prefixstable: %v, %v", a, err)
 	}

@@ -228,6 +228,6 @@ func (c KernelConf) TempProfile() (TempProfile, bool) {
 	// The kernel counts in whole seconds (… * RetransTimer / HZ), and
 	// RetransTimer is at least HZ/100.
 	retrans := max(c.RetransTime, 10*time.Millisecond)
-	p.RegenAdvance = c.RegenMinAdvance + (time.Duration(max(c.RegenMaxRetry, 0)*max(c.DADTransmits, 0))*retrans).Truncate(time.Second)
+	p.RegenAdvance = c.RegenMinAdvance + (time.Duration(max(c.RegenMaxRetry, 0)*max(c.DADTransmits, 0)) * retrans).Truncate(time.Second)
 	return p, c.UseTempAddr > 0
 }
