@@ -20,7 +20,8 @@ const (
 	// still formed with EUI-64.
 	AddrGenNone AddrGenMode = 1
 	// AddrGenStablePrivacy (2): [Linux] with stable_secret (the
-	// interface's, else the default one; with neither, no address).
+	// interface's, else the default one). The kernel refuses the mode
+	// (EINVAL) while neither secret is set.
 	AddrGenStablePrivacy AddrGenMode = 2
 	// AddrGenRandom (3): [Linux] with a random stable_secret the kernel
 	// draws when it first needs one (readable back from the sysctl).
