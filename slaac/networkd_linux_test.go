@@ -124,6 +124,7 @@ func TestNetworkdPrefixStable(t *testing.T) {
 			},
 		},
 	}
+	bin := buildSlaacaddr(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			k := newKernelHostDown(t, func(h *lab.Netns) error {
@@ -134,7 +135,7 @@ func TestNetworkdPrefixStable(t *testing.T) {
 				network += "IPv6LinkLocalAddressGenerationMode=stable-privacy\n"
 			}
 			network += "\n[IPv6AcceptRA]\nToken=" + tc.token + "\n"
-			startNetworkd(t, k, machineID, network)
+			nd := startNetworkd(t, k, machineID, network)
 			p := netip.MustParsePrefix(tc.prefix)
 			g := &slaac.Networkd{Key: tc.key(), IfName: "eth0", MAC: mac}
 			want := mustAddr(t, g, p, 0)
@@ -143,6 +144,7 @@ func TestNetworkdPrefixStable(t *testing.T) {
 			defer checkCLI(t, want, cli)
 			if !tc.stableLL {
 				k.settledGlobal(t, []netip.Prefix{p}, []netip.Addr{want})
+				checkHostRead(t, bin, nd, "systemd-networkd", "networkd-prefixstable", want)
 				return
 			}
 			mid, _ := slaac.ParseMachineID(machineID)
@@ -160,6 +162,10 @@ func TestNetworkdPrefixStable(t *testing.T) {
 				}
 			}
 			checkCLI(t, ll, slaacaddr.Options{Mode: "systemd", LinkLocal: true, MachineID: machineID, IfName: "eth0"})
+			// Read and predicted: slaacaddr -i finds networkd, its .network
+			// file and the machine ID itself.
+			checkHostRead(t, bin, nd, "systemd-networkd", "networkd-prefixstable", want)
+			checkHostRead(t, bin, nd, "systemd-networkd", "networkd-stable-privacy", ll, "-linklocal")
 			got, err := k.host.ReadSysctl("net.ipv6.conf.eth0.stable_secret")
 			if err != nil {
 				t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,10 @@ import (
 // /var/lib/NetworkManager (where its secret_key lives), the lab's
 // machine-id bound over /etc/machine-id, and /sys read-only so it does not
 // wait for udev. It talks to a private D-Bus. Nothing of the host's /run,
-// /etc or /var is written.
+// /etc or /var is written. Its configuration is also copied to
+// /etc/NetworkManager/NetworkManager.conf (which it does not read, being
+// given --config), so a reader of the usual paths inside its mount
+// namespace (slaacaddr -i) finds the keyfile directory.
 const nmScript = `set -e
 mount --make-rprivate /
 mount --bind "$DIR/machine-id" /etc/machine-id
@@ -31,6 +35,7 @@ mount --bind "$DIR/state" /var/lib/NetworkManager
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/NetworkManager
 mount -t tmpfs -o mode=0755 tmpfs /etc/NetworkManager
+cp "$DIR/nm.conf" /etc/NetworkManager/NetworkManager.conf
 mount -o remount,bind,ro /sys
 exec NetworkManager --debug --config="$DIR/nm.conf" --config-dir="$DIR/conf.d" \
 	--system-config-dir="$DIR/conf.d" --intern-config="$DIR/state/intern.conf" \
@@ -155,6 +160,7 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 		{name: "dad-conflict", conflicts: 1},
 		{name: "two-dad-conflicts", stableID: "my-stable-id", conflicts: 2},
 	}
+	bin := buildSlaacaddr(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			k := newKernelHost(t, func(h *lab.Netns) error {
@@ -179,7 +185,7 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 			// restarts a pending DAD; advertise like a router does, not
 			// every poll.
 			k.raEvery = 3 * time.Second
-			startNM(t, k, nmConfig{machineID: machineID, secretKey: secretKey, uuid: uuid, stableID: tc.stableID})
+			nm := startNM(t, k, nmConfig{machineID: machineID, secretKey: secretKey, uuid: uuid, stableID: tc.stableID})
 			ll, _, err := g.LinkLocal(0)
 			if err != nil {
 				t.Fatal(err)
@@ -195,6 +201,10 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 			checkCLI(t, ll, llCLI)
 			cli.Prefix, cli.DAD = p.String(), tc.conflicts
 			checkCLI(t, want, cli)
+			// Read and predicted: slaacaddr -i finds NetworkManager, its
+			// profile, secret_key, machine-id, boot ID and version itself.
+			checkHostRead(t, bin, nm, "NetworkManager", "nm-stable-privacy", want, "-dad", strconv.Itoa(tc.conflicts))
+			checkHostRead(t, bin, nm, "NetworkManager", "nm-stable-privacy", ll, "-linklocal")
 			for _, a := range addrs {
 				if slices.Contains(taken, a.Prefix.Addr()) && !a.Has("dadfailed") && !a.Has("tentative") {
 					t.Errorf("conflicting %v usable on host: %v", a.Prefix, a.Flags)
