@@ -1,12 +1,17 @@
 package host_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/v6kit/v6kit/internal/cmd/slaacaddr"
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/slaac"
 )
@@ -109,6 +114,7 @@ func TestKernelPrediction(t *testing.T) {
 				t.Errorf("RAPrefixes %v, want %v and %v", l.RAPrefixes, prefixA, prefixB)
 			}
 			checkClassify(t, h, l, addrs)
+			checkProgram(t, p, want, !tc.noLL)
 			if prof, on := h.TempProfile(); on != (h.Kernel.UseTempAddr > 0) || on && prof.PreferredLifetime.Seconds() != 3600 {
 				t.Errorf("TempProfile %+v, %v", prof, on)
 			}
@@ -180,4 +186,40 @@ func TestKernelNoSecret(t *testing.T) {
 	p.advertise(t, prefixA)
 	p.settled(t, want)
 	t.Logf("PREDICTION mode=%q rule=%s source=%q predicted=%v matched=true", "2 refused without secret", rule, source, want)
+}
+
+// checkProgram runs slaacaddr -i eth0 -json inside the host namespace: one
+// line per RA prefix, each address predicted and held by the interface;
+// with -linklocal, the link-local address.
+func checkProgram(t *testing.T, p *pair, want []netip.Addr, linkLocal bool) {
+	t.Helper()
+	run := func(o slaacaddr.Options) []slaacaddr.HostResult {
+		var out bytes.Buffer
+		if err := p.host.Run(func() error { return slaacaddr.Run(context.Background(), o, &out) }); err != nil {
+			t.Fatalf("slaacaddr %+v: %v", o, err)
+		}
+		var rs []slaacaddr.HostResult
+		dec := json.NewDecoder(&out)
+		for dec.More() {
+			var r slaacaddr.HostResult
+			if err := dec.Decode(&r); err != nil {
+				t.Fatal(err)
+			}
+			rs = append(rs, r)
+		}
+		return rs
+	}
+	rs := run(slaacaddr.Options{Interface: "eth0", JSON: true})
+	if len(rs) != 2 {
+		t.Fatalf("slaacaddr -i eth0: %d lines %+v, want one per RA prefix", len(rs), rs)
+	}
+	if linkLocal {
+		rs = append(rs, run(slaacaddr.Options{Interface: "eth0", JSON: true, LinkLocal: true})...)
+	}
+	for _, r := range rs {
+		a, err := netip.ParseAddr(r.Address)
+		if err != nil || !slices.Contains(want, a) || !r.Present || r.Manager != "kernel" {
+			t.Errorf("slaacaddr -i eth0 printed %+v; want one of %v, present, by the kernel", r, want)
+		}
+	}
 }
