@@ -13,7 +13,9 @@ import (
 )
 
 // fakeRoot writes files below a temporary root.
-func fakeRoot(t *testing.T, files map[string]string) string {
+func fakeRoot(t *testing.T, files map[string]string) string { return writeRoot(t, files) }
+
+func writeRoot(t testing.TB, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
 	for p, c := range files {
