@@ -276,7 +276,9 @@ func (h *Host) nmRule(linkLocal bool) (Rule, error) {
 		return Rule{}, fmt.Errorf("%w: %s has ipv6.method %s, not auto", ErrNoAddress, nm.ConnectionFile, c.IPv6Method)
 	}
 	if mode == "eui64" {
-		if c.Token != "" {
+		// The link-local address ignores the token
+		// (nm_device_get_ip_iface_identifier with ignore_token).
+		if c.Token != "" && !linkLocal {
 			t, err := ParseIID(c.Token)
 			if err != nil {
 				return Rule{}, err

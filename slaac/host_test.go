@@ -130,6 +130,9 @@ func TestHostNetworkManager(t *testing.T) {
 	if rs, _ := h.Rules(); rs[0].Name != "nm-token" {
 		t.Errorf("token without addr-gen-mode: %s", rs[0].Name)
 	}
+	if r, _ := h.LinkLocalRule(); r.Name != "nm-eui64" {
+		t.Errorf("token link-local: %s, want nm-eui64 (the link-local ignores the token)", r.Name)
+	}
 	h.NM.Connection.StableID, h.NM.Connection.HasStableID, h.NM.Connection.AddrGenMode = "${RANDOM}", true, "stable-privacy"
 	if _, err := h.Rules(); !errors.Is(err, ErrNoAddress) {
 		t.Errorf("${RANDOM}: %v", err)

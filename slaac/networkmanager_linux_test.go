@@ -64,6 +64,11 @@ type nmConfig struct {
 	secretKey string
 	uuid      string
 	stableID  string // empty: unset
+	// ipv6 replaces the profile's ipv6.addr-gen-mode line ("" keeps
+	// addr-gen-mode=stable-privacy).
+	ipv6 string
+	// global is added to NetworkManager.conf ([connection] defaults).
+	global string
 }
 
 // startNM starts a private D-Bus and NetworkManager on host with one
@@ -79,6 +84,10 @@ func startNM(t *testing.T, k *kernelHost, c nmConfig) *lab.Daemon {
 	}
 	sock := filepath.Join(dir, "dbus.sock")
 	stableID := ""
+	ipv6 := "addr-gen-mode=stable-privacy\n"
+	if c.ipv6 != "" {
+		ipv6 = c.ipv6
+	}
 	if c.stableID != "" {
 		stableID = "stable-id=" + c.stableID + "\n"
 	}
@@ -87,9 +96,9 @@ func startNM(t *testing.T, k *kernelHost, c nmConfig) *lab.Daemon {
 		"state/secret_key": c.secretKey,
 		"dbus.conf":        fmt.Sprintf(dbusConf, sock),
 		"nm.conf": "[main]\nplugins=keyfile\nno-auto-default=*\ndns=none\nrc-manager=unmanaged\nauth-polkit=false\nhostname-mode=none\n\n" +
-			"[keyfile]\npath=" + filepath.Join(dir, "conns") + "\nunmanaged-devices=except:interface-name:eth0\n",
+			"[keyfile]\npath=" + filepath.Join(dir, "conns") + "\nunmanaged-devices=except:interface-name:eth0\n\n[connection]\n" + c.global,
 		"conns/eth0.nmconnection": "[connection]\nid=eth0\nuuid=" + c.uuid + "\ntype=ethernet\ninterface-name=eth0\n" + stableID +
-			"\n[ethernet]\n\n[ipv4]\nmethod=disabled\n\n[ipv6]\nmethod=auto\naddr-gen-mode=stable-privacy\n",
+			"\n[ethernet]\n\n[ipv4]\nmethod=disabled\n\n[ipv6]\nmethod=auto\n" + ipv6,
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
@@ -210,6 +219,66 @@ func TestNetworkManagerStablePrivacy(t *testing.T) {
 					t.Errorf("conflicting %v usable on host: %v", a.Prefix, a.Flags)
 				}
 			}
+		})
+	}
+}
+
+// TestNetworkManagerAddrGenModeDefaults runs NetworkManager 1.42 with
+// profiles whose address generation mode comes from defaults, and checks
+// that slaacaddr -i, reading the profile and NetworkManager.conf, predicts
+// what it forms: no addr-gen-mode means default-or-eui64, so EUI-64 of the
+// current MAC unless NetworkManager.conf's [connection]
+// ipv6.addr-gen-mode says otherwise; a token without addr-gen-mode means
+// eui64 with the token, for global addresses only (the link-local address
+// ignores the token).
+func TestNetworkManagerAddrGenModeDefaults(t *testing.T) {
+	const (
+		machineID = "3d1a0c6b5f2e4a7f9c8b7a6d5e4f3a2b"
+		secretKey = "nm-v2:5mGJbGZkD1pWZ3xKQ0uWq8j1t0bS8r7Tq2iQb4cR6yE="
+		uuid      = "6b138152-9f3e-4b97-aaf7-e6e553f2a24e"
+	)
+	hostID, err := slaac.NMHostID([]byte(secretKey), machineID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac := net.HardwareAddr{0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc}
+	eui, _ := slaac.EUI64(mac)
+	p := netip.MustParsePrefix("2001:db8:1:2::/64")
+	stable := &slaac.NetworkManager{StableType: slaac.NMStableUUID, NetworkID: uuid, IfName: "eth0", HostID: hostID}
+	bin := buildSlaacaddr(t)
+	cases := []struct {
+		name, ipv6, global, rule string
+		want                     func() (global, ll netip.Addr)
+	}{
+		{name: "absent", ipv6: "\n", rule: "nm-eui64", want: func() (netip.Addr, netip.Addr) {
+			a, _ := slaac.Addr(p, eui)
+			return a, slaac.LinkLocal(eui)
+		}},
+		{name: "absent, global stable-privacy", ipv6: "\n", global: "ipv6.addr-gen-mode=1\n", rule: "nm-stable-privacy", want: func() (netip.Addr, netip.Addr) {
+			ll, _, _ := stable.LinkLocal(0)
+			return mustAddr(t, stable, p, 0), ll
+		}},
+		{name: "default, no global", ipv6: "addr-gen-mode=default\n", rule: "nm-stable-privacy", want: func() (netip.Addr, netip.Addr) {
+			ll, _, _ := stable.LinkLocal(0)
+			return mustAddr(t, stable, p, 0), ll
+		}},
+		{name: "token", ipv6: "token=::1:2:3:4\n", rule: "nm-token", want: func() (netip.Addr, netip.Addr) {
+			return netip.MustParseAddr("2001:db8:1:2:1:2:3:4"), slaac.LinkLocal(eui)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			k := newKernelHost(t, func(h *lab.Netns) error { return h.SetMAC("eth0", mac) })
+			k.raEvery = 3 * time.Second
+			nm := startNM(t, k, nmConfig{machineID: machineID, secretKey: secretKey, uuid: uuid, ipv6: tc.ipv6, global: tc.global})
+			want, ll := tc.want()
+			k.settled(t, []netip.Prefix{p}, sorted(ll, want))
+			checkHostRead(t, bin, nm, "NetworkManager", tc.rule, want, "-prefix", p.String())
+			llRule := tc.rule
+			if llRule == "nm-token" {
+				llRule = "nm-eui64"
+			}
+			checkHostRead(t, bin, nm, "NetworkManager", llRule, ll, "-linklocal")
 		})
 	}
 }
