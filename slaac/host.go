@@ -162,8 +162,8 @@ func (h *Host) Rules() ([]Rule, error) {
 		return h.networkdRules()
 	}
 	k := h.Kernel
-	if !k.Autoconf || k.AcceptRA <= 0 {
-		return nil, fmt.Errorf("%w: the kernel does not autoconfigure %s (accept_ra %d, autoconf %v)", ErrNoAddress, h.IfName, k.AcceptRA, k.Autoconf)
+	if !k.Autoconf || !k.AcceptsRA() {
+		return nil, fmt.Errorf("%w: the kernel does not autoconfigure %s (accept_ra %d, forwarding %d, autoconf %v)", ErrNoAddress, h.IfName, k.AcceptRA, k.Forwarding, k.Autoconf)
 	}
 	r, err := h.kernelRule(false)
 	if err != nil {

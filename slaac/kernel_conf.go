@@ -60,9 +60,11 @@ type KernelConf struct {
 	IDGenRetries int
 	// DADTransmits is dad_transmits (default 1).
 	DADTransmits int
-	// AcceptRA is accept_ra; Autoconf is autoconf (SLAAC on or off).
-	AcceptRA int
-	Autoconf bool
+	// AcceptRA is accept_ra; Autoconf is autoconf (SLAAC on or off);
+	// Forwarding is forwarding (a router ignores RAs unless accept_ra
+	// is 2).
+	AcceptRA, Forwarding int
+	Autoconf             bool
 	// UseTempAddr is use_tempaddr: >0 forms temporary addresses, >1
 	// prefers them.
 	UseTempAddr int
@@ -83,6 +85,7 @@ var kernelDefaults = map[string]string{
 	"idgen_retries":     "3",
 	"dad_transmits":     "1",
 	"accept_ra":         "1",
+	"forwarding":        "0",
 	"autoconf":          "1",
 	"use_tempaddr":      "0",
 	"temp_valid_lft":    "604800",
@@ -98,8 +101,15 @@ var kernelDefaults = map[string]string{
 // "idgen_retries" (net.ipv6) and "retrans_time_ms" (net.ipv6.neigh.IF).
 var KernelSysctls = []string{
 	"addr_gen_mode", "stable_secret", "default/stable_secret", "idgen_retries", "dad_transmits",
-	"accept_ra", "autoconf", "use_tempaddr", "temp_valid_lft", "temp_prefered_lft",
+	"accept_ra", "forwarding", "autoconf", "use_tempaddr", "temp_valid_lft", "temp_prefered_lft",
 	"max_desync_factor", "regen_min_advance", "regen_max_retry", "retrans_time_ms",
+}
+
+// AcceptsRA reports whether the kernel processes router advertisements on
+// the interface: accept_ra 1 on a host, 2 also when forwarding
+// (net/ipv6/ndisc.c ipv6_accept_ra).
+func (c KernelConf) AcceptsRA() bool {
+	return c.AcceptRA == 2 || c.AcceptRA == 1 && c.Forwarding == 0
 }
 
 // ParseKernelConf builds the configuration of interface ifname from the
@@ -140,7 +150,7 @@ func ParseKernelConf(ifname string, sysctls map[string]string) (KernelConf, erro
 		p    *int
 		lo   int
 	}{
-		{"idgen_retries", &c.IDGenRetries, 0}, {"dad_transmits", &c.DADTransmits, 0}, {"accept_ra", &c.AcceptRA, -maxInt32 - 1},
+		{"idgen_retries", &c.IDGenRetries, 0}, {"dad_transmits", &c.DADTransmits, 0}, {"accept_ra", &c.AcceptRA, -maxInt32 - 1}, {"forwarding", &c.Forwarding, -maxInt32 - 1},
 		{"use_tempaddr", &c.UseTempAddr, -maxInt32 - 1}, {"regen_max_retry", &c.RegenMaxRetry, -maxInt32 - 1},
 	} {
 		if *s.p, err = num(s.name, s.lo, maxInt32); err != nil {
@@ -192,6 +202,7 @@ func (c KernelConf) Sysctls() map[string]string {
 		"idgen_retries":     strconv.Itoa(c.IDGenRetries),
 		"dad_transmits":     strconv.Itoa(c.DADTransmits),
 		"accept_ra":         strconv.Itoa(c.AcceptRA),
+		"forwarding":        strconv.Itoa(c.Forwarding),
 		"autoconf":          "0",
 		"use_tempaddr":      strconv.Itoa(c.UseTempAddr),
 		"temp_valid_lft":    strconv.Itoa(int(c.TempValidLft / time.Second)),

@@ -59,16 +59,16 @@ func (r reader) read(ifname string) (*slaac.Host, error) {
 	}
 	h := &slaac.Host{IfName: ifname, Index: l.Index, MAC: l.MAC, PermAddr: l.PermAddr}
 	if h.Kernel, err = r.kernel(ifname); err != nil {
-		return nil, fmt.Errorf("slaac/host: %s: %w", ifname, err)
+		return nil, wrapf(err, "slaac/host: %s", ifname)
 	}
 	if nm, err := r.networkManager(h); err != nil {
-		return nil, fmt.Errorf("slaac/host: %s: NetworkManager: %w", ifname, err)
+		return nil, wrapf(err, "slaac/host: %s: NetworkManager", ifname)
 	} else if nm != nil {
 		h.Manager, h.NM = slaac.ManagerNetworkManager, nm
 		return h, nil
 	}
 	if nd, err := r.networkd(h); err != nil {
-		return nil, fmt.Errorf("slaac/host: %s: systemd-networkd: %w", ifname, err)
+		return nil, wrapf(err, "slaac/host: %s: systemd-networkd", ifname)
 	} else if nd != nil {
 		h.Manager, h.Networkd = slaac.ManagerNetworkd, nd
 	}
@@ -262,4 +262,22 @@ func nmVersion() string {
 		return ""
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// wrapped is an error with context before it; the cause's own "slaac: "
+// is dropped from the text, so the message names a package once.
+type wrapped struct {
+	context string
+	err     error
+}
+
+func (w *wrapped) Error() string {
+	msg := strings.ReplaceAll(strings.TrimPrefix(w.err.Error(), "slaac: "), ": slaac: ", ": ")
+	return w.context + ": " + msg
+}
+
+func (w *wrapped) Unwrap() error { return w.err }
+
+func wrapf(err error, format string, args ...any) error {
+	return &wrapped{context: fmt.Sprintf(format, args...), err: err}
 }

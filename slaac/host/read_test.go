@@ -125,8 +125,10 @@ func TestReadNetworkd(t *testing.T) {
 // taken for "unset".
 func TestReadErrors(t *testing.T) {
 	root := fakeRoot(t, map[string]string{conf + "addr_gen_mode": "x\n"})
-	if _, err := fakeReader(root, "").read("eth0"); err == nil {
-		t.Error("bad addr_gen_mode accepted")
+	_, err := fakeReader(root, "").read("eth0")
+	var pe *slaac.ParseError
+	if !errors.As(err, &pe) || err.Error() != `slaac/host: eth0: parse sysctl addr_gen_mode at offset 0: "x": want an integer from 0 to 3` {
+		t.Errorf("bad addr_gen_mode: %v", err)
 	}
 	root = fakeRoot(t, map[string]string{conf + "addr_gen_mode": "0\n", conf + "stable_secret/x": ""})
 	if _, err := fakeReader(root, "").read("eth0"); !errors.Is(err, syscall.EISDIR) {

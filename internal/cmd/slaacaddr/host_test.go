@@ -76,7 +76,7 @@ func TestHostText(t *testing.T) {
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	if got := runFake(t, Options{Interface: "off0"}); got != "no address: no address can be generated: the kernel does not autoconfigure off0 (accept_ra 0, autoconf true)\n" {
+	if got := runFake(t, Options{Interface: "off0"}); got != "no address: no address can be generated: the kernel does not autoconfigure off0 (accept_ra 0, forwarding 0, autoconf true)\n" {
 		t.Errorf("off0: %q", got)
 	}
 	if ll := runFake(t, Options{Interface: "eth0", LinkLocal: true}); !strings.HasPrefix(ll, "fe80::") {
