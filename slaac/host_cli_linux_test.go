@@ -17,6 +17,7 @@ import (
 // buildSlaacaddr builds the slaacaddr program for readHost.
 func buildSlaacaddr(t *testing.T) string {
 	t.Helper()
+	sdktest.RequireRoot(t) // the interop tests that use it need root anyway
 	sdktest.RequireCommands(t, "nsenter")
 	return clitest.Build(t, "github.com/v6kit/v6kit/examples/slaacaddr")
 }

@@ -2,6 +2,7 @@ package slaac
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -155,7 +156,11 @@ func TestNMIPv6LLVectors(t *testing.T) {
 func TestNMAnyDADCounter(t *testing.T) {
 	g := &NetworkManager{NetworkID: "x", IfName: "eth0", HostID: []byte("key")}
 	p := netip.MustParsePrefix("2001:db8::/64")
-	for _, dad := range []int{3, 6, 384, 0xffffffff} {
+	last := int64(0xffffffff)
+	if strconv.IntSize == 32 {
+		last = 1<<31 - 1
+	}
+	for _, dad := range []int{3, 6, 384, int(last)} {
 		if _, _, err := g.IID(p, dad); err != nil {
 			t.Errorf("IID counter %d: %v", dad, err)
 		}
