@@ -157,3 +157,41 @@ func ExampleClassify_verified() {
 	// 2001:db8:1:2:d4b6:983e:5801:c6d5 opaque
 	// 2001:db8:1:2:6d1c:2a9e:f3b0:4c17 temporary
 }
+
+// A host whose interface NetworkManager manages: its profile (a keyfile),
+// the host ID and the interface name give the rule and the address it
+// forms (the data of NetworkManager's own test_stable_privacy).
+func ExampleHost_Rules() {
+	profile := []byte(`[connection]
+id=Wired
+uuid=6b138152-9f3e-4b97-aaf7-e6e553f2a24e
+type=ethernet
+
+[ipv6]
+method=auto
+addr-gen-mode=stable-privacy
+`)
+	conn, err := slaac.ParseNMConnection(profile)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	h := &slaac.Host{
+		IfName:  "eth666",
+		Manager: slaac.ManagerNetworkManager,
+		NM:      &slaac.NMHost{Connection: conn, ConnectionFile: "Wired.nmconnection", HostID: []byte("key"), HostIDFrom: "a test"},
+	}
+	rules, err := h.Rules()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range rules {
+		a, _, _ := slaac.Form(r.Generator, netip.MustParsePrefix("1234::/64"), nil)
+		fmt.Println(a, r.Name)
+		fmt.Println(r.Source)
+	}
+	// Output:
+	// 1234::4ceb:14cd:3d54:793f nm-stable-privacy
+	// Wired.nmconnection (Wired, 6b138152-9f3e-4b97-aaf7-e6e553f2a24e) ipv6.addr-gen-mode stable-privacy, uuid, host ID from a test
+}
