@@ -16,19 +16,19 @@ var Command = cli.Command{Name: "slaacaddr", Help: help, Setup: setup}
 const help = `usage: slaacaddr -mode eui64|linux|nm|systemd|rfc7217|temporary [-prefix P/64 | -linklocal] [flags]
        slaacaddr -i IF [-prefix P/64 | -linklocal] [-dad N] [-json]
 
--i reads this Linux host's own configuration of interface IF (the kernel's
-addr_gen_mode, stable_secret or the default one, permanent MAC, or what
-NetworkManager or systemd-networkd use when they manage IF) and prints the
-stable address it forms on -prefix, or on every prefix IF currently learns
-from router advertisements, with the rule and its source, and whether IF
-holds the address now.
-
 Prints the address a host forms on a /64 with SLAAC, bit for bit as the named
 system computes it: modified EUI-64, the Linux kernel's stable-privacy
 addresses (addr_gen_mode 2 and 3), NetworkManager (stable-privacy),
 systemd-networkd (Token=prefixstable) or RFC 7217. -dad N gives the address
 after N DAD conflicts. -mode temporary simulates RFC 8981 temporary
 addresses and prints one line per event.
+
+-i reads this Linux host's own configuration of interface IF (the kernel's
+addr_gen_mode, stable_secret or the default one, permanent MAC, or what
+NetworkManager or systemd-networkd use when they manage IF) and prints the
+stable address it forms on -prefix, or on every prefix IF currently learns
+from router advertisements, with the rule and its source, and whether IF
+holds the address now.
 
 The Linux kernel stores its hash in the CPU's byte order, so a big-endian
 router (classic MIPS such as ath79; also s390x, ppc64) forms another
