@@ -22,6 +22,7 @@ var layers = map[string]int{
 	"internal/cli":          0,
 	"internal/pcapfile":     0,
 	"slaac":                 1, // pure
+	"slaac/host":            2, // slaac's OS adapter: reads the running host
 	"ndp":                   2, // protocol engines and OS adapters
 	"ripng":                 2,
 	"dhcpv4opt108":          2,

@@ -67,7 +67,7 @@ func TestBadArgumentsReturnErrors(t *testing.T) {
 		call{"RFC7217 negative Retries", nil, func() error { _, _, err := (RFC7217{Secret: key, Retries: -1}).IID(good, 0); return err }},
 		call{"RFC7217 nil secret", ErrSecret, func() error { _, _, err := (RFC7217{}).IID(good, 0); return err }},
 		call{"NetworkManager nil host ID", ErrSecret, func() error { _, _, err := (&NetworkManager{}).IID(good, 0); return err }},
-		call{"NetworkManager link-local DAD 6", ErrIDGenRetries, func() error { _, _, err := (&NetworkManager{HostID: key}).LinkLocal(6); return err }},
+		call{"NetworkManager link-local DAD -1", ErrIDGenRetries, func() error { _, _, err := (&NetworkManager{HostID: key}).LinkLocal(-1); return err }},
 		call{"NMHostID nil key", ErrSecret, func() error { _, err := NMHostID(nil, ""); return err }},
 		call{"ParseNMStableType empty", nil, func() error { _, err := ParseNMStableType(""); return err }},
 	)

@@ -35,6 +35,33 @@
 // Each one reproduces its system's handling of reserved identifiers and
 // retry limits exactly, including where that differs from the RFCs.
 //
+// NetworkManager's stable-id rules changed after 1.42: [NMVersion] selects
+// a release's (1.42, 1.44 with "default${CONNECTION}", 1.46 with
+// ${NETWORK_SSID}; the zero value is the newest).
+//
+// # A host's own configuration
+//
+// [Host] holds everything a Linux host uses for one interface: the
+// kernel's sysctls ([KernelConf]: addr_gen_mode, stable_secret or the
+// default one, idgen_retries, the temporary-address lifetimes), the
+// permanent and current MAC, and when NetworkManager or systemd-networkd
+// manages it, their configuration ([NMHost], [NetworkdHost]). Its
+// [Host.Rules] and [Host.LinkLocalRule] yield the generator the host
+// really uses, with where its inputs came from, and [Host.TempProfile]
+// the RFC 8981 profile. Package slaac/host fills a Host from the running
+// system; the text formats it reads have pure parsers here
+// ([ParseKernelConf], [ParseNMConnection], [ParseNMConf],
+// [ParseNMDeviceState], [ParseNetworkdNetwork], [ParseNetworkdToken],
+// [ParseNetworkdLinkState]).
+//
+// # How an address was formed
+//
+// [Classify] tells, for any address, a [Kind]: EUI-64 of the MAC or of
+// another, stable-privacy (verified with the host's generators, or flagged
+// by the kernel), temporary (kernel flags) or likely temporary (beside the
+// host's stable address), reserved, manual (low-byte) or opaque. It needs
+// no configuration; each [Evidence] given makes it surer.
+//
 // # Temporary addresses
 //
 // [TempManager] implements RFC 8981 temporary addresses for one interface,

@@ -113,3 +113,85 @@ func ExampleExpandNMStableID() {
 	// generated true
 	// stable-id office
 }
+
+// Classify tells how the addresses a neighbour scan found under one MAC
+// were formed: its EUI-64 address, a temporary address beside it, a
+// manual ::53, and an EUI-64 address of another MAC (a proxy, or an old
+// NIC).
+func ExampleClassify() {
+	mac, _ := net.ParseMAC("00:16:3e:65:2b:99")
+	addrs := []netip.Addr{
+		netip.MustParseAddr("fe80::216:3eff:fe65:2b99"),
+		netip.MustParseAddr("2001:db8:1:2:216:3eff:fe65:2b99"),
+		netip.MustParseAddr("2001:db8:1:2:9c1e:4b2f:77d0:1e35"),
+		netip.MustParseAddr("2001:db8:1:2::53"),
+		netip.MustParseAddr("2001:db8:1:2:5054:ff:fe12:3456"),
+		netip.MustParseAddr("2001:db8:1:2::"),
+	}
+	for _, a := range addrs {
+		fmt.Println(a, slaac.Classify(a, slaac.Evidence{MAC: mac, Siblings: addrs}))
+	}
+	// Output:
+	// fe80::216:3eff:fe65:2b99 eui64
+	// 2001:db8:1:2:216:3eff:fe65:2b99 eui64
+	// 2001:db8:1:2:9c1e:4b2f:77d0:1e35 likely-temporary
+	// 2001:db8:1:2::53 manual
+	// 2001:db8:1:2:5054:ff:fe12:3456 eui64-other
+	// 2001:db8:1:2:: reserved
+}
+
+// With the host's stable_secret, Classify verifies a stable-privacy
+// address; without it, the same address is only opaque. On this host,
+// the kernel's flags decide.
+func ExampleClassify_verified() {
+	secret, _ := slaac.ParseLinuxSecret("2001:db8::1")
+	g := &slaac.Linux{Secret: secret, ByteOrder: binary.LittleEndian}
+	p := netip.MustParsePrefix("2001:db8:1:2::/64")
+	a, _, _ := slaac.Form(g, p, nil)
+	fmt.Println(a, slaac.Classify(a, slaac.Evidence{Stable: []slaac.Generator{g}}))
+	fmt.Println(a, slaac.Classify(a, slaac.Evidence{}))
+	tmp := netip.MustParseAddr("2001:db8:1:2:6d1c:2a9e:f3b0:4c17")
+	fmt.Println(tmp, slaac.Classify(tmp, slaac.Evidence{Local: true, Flags: slaac.FlagTemporary}))
+	// Output:
+	// 2001:db8:1:2:d4b6:983e:5801:c6d5 stable-privacy
+	// 2001:db8:1:2:d4b6:983e:5801:c6d5 opaque
+	// 2001:db8:1:2:6d1c:2a9e:f3b0:4c17 temporary
+}
+
+// A host whose interface NetworkManager manages: its profile (a keyfile),
+// the host ID and the interface name give the rule and the address it
+// forms (the data of NetworkManager's own test_stable_privacy).
+func ExampleHost_Rules() {
+	profile := []byte(`[connection]
+id=Wired
+uuid=6b138152-9f3e-4b97-aaf7-e6e553f2a24e
+type=ethernet
+
+[ipv6]
+method=auto
+addr-gen-mode=stable-privacy
+`)
+	conn, err := slaac.ParseNMConnection(profile)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	h := &slaac.Host{
+		IfName:  "eth666",
+		Manager: slaac.ManagerNetworkManager,
+		NM:      &slaac.NMHost{Connection: conn, ConnectionFile: "Wired.nmconnection", HostID: []byte("key"), HostIDFrom: "a test"},
+	}
+	rules, err := h.Rules()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range rules {
+		a, _, _ := slaac.Form(r.Generator, netip.MustParsePrefix("1234::/64"), nil)
+		fmt.Println(a, r.Name)
+		fmt.Println(r.Source)
+	}
+	// Output:
+	// 1234::4ceb:14cd:3d54:793f nm-stable-privacy
+	// Wired.nmconnection (Wired, 6b138152-9f3e-4b97-aaf7-e6e553f2a24e) ipv6.addr-gen-mode stable-privacy, uuid, host ID from a test
+}

@@ -124,6 +124,7 @@ func TestNetworkdPrefixStable(t *testing.T) {
 			},
 		},
 	}
+	bin := buildSlaacaddr(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			k := newKernelHostDown(t, func(h *lab.Netns) error {
@@ -134,7 +135,7 @@ func TestNetworkdPrefixStable(t *testing.T) {
 				network += "IPv6LinkLocalAddressGenerationMode=stable-privacy\n"
 			}
 			network += "\n[IPv6AcceptRA]\nToken=" + tc.token + "\n"
-			startNetworkd(t, k, machineID, network)
+			nd := startNetworkd(t, k, machineID, network)
 			p := netip.MustParsePrefix(tc.prefix)
 			g := &slaac.Networkd{Key: tc.key(), IfName: "eth0", MAC: mac}
 			want := mustAddr(t, g, p, 0)
@@ -143,6 +144,7 @@ func TestNetworkdPrefixStable(t *testing.T) {
 			defer checkCLI(t, want, cli)
 			if !tc.stableLL {
 				k.settledGlobal(t, []netip.Prefix{p}, []netip.Addr{want})
+				checkHostRead(t, bin, nd, "systemd-networkd", "networkd-prefixstable", want)
 				return
 			}
 			mid, _ := slaac.ParseMachineID(machineID)
@@ -160,12 +162,56 @@ func TestNetworkdPrefixStable(t *testing.T) {
 				}
 			}
 			checkCLI(t, ll, slaacaddr.Options{Mode: "systemd", LinkLocal: true, MachineID: machineID, IfName: "eth0"})
+			// Read and predicted: slaacaddr -i finds networkd, its .network
+			// file and the machine ID itself.
+			checkHostRead(t, bin, nd, "systemd-networkd", "networkd-prefixstable", want)
+			checkHostRead(t, bin, nd, "systemd-networkd", "networkd-stable-privacy", ll, "-linklocal")
 			got, err := k.host.ReadSysctl("net.ipv6.conf.eth0.stable_secret")
 			if err != nil {
 				t.Fatal(err)
 			}
 			if w := netip.AddrFrom16(secret).String(); got != w {
 				t.Errorf("stable_secret networkd wrote = %s, want %s", got, w)
+			}
+		})
+	}
+}
+
+// TestNetworkdTokens runs systemd-networkd 252 without Token= (EUI-64 of
+// the current MAC) and with two tokens (a static one and prefixstable
+// from the machine ID), and checks that slaacaddr -i, run in its
+// namespaces, predicts every address it forms.
+func TestNetworkdTokens(t *testing.T) {
+	const machineID = "3d1a0c6b5f2e4a7f9c8b7a6d5e4f3a2b"
+	mac := net.HardwareAddr{0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc}
+	mid, _ := slaac.ParseMachineID(machineID)
+	p := netip.MustParsePrefix("2001:db8:1:2::/64")
+	eui, _ := slaac.EUI64(mac)
+	euiAddr, _ := slaac.Addr(p, eui)
+	stable := mustAddr(t, &slaac.Networkd{Key: slaac.NetworkdKey(mid), IfName: "eth0", MAC: mac}, p, 0)
+	bin := buildSlaacaddr(t)
+	cases := []struct {
+		name, tokens string
+		rules        []string
+		want         []netip.Addr
+	}{
+		{name: "no token", rules: []string{"networkd-eui64"}, want: []netip.Addr{euiAddr}},
+		{name: "static and prefixstable", tokens: "Token=static:::1a\nToken=prefixstable\n", rules: []string{"networkd-static", "networkd-prefixstable"}, want: []netip.Addr{netip.MustParseAddr("2001:db8:1:2::1a"), stable}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			k := newKernelHostDown(t, func(h *lab.Netns) error { return h.SetMAC("eth0", mac) })
+			nd := startNetworkd(t, k, machineID, "[Match]\nName=eth0\n\n[Network]\nIPv6AcceptRA=yes\nLinkLocalAddressing=ipv6\n\n[IPv6AcceptRA]\n"+tc.tokens)
+			k.settledGlobal(t, []netip.Prefix{p}, sorted(tc.want...))
+			rs := readHost(t, bin, nd)
+			if len(rs) != len(tc.want) {
+				t.Fatalf("slaacaddr -i read %+v; want %v", rs, tc.want)
+			}
+			for i, r := range rs {
+				if r.Address != tc.want[i].String() || r.Rule != tc.rules[i] || !r.Present || r.Manager != "systemd-networkd" {
+					t.Errorf("line %d: %+v; want %v by %s, present", i, r, tc.want[i], tc.rules[i])
+				}
+				t.Logf("PREDICTION manager=%s rule=%s source=%q predicted=%s matched=%v", r.Manager, r.Rule, r.Source, r.Address, r.Present)
 			}
 		})
 	}

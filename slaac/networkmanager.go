@@ -11,9 +11,11 @@ import (
 	"strings"
 )
 
-// NMIDGenRetries is NM_STABLE_PRIVACY_RFC7217_IDGEN_RETRIES: NetworkManager
-// forms global addresses for DAD counters 0, 1 and 2 only; link-local
-// addresses get three more tries (nm-l3-ipv6ll.c).
+// NMIDGenRetries is NM_STABLE_PRIVACY_RFC7217_IDGEN_RETRIES: NetworkManager's
+// own loops form global addresses for DAD counters 0, 1 and 2 only
+// (nm_utils_ipv6_addr_set_stable_privacy_may_fail); link-local addresses get
+// three more tries (nm-l3-ipv6ll.c). The hash itself takes any counter: the
+// limit belongs to the caller's loop, as [Form] applies it.
 const NMIDGenRetries = 3
 
 // NetworkManager reproduces NetworkManager's stable-privacy identifiers
@@ -40,8 +42,10 @@ type NetworkManager struct {
 	HostID []byte
 }
 
-// IID implements [Generator] for global addresses: DAD counters at or
-// beyond [NMIDGenRetries] fail, as in NetworkManager.
+// IID implements [Generator]. It hashes any DAD counter from 0 to
+// 2^32-1, as NetworkManager's hash does (its unit tests use 384);
+// NetworkManager's own retry limit ([NMIDGenRetries]) belongs to the
+// caller's loop: [Form] stops there.
 func (g *NetworkManager) IID(prefix netip.Prefix, dadCounter int) (IID, int, error) {
 	if g == nil {
 		return IID{}, dadCounter, errNilGenerator("NetworkManager")
@@ -49,23 +53,32 @@ func (g *NetworkManager) IID(prefix netip.Prefix, dadCounter int) (IID, int, err
 	if err := CheckPrefix(prefix); err != nil {
 		return IID{}, dadCounter, err
 	}
-	if dadCounter < 0 || dadCounter >= NMIDGenRetries {
-		return IID{}, dadCounter, fmt.Errorf("%w: NetworkManager tries DAD counters 0..%d, got %d", ErrIDGenRetries, NMIDGenRetries-1, dadCounter)
+	if dadCounter < 0 || int64(dadCounter) > 0xffffffff {
+		return IID{}, dadCounter, fmt.Errorf("%w: NetworkManager hashes DAD counters 0..2^32-1, got %d", ErrIDGenRetries, dadCounter)
 	}
 	return g.iid(prefix.Addr().As16(), dadCounter, nmReserved)
 }
 
 // LinkLocal returns the stable-privacy link-local address NetworkManager
-// forms for the DAD counter (0 through 5).
+// forms for the DAD counter; NetworkManager itself tries counters 0 through
+// [NMIDGenRetries]+2.
 func (g *NetworkManager) LinkLocal(dadCounter int) (netip.Addr, int, error) {
 	if g == nil {
 		return netip.Addr{}, dadCounter, errNilGenerator("NetworkManager")
 	}
-	if dadCounter < 0 || dadCounter >= NMIDGenRetries+3 {
-		return netip.Addr{}, dadCounter, fmt.Errorf("%w: NetworkManager tries link-local DAD counters 0..%d, got %d", ErrIDGenRetries, NMIDGenRetries+2, dadCounter)
+	iid, used, err := g.IID(netip.PrefixFrom(linkLocalPrefix, 64), dadCounter)
+	if err != nil {
+		return netip.Addr{}, used, err
 	}
-	iid, used, err := g.iid(linkLocalPrefix.As16(), dadCounter, nmReserved)
-	return LinkLocal(iid), used, err
+	return LinkLocal(iid), used, nil
+}
+
+// formLimit is the last DAD counter NetworkManager's loops try for prefix.
+func (g *NetworkManager) formLimit(prefix netip.Prefix) int {
+	if prefix.Addr() == linkLocalPrefix {
+		return NMIDGenRetries + 2
+	}
+	return NMIDGenRetries - 1
 }
 
 func (g *NetworkManager) iid(p [16]byte, dad int, reserved func(IID) bool) (IID, int, error) {

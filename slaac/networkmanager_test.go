@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/netip"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -49,17 +50,14 @@ func TestNetworkManager(t *testing.T) {
 func TestNetworkManagerLimits(t *testing.T) {
 	g := &NetworkManager{NetworkID: "x", IfName: "eth0", HostID: []byte("key")}
 	p := netip.MustParsePrefix("2001:db8::/64")
-	if _, _, err := g.IID(p, 2); err != nil {
-		t.Errorf("counter 2: %v", err)
+	if _, _, err := g.IID(p, -1); !errors.Is(err, ErrIDGenRetries) {
+		t.Errorf("counter -1: error %v, want ErrIDGenRetries", err)
 	}
-	if _, _, err := g.IID(p, 3); !errors.Is(err, ErrIDGenRetries) {
-		t.Errorf("counter 3: error %v, want ErrIDGenRetries", err)
-	}
-	if _, _, err := g.LinkLocal(5); err != nil {
-		t.Errorf("link-local counter 5: %v", err)
-	}
-	if _, _, err := g.LinkLocal(6); !errors.Is(err, ErrIDGenRetries) {
-		t.Errorf("link-local counter 6: error %v, want ErrIDGenRetries", err)
+	if strconv.IntSize == 64 {
+		past := int64(1) << 32
+		if _, _, err := g.LinkLocal(int(past)); !errors.Is(err, ErrIDGenRetries) {
+			t.Errorf("link-local counter 2^32: error %v, want ErrIDGenRetries", err)
+		}
 	}
 	if _, _, err := (&NetworkManager{IfName: "eth0"}).IID(p, 0); !errors.Is(err, ErrSecret) {
 		t.Errorf("empty host ID: error %v, want ErrSecret", err)

@@ -71,19 +71,29 @@ type NMStableIDInput struct {
 	// connection UUID, as NetworkManager does for non-Wi-Fi connections.
 	SSID []byte
 	// NoNetworkSSID treats ${NETWORK_SSID} verbatim, as NetworkManager
-	// before 1.46 (including Debian 12's 1.42) does.
+	// before 1.46 (including Debian 12's 1.42) does, whatever Version
+	// says.
 	NoNetworkSSID bool
+	// Version selects the release whose rules apply (see [NMVersion]);
+	// the zero value means the newest (1.46 and later).
+	Version NMVersion
 }
 
 // ExpandNMStableID expands a connection.stable-id the way NetworkManager's
-// nm_utils_stable_id_parse and nm_device's stable-id handling do, and
-// returns the stable type and the network ID NetworkManager hashes:
-// the UUID when template is nil-equivalent (use [NMStableUUID] directly),
-// the template itself when it has no known ${...} pattern, or for a
+// nm_utils_stable_id_parse and nm_device's stable-id handling do, for the
+// release in.Version, and returns the stable type and the network ID
+// NetworkManager hashes: the UUID for the exact template
+// "default${CONNECTION}" from 1.44 on (an unset stable-id also means the
+// UUID: use [NMStableUUID] directly), the template itself when it has no
+// known ${...} pattern, or for a
 // generated ID the unpadded base64 of SHA-1 over the expanded text, in which
 // each pattern is kept and followed by "=LEN{VALUE}". "$$" escapes a
 // dollar. A template with ${RANDOM} yields [NMStableRandom] and an empty ID.
 func ExpandNMStableID(template string, in NMStableIDInput) (NMStableType, string) {
+	if template == "default${CONNECTION}" && in.Version.atLeast(NM144) {
+		return NMStableUUID, in.UUID
+	}
+	ssid := !in.NoNetworkSSID && in.Version.atLeast(NM146)
 	var out strings.Builder
 	generated := false
 	start := 0
@@ -110,7 +120,7 @@ func ExpandNMStableID(template string, in NMStableIDInput) (NMStableType, string
 			i = put(i, "${DEVICE}", in.Device)
 		case strings.HasPrefix(rest, "${MAC}"):
 			i = put(i, "${MAC}", in.MAC)
-		case !in.NoNetworkSSID && strings.HasPrefix(rest, "${NETWORK_SSID}"):
+		case ssid && strings.HasPrefix(rest, "${NETWORK_SSID}"):
 			v := "c:" + in.UUID
 			if in.SSID != nil {
 				v = "s:" + nmUTF8SafeEscape(in.SSID)

@@ -40,12 +40,22 @@ type Generator interface {
 // Form runs the DAD loop of RFC 7217 section 6 with g: it forms the address
 // for dadCounter 0, asks duplicate whether DAD found a conflict, and if so
 // retries with the next counter until g gives up. It returns the address and
-// the counter used. A nil duplicate means no conflicts.
+// the counter used. A nil duplicate means no conflicts. For a
+// [*NetworkManager], whose hash takes any counter, Form stops where
+// NetworkManager's own loops do (counter 2 on a global prefix, 5 on
+// fe80::/64); for any generator it stops after counter 255.
 func Form(g Generator, prefix netip.Prefix, duplicate func(netip.Addr) bool) (netip.Addr, int, error) {
 	if g == nil {
 		return netip.Addr{}, 0, errors.New("slaac: Form needs a Generator, got nil")
 	}
+	limit := 255
+	if nm, ok := g.(*NetworkManager); ok && nm != nil {
+		limit = nm.formLimit(prefix.Masked())
+	}
 	for dad := 0; ; dad++ {
+		if dad > limit {
+			return netip.Addr{}, dad, fmt.Errorf("%w: DAD conflicts on every counter up to %d", ErrIDGenRetries, limit)
+		}
 		iid, used, err := g.IID(prefix, dad)
 		if err != nil {
 			return netip.Addr{}, dad, err

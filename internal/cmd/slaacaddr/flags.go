@@ -14,6 +14,7 @@ import (
 var Command = cli.Command{Name: "slaacaddr", Help: help, Setup: setup}
 
 const help = `usage: slaacaddr -mode eui64|linux|nm|systemd|rfc7217|temporary [-prefix P/64 | -linklocal] [flags]
+       slaacaddr -i IF [-prefix P/64 | -linklocal] [-dad N] [-json]
 
 Prints the address a host forms on a /64 with SLAAC, bit for bit as the named
 system computes it: modified EUI-64, the Linux kernel's stable-privacy
@@ -22,6 +23,13 @@ systemd-networkd (Token=prefixstable) or RFC 7217. -dad N gives the address
 after N DAD conflicts. -mode temporary simulates RFC 8981 temporary
 addresses and prints one line per event.
 
+-i reads this Linux host's own configuration of interface IF (the kernel's
+addr_gen_mode, stable_secret or the default one, permanent MAC, or what
+NetworkManager or systemd-networkd use when they manage IF) and prints the
+stable address it forms on -prefix, or on every prefix IF currently learns
+from router advertisements, with the rule and its source, and whether IF
+holds the address now.
+
 The Linux kernel stores its hash in the CPU's byte order, so a big-endian
 router (classic MIPS such as ath79; also s390x, ppc64) forms another
 address than a little-endian one (mipsel such as MT7621, arm, arm64, x86)
@@ -29,6 +37,8 @@ from the same secret: -byte-order names the predicted host's CPU; without
 it slaacaddr predicts this host.
 
 examples:
+  slaacaddr -i eth0
+  slaacaddr -i wlan0 -prefix 2001:db8:1:2::/64 -json
   slaacaddr -mode eui64 -mac 00:16:3e:65:2b:99 -prefix 2001:db8:8011:fd44::/64
   slaacaddr -mode linux -secret 2001:db8::1 -permaddr 00:00:00:00:00:00 -prefix 2001:db8:1:2::/64
   slaacaddr -mode linux -byte-order big -secret 2001:db8::1 -permaddr 00:00:00:00:00:00 -linklocal
@@ -54,6 +64,19 @@ flags per mode (besides -mode, -prefix or -linklocal, -dad, -json):
   dad_counter  number  the DAD counter hashed (above -dad when reserved identifiers were skipped)
   no_address   string  only when the system forms no address here (systemd-networkd in a reserved
                        prefix): why; address and iid are then "" and the exit status is 0
+-i, one object per address (per prefix, and per rule: networkd may have several tokens):
+  interface    string  IF
+  manager      string  kernel, NetworkManager or systemd-networkd
+  prefix       string  the /64
+  address      string  the address this host forms ("" with no_address)
+  iid          string  its interface identifier
+  dad_counter  number  the DAD counter hashed
+  rule         string  the algorithm: eui64, linux-stable-privacy, linux-random, nm-stable-privacy,
+                       nm-eui64, nm-token, networkd-eui64, networkd-static, networkd-prefixstable,
+                       networkd-stable-privacy
+  source       string  where its inputs come from (sysctl, file, MAC), for a person to check
+  present      bool    IF holds the address now
+  no_address   string  only when the host forms no address here: why (exit status 0)
 -mode temporary, one object per event, in time order:
   time             string  RFC 3339 time of the event
   offset           number  seconds since -start
@@ -78,6 +101,7 @@ var commonFlags = []string{"mode", "prefix", "dad", "linklocal", "json", "versio
 
 func setup(fs *flag.FlagSet) cli.RunFunc {
 	var o Options
+	fs.StringVar(&o.Interface, "i", "", "read this host's configuration of `interface` IF (instead of -mode)")
 	fs.StringVar(&o.Mode, "mode", "", "algorithm: "+strings.Join(Modes, ", "))
 	fs.StringVar(&o.Prefix, "prefix", "", "the /64 `prefix`")
 	fs.IntVar(&o.DAD, "dad", 0, "DAD counter: `conflicts` before this address")
@@ -98,7 +122,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	fs.StringVar(&o.UUID, "uuid", "", "nm: connection.uuid")
 	fs.StringVar(&o.StableID, "stable-id", "", "nm: connection.stable-id `template` (${CONNECTION}, ${DEVICE}, ${MAC}, ${BOOT}, ${NETWORK_SSID})")
 	fs.StringVar(&o.BootID, "boot-id", "", "nm: boot ID for ${BOOT}")
-	fs.StringVar(&o.NMVersion, "nm-version", "", "nm: NetworkManager `version`; before 1.46 ${NETWORK_SSID} is literal")
+	fs.StringVar(&o.NMVersion, "nm-version", "", "nm: NetworkManager `version` whose stable-id rules apply: 1.42, 1.44 (\"default${CONNECTION}\" means the UUID) or 1.46+ (${NETWORK_SSID} expands); default the newest")
 	fs.StringVar(&o.Key, "key", "", "systemd: Token=prefixstable secret (32 hex digits)")
 	fs.DurationVar(&o.Valid, "valid", 0, "temporary: advertised valid lifetime")
 	fs.DurationVar(&o.Preferred, "preferred", 0, "temporary: advertised preferred lifetime")
@@ -112,6 +136,21 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 		return nil
 	})
 	return func(ctx context.Context, stdout io.Writer) error {
+		if o.Interface != "" || o.Mode == "" && isSet(fs, "i") {
+			if err := checkHost(o); err != nil {
+				return err
+			}
+			var stray error
+			fs.Visit(func(f *flag.Flag) {
+				if stray == nil && !slices.Contains(hostFlags, f.Name) {
+					stray = cli.Usagef("-%s does not apply to -i (it reads the host's own configuration); drop it", f.Name)
+				}
+			})
+			if stray != nil {
+				return stray
+			}
+			return Run(ctx, o, stdout)
+		}
 		if err := check(o); err != nil {
 			return err
 		}
@@ -129,4 +168,11 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 		}
 		return Run(ctx, o, stdout)
 	}
+}
+
+// isSet reports whether the flag was given.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -111,8 +111,22 @@ func linuxGen(o Options) (slaac.Generator, error) {
 type nmLinkLocal struct{ *slaac.NetworkManager }
 
 func (g nmLinkLocal) IID(_ netip.Prefix, dad int) (slaac.IID, int, error) {
+	if dad > slaac.NMIDGenRetries+2 {
+		return slaac.IID{}, dad, fmt.Errorf("%w: NetworkManager tries link-local DAD counters 0..%d", slaac.ErrIDGenRetries, slaac.NMIDGenRetries+2)
+	}
 	a, used, err := g.LinkLocal(dad)
 	return slaac.IIDFrom(a), used, err
+}
+
+// nmGlobal applies NetworkManager's retry limit for global addresses,
+// which belongs to its loop, not to its hash.
+type nmGlobal struct{ *slaac.NetworkManager }
+
+func (g nmGlobal) IID(p netip.Prefix, dad int) (slaac.IID, int, error) {
+	if dad >= slaac.NMIDGenRetries {
+		return slaac.IID{}, dad, fmt.Errorf("%w: NetworkManager tries DAD counters 0..%d, got %d", slaac.ErrIDGenRetries, slaac.NMIDGenRetries-1, dad)
+	}
+	return g.NetworkManager.IID(p, dad)
 }
 
 func nmGen(o Options) (slaac.Generator, error) {
@@ -128,7 +142,14 @@ func nmGen(o Options) (slaac.Generator, error) {
 			g.StableType, g.NetworkID = slaac.NMStableUUID, o.UUID
 			break
 		}
-		in := slaac.NMStableIDInput{UUID: o.UUID, Device: o.IfName, MAC: strings.ToUpper(o.MAC), BootID: o.BootID, NoNetworkSSID: nmBefore146(o.NMVersion)}
+		in := slaac.NMStableIDInput{UUID: o.UUID, Device: o.IfName, MAC: strings.ToUpper(o.MAC), BootID: o.BootID}
+		if o.NMVersion != "" {
+			v, err := slaac.ParseNMVersion(o.NMVersion)
+			if err != nil {
+				return nil, cli.Usagef("-nm-version %q is not a version; give MAJOR.MINOR such as 1.42", o.NMVersion)
+			}
+			in.Version = v
+		}
 		if o.HasSSID {
 			in.SSID = []byte(o.SSID)
 		}
@@ -165,21 +186,13 @@ func nmGen(o Options) (slaac.Generator, error) {
 	if o.LinkLocal {
 		return nmLinkLocal{g}, nil
 	}
-	return g, nil
+	return nmGlobal{g}, nil
 }
 
 func validVersion(v string) bool {
 	var major, minor int
 	_, err := fmt.Sscanf(v, "%d.%d", &major, &minor)
 	return err == nil && major >= 0 && minor >= 0
-}
-
-func nmBefore146(v string) bool {
-	var major, minor int
-	if _, err := fmt.Sscanf(v, "%d.%d", &major, &minor); err != nil {
-		return false
-	}
-	return major < 1 || major == 1 && minor < 46
 }
 
 func nmHostID(o Options) ([]byte, error) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/slaac"
+	"github.com/v6kit/v6kit/slaac/host"
 )
 
 // Modes lists the -mode values.
@@ -25,6 +26,9 @@ var Modes = []string{"eui64", "linux", "nm", "systemd", "rfc7217", "temporary"}
 // Options are the program's flags, as given: strings are parsed and every
 // value is checked by Run before anything is computed.
 type Options struct {
+	// Interface reads this host's own configuration of the interface
+	// (-i) instead of -mode and its flags.
+	Interface string
 	// Mode is one of Modes (-mode).
 	Mode string
 	// Prefix is the /64 (-prefix). Not with LinkLocal.
@@ -86,6 +90,9 @@ type Options struct {
 	Start string
 	// Seed seeds the simulation's randomness (-seed); 0 picks one.
 	Seed uint64
+
+	// read replaces the host reader of -i in tests.
+	read func(ifname string) (*slaac.Host, *host.Link, error)
 }
 
 // Result is the -json output of the stable modes. The keys are the
@@ -105,6 +112,9 @@ type Result struct {
 func Run(ctx context.Context, o Options, w io.Writer) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if o.Interface != "" {
+		return runHost(ctx, o, w)
 	}
 	if err := check(o); err != nil {
 		return err

@@ -1,0 +1,94 @@
+package slaacaddr
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/clitest"
+	"github.com/v6kit/v6kit/slaac"
+	"github.com/v6kit/v6kit/slaac/host"
+)
+
+func TestHostBadInputs(t *testing.T) {
+	clitest.BadInputs(t, Command, []clitest.BadInput{
+		{Name: "i and mode", Args: []string{"-i", "eth0", "-mode", "linux"}, Status: cli.ExitUsage, Line: `slaacaddr: -i reads this host's own configuration, -mode computes from flags; give one of them`},
+		{Name: "empty i", Args: []string{"-i", ""}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface name is empty; give a name such as eth0`},
+		{Name: "long i", Args: []string{"-i", "a-very-long-interface"}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface name "a-very-long-interface" is 21 bytes; Linux takes at most 15`},
+		{Name: "i with slash", Args: []string{"-i", "../eth0"}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface name "../eth0" has '/', ':' or white space; Linux refuses those`},
+		{Name: "i bad prefix", Args: []string{"-i", "eth0", "-prefix", "2001:db8::/48"}, Status: cli.ExitUsage, Line: `slaacaddr: -prefix 2001:db8::/48 is not an IPv6 /64; SLAAC forms addresses only in a /64 (RFC 4862), such as 2001:db8:1:2::/64`},
+		{Name: "i linklocal and prefix", Args: []string{"-i", "eth0", "-linklocal", "-prefix", "2001:db8::/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -linklocal and -prefix exclude each other; give -prefix for a global address or -linklocal for fe80::/64`},
+		{Name: "i with a mode flag", Args: []string{"-i", "eth0", "-secret", "::1"}, Status: cli.ExitUsage, Line: `slaacaddr: -secret does not apply to -i (it reads the host's own configuration); drop it`},
+		{Name: "i negative dad", Args: []string{"-i", "eth0", "-dad", "-2"}, Status: cli.ExitUsage, Line: `slaacaddr: -dad -2 is negative; give the number of DAD conflicts before this address (0 for the first)`},
+	})
+}
+
+// fakeHost is a kernel host in addr_gen_mode 0 (EUI-64: the same on
+// every CPU, unlike the kernel's stable-privacy hash) that has learnt two
+// prefixes from RAs and holds its address on the first; "off0" has
+// accept_ra 0.
+func fakeHost(ifname string) (*slaac.Host, *host.Link, error) {
+	sysctls := map[string]string{"addr_gen_mode": "0"}
+	switch ifname {
+	case "eth0":
+	case "off0":
+		sysctls["accept_ra"] = "0"
+	default:
+		return nil, nil, host.ErrNoInterface
+	}
+	k, err := slaac.ParseKernelConf(ifname, sysctls)
+	if err != nil {
+		return nil, nil, err
+	}
+	mac := net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}
+	h := &slaac.Host{IfName: ifname, Index: 2, MAC: mac, Kernel: k}
+	l := &host.Link{Name: ifname, Index: 2, MAC: mac,
+		Addrs:      []host.Addr{{Prefix: netip.MustParsePrefix("2001:db8:1:2:11:22ff:fe33:4455/64")}},
+		RAPrefixes: []netip.Prefix{netip.MustParsePrefix("2001:db8:1:2::/64"), netip.MustParsePrefix("fd00:db8:77::/64")},
+	}
+	return h, l, nil
+}
+
+func runFake(t *testing.T, o Options) string {
+	t.Helper()
+	o.read = fakeHost
+	var out bytes.Buffer
+	if err := Run(context.Background(), o, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+func TestHostJSONKeys(t *testing.T) {
+	clitest.Golden(t, filepath.Join("testdata", "host.golden"), []byte(runFake(t, Options{Interface: "eth0", JSON: true})))
+	clitest.Golden(t, filepath.Join("testdata", "host-no-address.golden"), []byte(runFake(t, Options{Interface: "off0", JSON: true})))
+}
+
+func TestHostText(t *testing.T) {
+	got := runFake(t, Options{Interface: "eth0"})
+	want := "2001:db8:1:2:11:22ff:fe33:4455 eui64 present (net.ipv6.conf.eth0.addr_gen_mode=0, MAC 02:11:22:33:44:55)\n" +
+		"fd00:db8:77:0:11:22ff:fe33:4455 eui64 absent (net.ipv6.conf.eth0.addr_gen_mode=0, MAC 02:11:22:33:44:55)\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if got := runFake(t, Options{Interface: "off0"}); got != "no address: no address can be generated: the kernel does not autoconfigure off0 (accept_ra 0, forwarding 0, autoconf true)\n" {
+		t.Errorf("off0: %q", got)
+	}
+	if ll := runFake(t, Options{Interface: "eth0", LinkLocal: true}); !strings.HasPrefix(ll, "fe80::") {
+		t.Errorf("-linklocal: %q", ll)
+	}
+	var out bytes.Buffer
+	err := Run(context.Background(), Options{Interface: "eth9", read: fakeHost}, &out)
+	if err == nil || err.Error() != `interface "eth9" not found; list them with 'ip link'` {
+		t.Errorf("eth9: %v", err)
+	}
+}
+
+func TestHelpDocumentsHostKeys(t *testing.T) {
+	clitest.Documented(t, clitest.Help(t, Command), "interface", "manager", "prefix", "address", "iid", "dad_counter", "rule", "source", "present", "no_address")
+}
