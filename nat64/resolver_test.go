@@ -32,9 +32,9 @@ type fakeDNS64 struct {
 	queries  []string
 }
 
-func startFake(t testing.TB, prefix netip.Prefix, a map[string][]netip.Addr) *fakeDNS64 {
+func startFake(t testing.TB, prefix netip.Prefix, a map[string][]netip.Addr, truncate ...bool) *fakeDNS64 {
 	t.Helper()
-	f := &fakeDNS64{a: a, prefix: prefix}
+	f := &fakeDNS64{a: a, prefix: prefix, truncate: len(truncate) > 0 && truncate[0]}
 	var err error
 	if f.udp, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
 		t.Skip("no loopback UDP:", err)
@@ -174,8 +174,7 @@ func TestDiscoverNegative(t *testing.T) {
 }
 
 func TestLookupTruncatedGoesTCP(t *testing.T) {
-	f := startFake(t, WellKnownPrefix, wellKnownA)
-	f.truncate = true
+	f := startFake(t, WellKnownPrefix, wellKnownA, true)
 	r := &Resolver{Server: f.server()}
 	a, err := r.Lookup(context.Background(), "a-only.example", TypeAAAA)
 	if err != nil {
