@@ -58,11 +58,20 @@ func TestReadinessAgainstUnboundAndTayga(t *testing.T) {
 			// A router answers a solicitation at most every 3 s (RFC 4861
 			// MIN_DELAY_BETWEEN_RAS): collect RAs for 4.5 s.
 			args := []string{"-i", "eth0", "-json", "-timeout", "5s", "-ra-wait", "4500ms", "-name", labtest.NAT64AOnlyName, "-port", "80"}
-			if err := n.Client.Run(func() error {
-				r = clitest.Run(t, Command, args...)
-				return nil
-			}); err != nil {
-				t.Fatal(err)
+			for try := 0; try < 2; try++ {
+				if err := n.Client.Run(func() error {
+					r = clitest.Run(t, Command, args...)
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+				// On a loaded machine nclient4's raw send of the DISCOVER
+				// has failed once with ENOBUFS: that is not what this test
+				// is about, so it tries once more.
+				if !strings.Contains(r.Stderr, "no buffer space available") {
+					break
+				}
+				t.Logf("try %d: %s", try+1, r.Stderr)
 			}
 			var rep Report
 			if r.Status != 0 || json.Unmarshal([]byte(r.Stdout), &rep) != nil {
