@@ -15,8 +15,9 @@ var Command = cli.Command{Name: "lab", Help: help, Setup: setup}
 const help = `usage: lab [-json] [-keep] [-svg FILE] [-peers] [-id ID] [-act-timeout D] | lab -down [-id ID]
 
 Builds a virtual home network (router, upstream router, Raspberry Pi,
-laptop, IoT device, lost device, LXD host with a macvlan container) in
-network namespaces, runs the v6kit stories on it (predict, rescue,
+laptop, IoT device, lost device, LXD host with a macvlan container, and
+an IPv4-only internet behind the router's DNS64 and NAT64) in network
+namespaces, runs the v6kit stories on it (predict, rescue,
 mostly-v6, routing, container), checks each against what the kernel and
 real peers did, prints a report and removes everything. Needs root
 (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW). Exit status 1 when an act fails.
@@ -36,7 +37,9 @@ examples:
                predicted, matched (number of addresses)
     rescue     hosts ([]object: role, mac, vendor, addrs []string, methods []string),
                all_found_seconds (number), stable_found, stable_total (number)
-    mostly-v6  probe (object: v6only-probe's -json report), server (string), legacy_lease (string)
+    mostly-v6  probe (object: v6only-probe's -json report), server (string), legacy_lease (string),
+               nat64 (object: prefix, source, name, aaaa, fetched, seen_as, literal, via strings;
+               echo_ms, tcp_ms numbers), absent without unbound and tayga
     routing    upstream (string), converged_seconds, withdrawn_seconds (number)
     container  container ([]string: link-local, global), rtt (object: address to round-trip time string)
 `

@@ -155,14 +155,7 @@ func (r Report) Text(timeout time.Duration) string {
 		fmt.Fprintf(&b, "offered:    %s\n", r.Offered)
 	}
 	for _, c := range r.Checks {
-		mark := "✔"
-		switch {
-		case c.Skipped:
-			mark = "–"
-		case !c.OK:
-			mark = "✘"
-		}
-		fmt.Fprintf(&b, "%s %-11s %s\n", mark, checkTitles[c.Name], c.Text)
+		b.WriteString(c.String() + "\n")
 		if !c.OK && c.Fix != "" {
 			fmt.Fprintf(&b, "  %-11s %s\n", "fix:", c.Fix)
 		}
@@ -180,6 +173,18 @@ func (r Report) Text(timeout time.Duration) string {
 		b.WriteString("verdict:    not IPv6-mostly: every client takes an IPv4 lease\n")
 	}
 	return b.String()
+}
+
+// String is the check's line: ✔, ✘ or – (skipped), its title and text.
+func (c Check) String() string {
+	mark := "✔"
+	switch {
+	case c.Skipped:
+		mark = "–"
+	case !c.OK:
+		mark = "✘"
+	}
+	return fmt.Sprintf("%s %-11s %s", mark, checkTitles[c.Name], c.Text)
 }
 
 var checkTitles = map[string]string{
