@@ -179,6 +179,9 @@ func actMostlyV6(peers bool) act {
 		}
 		// DNS64 and NAT64 on the router, toward an IPv4-only internet.
 		withNAT64 := haveNAT64Peers()
+		if n.brk != "" && !withNAT64 {
+			return fmt.Errorf("-break %s needs unbound and tayga: install them with scripts/install-peers.sh", n.brk)
+		}
 		if withNAT64 {
 			if err := startNAT64(n); err != nil {
 				return fmt.Errorf("DNS64/NAT64: %w", err)
@@ -206,7 +209,7 @@ func actMostlyV6(peers bool) act {
 		if !rep.V6Only || rep.EffectiveWaitS == nil || *rep.EffectiveWaitS != v6OnlyWait {
 			problems = append(problems, fmt.Sprintf("probe did not stop for %d s: %+v", v6OnlyWait, rep))
 		}
-		if !slices.Contains(rep.RDNSS, routerLANAddr.String()) {
+		if n.brk != "no-rdnss" && !slices.Contains(rep.RDNSS, routerLANAddr.String()) {
 			problems = append(problems, fmt.Sprintf("probe saw RDNSS %v, want %v", rep.RDNSS, routerLANAddr))
 		}
 		pref64Note := strings.Join(rep.PREF64, ",")
@@ -222,7 +225,22 @@ func actMostlyV6(peers bool) act {
 		// lines all ✔ (but PREF64 under radvd), then the laptop itself
 		// fetches by name and reaches a literal, as a CLAT would.
 		var natLines []string
-		if withNAT64 {
+		if n.brk != "" {
+			// Broken on purpose: the probe must flag it, on its line.
+			want := Breaks[n.brk]
+			flagged := ""
+			for _, c := range rep.Checks {
+				if c.Name == want && !c.OK && !c.Skipped {
+					flagged = c.String()
+				}
+			}
+			if flagged == "" {
+				problems = append(problems, fmt.Sprintf("-break %s: the probe's %s line is not ✘", n.brk, want))
+			}
+			r.Details["break"] = n.brk
+			natLines = append(natLines, fmt.Sprintf("-break %s: the probe flags it on its %s line", n.brk, want))
+			natLines = append(natLines, probeLines(rep.Checks, n.raSource == "radvd")...)
+		} else if withNAT64 {
 			for _, c := range rep.Checks {
 				if !c.OK && c.Name != "option108" && !(c.Name == "pref64" && n.raSource == "radvd") {
 					problems = append(problems, "probe: "+c.String())
@@ -297,6 +315,9 @@ func actMostlyV6(peers bool) act {
 		}
 		r.Details["lines"] = append(r.Details["lines"].([]string), natLines...)
 		r.Summary = fmt.Sprintf("%s offers option 108: the capable client stops for %d s, the legacy one leases %v", srv.name, v6OnlyWait, leased)
+		if withNAT64 && n.brk == "" {
+			r.Summary += "; it reaches the IPv4-only internet through DNS64 and NAT64"
+		}
 		r.Next = "sudo go run ./examples/v6only-probe -i eth0"
 		if len(problems) > 0 {
 			return fmt.Errorf("%s", strings.Join(problems, "; "))

@@ -69,14 +69,24 @@ func startNAT64(n *network) error {
 		return err
 	}
 	n.onStop(stop)
+	dns64 := pref64
+	if n.brk == "dns64-prefix" {
+		dns64 = nat64.WellKnownPrefix // not the prefix the RAs announce
+	}
 	if _, err := n.router.StartUnbound("unbound", lab.UnboundConfig{
-		Listen: []netip.Addr{routerLANAddr}, DNS64Prefix: pref64,
+		Listen: []netip.Addr{routerLANAddr}, DNS64Prefix: dns64,
 		Records: map[string][]netip.Addr{aOnlyName: {inetServerV4}},
 	}); err != nil {
 		return err
 	}
-	_, err = n.router.StartTayga("tayga", lab.TaygaConfig{Prefix: pref64, Pool: nat64Pool, IPv6Addr: taygaAddr})
-	return err
+	tayga, err := n.router.StartTayga("tayga", lab.TaygaConfig{Prefix: pref64, Pool: nat64Pool, IPv6Addr: taygaAddr})
+	if err != nil {
+		return err
+	}
+	if n.brk == "nat64-down" {
+		return tayga.Stop() // the translator dies; DNS64 goes on synthesising
+	}
+	return nil
 }
 
 // nat64Result is what the laptop did through NAT64: the act's "nat64"

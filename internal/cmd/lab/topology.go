@@ -71,6 +71,9 @@ type network struct {
 	// raSource names what sends the LAN's RAs; raAt is when it started.
 	raSource string
 	raAt     time.Time
+	// brk is -break: how the mostly-v6 act's network is broken ("" for
+	// not at all).
+	brk string
 }
 
 // onStop registers what stop must end.
