@@ -1,6 +1,7 @@
 package nat64
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 )
@@ -51,10 +52,16 @@ func CheckPrefix(p netip.Prefix) error {
 	if _, ok := positions(p.Bits()); !ok {
 		return fmt.Errorf("%w %s: length /%d; RFC 6052 allows /32, /40, /48, /56, /64 and /96", ErrInvalidPrefix, p, p.Bits())
 	}
-	if p.Masked() != p {
+	b := a.As16()
+	hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+	host := lo<<32 != 0 // /96
+	if bits := p.Bits(); bits <= 64 {
+		host = hi<<bits != 0 || lo != 0 // a shift by 64 is 0
+	}
+	if host {
 		return fmt.Errorf("%w %s: host bits set (want %s)", ErrInvalidPrefix, p, p.Masked())
 	}
-	if b := a.As16(); p.Bits() == 96 && b[uOctet] != 0 {
+	if p.Bits() == 96 && b[uOctet] != 0 {
 		return fmt.Errorf("%w %s: bits 64 to 71 must be zero (RFC 6052, Section 2.2)", ErrInvalidPrefix, p)
 	}
 	return nil
