@@ -38,14 +38,30 @@ func SynthesisPrefixes(a, aaaa []netip.Addr) []netip.Prefix {
 	return out
 }
 
-// CheckDNS64 asks r for name's A and AAAA records and checks that the DNS64
-// synthesised the AAAA records from the A records under want (the prefix
-// the network announces in PREF64). name must have A records and no AAAA
-// of its own. The errors: ErrNoDNS64 when no AAAA came back,
-// ErrNotEmbedded when the AAAA records embed none of the A records (name
-// has native IPv6: pick an A-only name), ErrPrefixMismatch when the DNS64
-// used other prefixes than want. The Synthesis is filled as far as the
-// answers go, errors included. An invalid want skips the comparison.
+// CheckSynthesis checks the AAAA records a DNS64 returned for name, whose
+// A records are a: they must embed the A records (RFC 6052) under want,
+// the prefix the network announces in PREF64. It returns the prefixes the
+// DNS64 used, and ErrNoDNS64 when aaaa is empty, ErrNotEmbedded when the
+// records embed none of the A records (name has native IPv6: pick an
+// A-only name), ErrPrefixMismatch when want is not among the prefixes. An
+// invalid want skips the comparison.
+func CheckSynthesis(name string, a, aaaa []netip.Addr, want netip.Prefix) ([]netip.Prefix, error) {
+	if len(aaaa) == 0 {
+		return nil, fmt.Errorf("%w for %s (A %v)", ErrNoDNS64, name, a)
+	}
+	ps := SynthesisPrefixes(a, aaaa)
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("%w: the AAAA records of %s (%v) embed none of its A records %v: it has native IPv6; give an A-only name", ErrNotEmbedded, name, aaaa, a)
+	}
+	if want.IsValid() && !slices.Contains(ps, want) {
+		return ps, fmt.Errorf("%w: %s synthesised under %v, not under %s", ErrPrefixMismatch, name, ps, want)
+	}
+	return ps, nil
+}
+
+// CheckDNS64 asks r for name's A and AAAA records and checks them with
+// CheckSynthesis against want. name must have A records (else ErrDNS).
+// The Synthesis is filled as far as the answers go, errors included.
 func CheckDNS64(ctx context.Context, r *Resolver, name string, want netip.Prefix) (Synthesis, error) {
 	s := Synthesis{Name: name}
 	a, err := r.Lookup(ctx, name, TypeA)
@@ -61,15 +77,9 @@ func CheckDNS64(ctx context.Context, r *Resolver, name string, want netip.Prefix
 		return s, err
 	}
 	s.AAAA = aaaa.Addrs
-	if len(s.AAAA) == 0 {
-		return s, fmt.Errorf("%w for %s (A %v) from %s", ErrNoDNS64, name, s.A, r.server())
-	}
-	s.Prefixes = SynthesisPrefixes(s.A, s.AAAA)
-	if len(s.Prefixes) == 0 {
-		return s, fmt.Errorf("%w: the AAAA records of %s (%v) embed none of its A records %v: it has native IPv6; give an A-only name", ErrNotEmbedded, name, s.AAAA, s.A)
-	}
-	if want.IsValid() && !slices.Contains(s.Prefixes, want) {
-		return s, fmt.Errorf("%w: %s synthesised %s under %v, the network announces %s", ErrPrefixMismatch, r.server().Addr(), name, s.Prefixes, want)
+	s.Prefixes, err = CheckSynthesis(name, s.A, s.AAAA, want)
+	if err != nil {
+		return s, fmt.Errorf("%w (asked %s)", err, r.server())
 	}
 	return s, nil
 }

@@ -2,9 +2,9 @@ package v6onlyprobe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 	"time"
 
@@ -110,6 +110,7 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 	// DNS64 synthesis of an A-only name, under the prefix in use.
 	rep.DNS64Name, rep.DNS64AAAA = o.Name, []string{}
 	var aOnly []netip.Addr
+	var dns64Err error
 	if server.IsValid() && o.Name != "" {
 		cctx, cancel := context.WithTimeout(ctx, checkTimeout)
 		a, err := n.lookup(cctx, server, o.Name, nat64.TypeA)
@@ -122,26 +123,24 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 		for _, x := range aaaa.Addrs {
 			rep.DNS64AAAA = append(rep.DNS64AAAA, x.String())
 		}
+		var ps []netip.Prefix
 		switch {
 		case err != nil:
 			rep.DNS64Error = cli.Cause(err)
 		case len(aOnly) == 0:
+			err = nat64.ErrNotEmbedded // the name's fault: the fix names -name
 			rep.DNS64Error = fmt.Sprintf("%s has no A record", o.Name)
-		case len(aaaa.Addrs) == 0:
-			rep.DNS64Error = fmt.Sprintf("no AAAA synthesised for %s (A %v)", o.Name, aOnly)
 		default:
-			ps := nat64.SynthesisPrefixes(aOnly, aaaa.Addrs)
-			for _, p := range ps {
-				rep.DNS64Prefixes = append(rep.DNS64Prefixes, p.String())
+			// Under the prefix clients use (PREF64, else RFC 7050).
+			ps, err = nat64.CheckSynthesis(o.Name, aOnly, aaaa.Addrs, c.Prefix)
+			if err != nil {
+				rep.DNS64Error = cli.Cause(err)
 			}
-			switch {
-			case len(ps) == 0:
-				rep.DNS64Error = fmt.Sprintf("the AAAA records of %s embed none of its A records: it has native IPv6", o.Name)
-			case c.Prefix.IsValid() && !slices.Contains(ps, c.Prefix):
-				rep.DNS64Error = fmt.Sprintf("synthesised under %v, not under %s (%s)", ps, c.Prefix, c.Source)
-			default:
-				rep.DNS64OK = true
-			}
+			rep.DNS64OK = err == nil
+		}
+		dns64Err = err
+		for _, p := range ps {
+			rep.DNS64Prefixes = append(rep.DNS64Prefixes, p.String())
 		}
 	}
 	if rep.DNS64Prefixes == nil {
@@ -185,7 +184,7 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 			rep.NAT64Error = strings.Join(msgs, "; ")
 		}
 	}
-	rep.Checks = rep.lines(c, o.Name)
+	rep.Checks = rep.lines(c, o.Name, dns64Err)
 	rep.AllOK = true
 	for _, ch := range rep.Checks {
 		rep.AllOK = rep.AllOK && ch.OK
@@ -193,7 +192,7 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 }
 
 // lines turns the report into its ✔/✘ checks.
-func (rep *Report) lines(c nat64.Choice, name string) []Check {
+func (rep *Report) lines(c nat64.Choice, name string, dns64Err error) []Check {
 	var cs []Check
 	// option 108
 	switch {
@@ -249,12 +248,12 @@ func (rep *Report) lines(c nat64.Choice, name string) []Check {
 		cs = append(cs, Check{Name: "dns64", Skipped: true, Text: "not checked: no DNS server or no -name"})
 	case rep.DNS64OK:
 		cs = append(cs, Check{Name: "dns64", OK: true, Text: fmt.Sprintf("%s → %s (under %s)", name, strings.Join(rep.DNS64AAAA, ", "), strings.Join(rep.DNS64Prefixes, ", "))})
-	case strings.Contains(rep.DNS64Error, "native IPv6") || strings.Contains(rep.DNS64Error, "no A record"):
-		cs = append(cs, Check{Name: "dns64", Text: name + ": " + rep.DNS64Error, Fix: fixName})
-	case len(rep.DNS64Prefixes) > 0:
-		cs = append(cs, Check{Name: "dns64", Text: name + ": " + rep.DNS64Error, Fix: fixAgree})
+	case errors.Is(dns64Err, nat64.ErrNotEmbedded):
+		cs = append(cs, Check{Name: "dns64", Text: rep.DNS64Error, Fix: fixName})
+	case errors.Is(dns64Err, nat64.ErrPrefixMismatch):
+		cs = append(cs, Check{Name: "dns64", Text: rep.DNS64Error + " (" + string(c.Source) + ")", Fix: fixAgree})
 	default:
-		cs = append(cs, Check{Name: "dns64", Text: name + ": " + rep.DNS64Error, Fix: fixDNS64})
+		cs = append(cs, Check{Name: "dns64", Text: rep.DNS64Error, Fix: fixDNS64})
 	}
 	// NAT64 reachability
 	switch {

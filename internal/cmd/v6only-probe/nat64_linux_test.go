@@ -34,13 +34,13 @@ func TestReadinessAgainstUnboundAndTayga(t *testing.T) {
 		stop bool              // stop tayga before the probe
 		bad  map[string]string // check → the start of its ✘ text
 	}{
-		{name: "ready", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, true, 30*time.Second, 0)}},
-		{name: "DNS64 prefix differs from PREF64", o: labtest.NAT64Options{DNS64Prefix: wkp, NAT64Prefix: nsp, RA: ra(nsp, true, 30*time.Second, 0)},
+		{name: "ready", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, true, 4*time.Second, 0)}},
+		{name: "DNS64 prefix differs from PREF64", o: labtest.NAT64Options{DNS64Prefix: wkp, NAT64Prefix: nsp, RA: ra(nsp, true, 4*time.Second, 0)},
 			bad: map[string]string{"rfc7050": "DNS64 synthesises with 64:ff9b::/96 via [2001:db8:1:1::1]:53, the RAs announce PREF64 2001:db8:64::/96",
-				"dns64": "a-only.example.: synthesised under [64:ff9b::/96], not under 2001:db8:64::/96 (pref64)"}},
-		{name: "NAT64 down while DNS64 synthesises", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, true, 30*time.Second, 0)}, stop: true,
+				"dns64": "DNS64 prefix differs from the announced prefix: a-only.example. synthesised under [64:ff9b::/96], not under 2001:db8:64::/96 (pref64)"}},
+		{name: "NAT64 down while DNS64 synthesises", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, true, 4*time.Second, 0)}, stop: true,
 			bad: map[string]string{"nat64": "198.51.100.2:80 through 2001:db8:64::c633:6402: ping 2001:db8:64::c633:6402: no echo reply"}},
-		{name: "no RDNSS", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, false, 30*time.Second, 0)},
+		{name: "no RDNSS", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, false, 4*time.Second, 0)},
 			bad: map[string]string{"rdnss": "none in the router advertisements", "rfc7050": "not checked", "dns64": "not checked", "nat64": "not checked"}},
 		{name: "PREF64 lifetime shorter than the router lifetime", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, true, 4*time.Second, 1800*time.Second)},
 			bad: map[string]string{"pref64": "2001:db8:64::/96, lifetime 16 s shorter than the router lifetime 1800 s"}},
@@ -56,8 +56,9 @@ func TestReadinessAgainstUnboundAndTayga(t *testing.T) {
 			}
 			var r clitest.Result
 			// A router answers a solicitation at most every 3 s (RFC 4861
-			// MIN_DELAY_BETWEEN_RAS): collect RAs for 4.5 s.
-			args := []string{"-i", "eth0", "-json", "-timeout", "5s", "-ra-wait", "4500ms", "-name", labtest.NAT64AOnlyName, "-port", "80"}
+			// MIN_DELAY_BETWEEN_RAS) and, with MaxInterval 4 s, sends one
+			// unsolicited every 3 to 4 s: collect RAs for 6 s.
+			args := []string{"-i", "eth0", "-json", "-timeout", "6s", "-ra-wait", "6s", "-name", labtest.NAT64AOnlyName, "-port", "80"}
 			for try := 0; try < 2; try++ {
 				if err := n.Client.Run(func() error {
 					r = clitest.Run(t, Command, args...)

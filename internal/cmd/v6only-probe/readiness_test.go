@@ -40,7 +40,7 @@ func TestReadinessLines(t *testing.T) {
 		{name: "DNS64 prefix differs from PREF64", ra: ra(nsp, 1800*time.Second, 1800*time.Second, true), net: fakeNet{dns64: nat64.WellKnownPrefix, up: true},
 			want: map[string]Check{
 				"rfc7050": {Text: "DNS64 synthesises with 64:ff9b::/96 via [2001:db8:1:1::1]:53, the RAs announce PREF64 2001:db8:64::/96", Fix: fixAgree},
-				"dns64":   {Text: "a-only.example: synthesised under [64:ff9b::/96], not under 2001:db8:64::/96 (pref64)", Fix: fixAgree},
+				"dns64":   {Text: "DNS64 prefix differs from the announced prefix: a-only.example synthesised under [64:ff9b::/96], not under 2001:db8:64::/96 (pref64)", Fix: fixAgree},
 			}},
 		{name: "NAT64 down while DNS64 synthesises", ra: ra(nsp, 1800*time.Second, 1800*time.Second, true), net: fakeNet{dns64: nsp},
 			want: map[string]Check{
@@ -64,7 +64,7 @@ func TestReadinessLines(t *testing.T) {
 		{name: "no DNS64", ra: ra(nsp, 1800*time.Second, 1800*time.Second, true), net: fakeNet{up: true},
 			want: map[string]Check{
 				"rfc7050": {Text: "ipv4only.arpa via [2001:db8:1:1::1]:53: no DNS64: no AAAA records synthesised for ipv4only.arpa.", Fix: fixDNS64},
-				"dns64":   {Text: "a-only.example: no AAAA synthesised for a-only.example (A [198.51.100.2])", Fix: fixDNS64},
+				"dns64":   {Text: "no DNS64: no AAAA records synthesised for a-only.example (A [198.51.100.2])", Fix: fixDNS64},
 			}},
 	}
 	for _, tt := range tests {
