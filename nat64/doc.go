@@ -39,6 +39,9 @@
 // # Readiness
 //
 // [Ping] and [Connect] reach an IPv4 literal through its synthesised
-// address with an ICMPv6 echo and a TCP connection; [CheckDNS64] asks the
-// DNS64 for an A-only name and says which prefix it synthesised with.
+// address with an ICMPv6 echo and a TCP connection, as a CLAT does;
+// [CheckDNS64] asks the DNS64 for an A-only name and, through
+// [CheckSynthesis], says which prefix it synthesised with and whether that
+// is the one the network announces. The v6only-probe program runs them all
+// and prints one line per check.
 package nat64
