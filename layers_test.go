@@ -29,6 +29,7 @@ var layers = map[string]int{
 	"macvlan":               2,
 	"discover":              3, // compose the engines
 	"lxdprofile":            3,
+	"nat64":                 3, // RFC 6052/7050 over ndp's PREF64
 	"internal/lab":          4, // the namespace lab, for tests and the lab program
 	"internal/lxdcli":       5, // what the LXD programs share
 	"internal/labtest":      5, // test harnesses: only _test.go files import them

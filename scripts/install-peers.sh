@@ -40,6 +40,13 @@ packages=(
 	tshark             # ripng/dhcpv4opt108: capture cross-checks
 )
 
+# NAT64 and DNS64 (issue 15): the nat64 interop tests and the lab's mostly-v6
+# act run them in the router namespace. Kept as a block of its own.
+packages+=(
+	tayga              # nat64, lab: userspace NAT64 over a tun device (jool needs a kernel module)
+	unbound            # nat64, lab: DNS64 (module-config "dns64 iterator")
+)
+
 missing=()
 for entry in "${packages[@]}"; do
 	pkg=${entry%% *}

@@ -235,7 +235,7 @@ func (c Command) line(msg string) string {
 }
 
 // sdkPackages start the messages of v6kit's importable packages.
-var sdkPackages = []string{"dhcpv4opt108", "discover", "lxdprofile", "macvlan", "ndp", "ripng", "slaac/host", "slaac"}
+var sdkPackages = []string{"dhcpv4opt108", "discover", "lxdprofile", "macvlan", "nat64", "ndp", "ripng", "slaac/host", "slaac"}
 
 // Cause is err's text without the "pkg: " prefixes of v6kit's packages, at
 // its start or after a ": ", for a program that puts an SDK error into a

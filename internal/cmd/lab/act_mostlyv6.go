@@ -177,6 +177,16 @@ func actMostlyV6(peers bool) act {
 		if err != nil {
 			return err
 		}
+		// DNS64 and NAT64 on the router, toward an IPv4-only internet.
+		withNAT64 := haveNAT64Peers()
+		if n.brk != "" && !withNAT64 {
+			return fmt.Errorf("-break %s needs unbound and tayga: install them with scripts/install-peers.sh", n.brk)
+		}
+		if withNAT64 {
+			if err := startNAT64(n); err != nil {
+				return fmt.Errorf("DNS64/NAT64: %w", err)
+			}
+		}
 		laptop, pi := n.byRole("laptop"), n.byRole("pi")
 
 		// The capable client: our probe, which sends a DISCOVER asking
@@ -185,7 +195,8 @@ func actMostlyV6(peers bool) act {
 		// multicast RA (RFC 4861 MIN_DELAY_BETWEEN_RAS) plus up to 0.5 s: wait 5 s, a margin for a loaded machine.
 		var out bytes.Buffer
 		if err := laptop.NS.Run(func() error {
-			return v6onlyprobe.Run(ctx, v6onlyprobe.Options{Interface: laptop.IfName, JSON: true, Timeout: 10 * time.Second, RAWait: 5 * time.Second}, &out)
+			return v6onlyprobe.Run(ctx, v6onlyprobe.Options{Interface: laptop.IfName, JSON: true, Timeout: 10 * time.Second, RAWait: 5 * time.Second,
+				Name: aOnlyName, Port: 80}, &out)
 		}); err != nil {
 			return fmt.Errorf("probe: %w", err)
 		}
@@ -198,7 +209,7 @@ func actMostlyV6(peers bool) act {
 		if !rep.V6Only || rep.EffectiveWaitS == nil || *rep.EffectiveWaitS != v6OnlyWait {
 			problems = append(problems, fmt.Sprintf("probe did not stop for %d s: %+v", v6OnlyWait, rep))
 		}
-		if !slices.Contains(rep.RDNSS, routerLANAddr.String()) {
+		if n.brk != "no-rdnss" && !slices.Contains(rep.RDNSS, routerLANAddr.String()) {
 			problems = append(problems, fmt.Sprintf("probe saw RDNSS %v, want %v", rep.RDNSS, routerLANAddr))
 		}
 		pref64Note := strings.Join(rep.PREF64, ",")
@@ -208,6 +219,55 @@ func actMostlyV6(peers bool) act {
 			pref64Note = "none (radvd 2.19 cannot send PREF64)"
 		case !slices.Contains(rep.PREF64, pref64.String()):
 			problems = append(problems, fmt.Sprintf("probe saw PREF64 %v, want %v", rep.PREF64, pref64))
+		}
+
+		// The IPv6-only client through DNS64 and NAT64: the probe's
+		// lines all ✔ (but PREF64 under radvd), then the laptop itself
+		// fetches by name and reaches a literal, as a CLAT would.
+		var natLines []string
+		if n.brk != "" {
+			// Broken on purpose: the probe must flag it, on its line.
+			want := Breaks[n.brk]
+			flagged := ""
+			for _, c := range rep.Checks {
+				if c.Name == want && !c.OK && !c.Skipped {
+					flagged = c.String()
+				}
+			}
+			if flagged == "" {
+				problems = append(problems, fmt.Sprintf("-break %s: the probe's %s line is not ✘", n.brk, want))
+			}
+			r.Details["break"] = n.brk
+			natLines = append(natLines, fmt.Sprintf("-break %s: the probe flags it on its %s line", n.brk, want))
+			natLines = append(natLines, probeLines(rep.Checks, n.raSource == "radvd")...)
+		} else if withNAT64 {
+			for _, c := range rep.Checks {
+				if !c.OK && c.Name != "option108" && !(c.Name == "pref64" && n.raSource == "radvd") {
+					problems = append(problems, "probe: "+c.String())
+				}
+			}
+			// The prefix a client uses: PREF64, or under radvd the
+			// RFC 7050 one; the same either way.
+			prefix, _ := netip.ParsePrefix(rep.NAT64Prefix)
+			if prefix != pref64 {
+				problems = append(problems, fmt.Sprintf("probe's NAT64 prefix %q, want %s", rep.NAT64Prefix, pref64))
+				prefix = pref64
+			}
+			nr, err := laptopThroughNAT64(ctx, laptop, prefix, rep.NAT64Source)
+			r.Details["nat64"] = nr
+			switch {
+			case err != nil:
+				problems = append(problems, fmt.Sprintf("laptop through NAT64: %v", err))
+			case nr.Fetched != inetBody || !nat64Pool.Contains(netip.MustParseAddr(nr.SeenAs)):
+				problems = append(problems, fmt.Sprintf("laptop fetched %q, seen as %s (want %q from an address of %s)", nr.Fetched, nr.SeenAs, inetBody, nat64Pool))
+			}
+			natLines = append(natLines,
+				fmt.Sprintf("router: DNS64 (unbound, dns64-prefix %s) and NAT64 (tayga, pool %s) toward the IPv4-only internet %s", pref64, nat64Pool, inetRouterV4.Masked()),
+				fmt.Sprintf("laptop (IPv6-only): %s → %s, fetched %q over TCP through NAT64 (the server saw %s)", aOnlyName, nr.AAAA, strings.TrimSpace(nr.Fetched), nr.SeenAs),
+				fmt.Sprintf("laptop reaches the IPv4 literal %s at %s (the %s prefix, as a CLAT does): echo %.2f ms, TCP connect %.2f ms", nr.Literal, nr.Via, sourceName[nr.Source], nr.EchoMs, nr.TCPMs))
+			natLines = append(natLines, probeLines(rep.Checks, n.raSource == "radvd")...)
+		} else {
+			natLines = append(natLines, "DNS64/NAT64 not run: unbound or tayga not installed (scripts/install-peers.sh)")
 		}
 
 		// The legacy client asks no 108 and gets an ordinary lease:
@@ -253,7 +313,11 @@ func actMostlyV6(peers bool) act {
 				v6OnlyWait, pref64Note, strings.Join(rep.RDNSS, ",")),
 			fmt.Sprintf("legacy client (pi, %s): lease %v, no option 108", legacy, leased),
 		}
+		r.Details["lines"] = append(r.Details["lines"].([]string), natLines...)
 		r.Summary = fmt.Sprintf("%s offers option 108: the capable client stops for %d s, the legacy one leases %v", srv.name, v6OnlyWait, leased)
+		if withNAT64 && n.brk == "" {
+			r.Summary += "; it reaches the IPv4-only internet through DNS64 and NAT64"
+		}
 		r.Next = "sudo go run ./examples/v6only-probe -i eth0"
 		if len(problems) > 0 {
 			return fmt.Errorf("%s", strings.Join(problems, "; "))

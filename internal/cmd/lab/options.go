@@ -26,6 +26,18 @@ type Options struct {
 	// ID names the lab (default random); with Down it limits the removal
 	// to that lab. Tests use it to know the namespaces' names.
 	ID string
+	// Break breaks the mostly-v6 act's network on purpose, one of Breaks;
+	// the act then holds when the probe flags the break on its line.
+	Break string
+}
+
+// Breaks are the ways -break can break the IPv6-only client's network,
+// each with the probe's check that must flag it.
+var Breaks = map[string]string{
+	"dns64-prefix": "rfc7050", // unbound synthesises with 64:ff9b::/96, the RAs announce the lab's prefix
+	"nat64-down":   "nat64",   // tayga stopped while unbound still synthesises
+	"no-rdnss":     "rdnss",   // the RAs name no DNS server
+	"short-pref64": "pref64",  // PREF64 lifetime 96 s under a router lifetime of 1800 s
 }
 
 // DefaultActTimeout is how long an act may take unless -act-timeout says.
@@ -64,6 +76,12 @@ func check(o Options) error {
 		return cli.Usagef("-id %q is not a lab ID; give 1 to %d lower-case letters and digits, such as t1", o.ID, maxIDLen)
 	case o.Down && (o.Keep || o.SVG != "" || o.Peers || o.JSON):
 		return cli.Usagef("-down only removes labs left behind; drop -keep, -svg, -peers and -json (or drop -down)")
+	case o.Down && o.Break != "":
+		return cli.Usagef("-down only removes labs left behind; drop -break (or drop -down)")
+	case o.Break != "" && Breaks[o.Break] == "":
+		return cli.Usagef("-break %q is not a way to break the lab; give dns64-prefix, nat64-down, no-rdnss or short-pref64", o.Break)
+	case o.Break == "short-pref64" && o.Peers:
+		return cli.Usagef("-break short-pref64 needs v6kit's advertiser (radvd 2.19 sends no PREF64); drop -peers")
 	}
 	if o.SVG != "" {
 		return checkSVGPath(o.SVG)

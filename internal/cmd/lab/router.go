@@ -16,7 +16,7 @@ import (
 )
 
 // raConfig is what the LAN router advertises: a global and a ULA /64,
-// RDNSS, DNSSL and the well-known NAT64 prefix, so the LAN is ready to go
+// RDNSS, DNSSL and the lab's NAT64 prefix, so the LAN is ready to go
 // IPv6-mostly.
 func raConfig() ndp.AdvertiserConfig {
 	return ndp.AdvertiserConfig{
@@ -44,10 +44,19 @@ func (n *network) startRA(peers bool) (source string, err error) {
 	if err != nil {
 		return "", err
 	}
+	cfg := raConfig()
+	switch n.brk {
+	case "no-rdnss":
+		cfg.RDNSS = nil
+	case "short-pref64":
+		// PREF64 keeps 3 × MaxInterval (96 s); the router stays default
+		// for 30 minutes.
+		cfg.RouterLifetime = 1800 * time.Second
+	}
 	var adv *ndp.Advertiser
 	if err := n.router.Run(func() error {
 		var err error
-		adv, err = ndp.NewAdvertiser(ifi, raConfig())
+		adv, err = ndp.NewAdvertiser(ifi, cfg)
 		return err
 	}); err != nil {
 		return "", err
@@ -70,7 +79,10 @@ func (n *network) startRadvd() error {
 		fmt.Fprintf(&b, "  prefix %s { AdvOnLink on; AdvAutonomous on; AdvValidLifetime %d; AdvPreferredLifetime %d; };\n",
 			p, int(ndp.DefaultValidLifetime/time.Second), int(ndp.DefaultPreferredLifetime/time.Second))
 	}
-	fmt.Fprintf(&b, "  RDNSS %s { };\n  DNSSL home.arpa { };\n};\n", routerLANAddr)
+	if n.brk != "no-rdnss" {
+		fmt.Fprintf(&b, "  RDNSS %s { };\n", routerLANAddr)
+	}
+	b.WriteString("  DNSSL home.arpa { };\n};\n")
 	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
 		return err
 	}

@@ -72,6 +72,7 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	n.brk = opts.Break
 	// Predict before the router says a word, then let it advertise.
 	predictions, err := predictAll(n)
 	if err != nil {

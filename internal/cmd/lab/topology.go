@@ -18,12 +18,15 @@ var (
 	lanPrefix      = netip.MustParsePrefix("2001:db8:1:1::/64")
 	lanULA         = netip.MustParsePrefix("fd00:db8:1:1::/64")
 	upstreamPrefix = netip.MustParsePrefix("2001:db8:ff00::/48")
-	pref64         = netip.MustParsePrefix("64:ff9b::/96")
-	routerLL       = netip.MustParseAddr("fe80::1")
-	upstreamLL     = netip.MustParseAddr("fe80::2")
-	routerLANv4    = netip.MustParsePrefix("192.0.2.1/24")
-	routerLANAddr  = netip.MustParseAddr("2001:db8:1:1::1")
-	routerLANULA   = netip.MustParseAddr("fd00:db8:1:1::1")
+	// pref64 is network-specific: the lab's IPv4 internet uses
+	// documentation ranges, which RFC 6052 (Section 3.1) keeps away from
+	// the Well-Known Prefix 64:ff9b::/96 (tayga drops them).
+	pref64        = netip.MustParsePrefix("2001:db8:64::/96")
+	routerLL      = netip.MustParseAddr("fe80::1")
+	upstreamLL    = netip.MustParseAddr("fe80::2")
+	routerLANv4   = netip.MustParsePrefix("192.0.2.1/24")
+	routerLANAddr = netip.MustParseAddr("2001:db8:1:1::1")
+	routerLANULA  = netip.MustParseAddr("fd00:db8:1:1::1")
 	// laptopSecret is the laptop's net.ipv6.conf.eth0.stable_secret.
 	laptopSecret = netip.MustParseAddr("2001:db8:5ec:7e7::1")
 )
@@ -68,6 +71,9 @@ type network struct {
 	// raSource names what sends the LAN's RAs; raAt is when it started.
 	raSource string
 	raAt     time.Time
+	// brk is -break: how the mostly-v6 act's network is broken ("" for
+	// not at all).
+	brk string
 }
 
 // onStop registers what stop must end.

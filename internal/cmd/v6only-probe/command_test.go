@@ -5,9 +5,11 @@ import (
 	"context"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/v6kit/v6kit/internal/clitest"
+	"github.com/v6kit/v6kit/nat64"
 	"github.com/v6kit/v6kit/ndp"
 )
 
@@ -31,6 +33,12 @@ func TestCommandBadInputs(t *testing.T) {
 		{Name: "ra-wait zero", Args: []string{"-i", "lo", "-ra-wait", "0s"}, Status: 2, Line: "v6only-probe: -ra-wait 0s is not a positive time; give e.g. -ra-wait 2s"},
 		{Name: "only -timeout 1s fits the -ra-wait default in it", Args: []string{"-i", "nosuch0", "-timeout", "1s"}, Status: 2, Line: `v6only-probe: -i: interface "nosuch0" not found; list them with 'ip link'`},
 		{Name: "ra-wait beyond timeout", Args: []string{"-i", "lo", "-timeout", "1s", "-ra-wait", "3s"}, Status: 2, Line: "v6only-probe: -ra-wait 3s is longer than -timeout 1s; give at most the timeout"},
+		{Name: "dns not an address", Args: []string{"-i", "lo", "-dns", "router"}, Status: 2, Line: `v6only-probe: -dns "router": not an address: give one such as 2001:db8::53 or [2001:db8::53]:53`},
+		{Name: "target without port", Args: []string{"-i", "lo", "-target", "192.0.2.1"}, Status: 2, Line: `v6only-probe: -target "192.0.2.1": not an IPv4 address and port: give one such as 192.0.2.1:443`},
+		{Name: "target IPv6", Args: []string{"-i", "lo", "-target", "[2001:db8::1]:80"}, Status: 2, Line: "v6only-probe: -target [2001:db8::1]:80 is not an IPv4 address and port; give the IPv4 literal to reach through NAT64, e.g. -target 192.0.2.1:443"},
+		{Name: "target port 0", Args: []string{"-i", "lo", "-target", "192.0.2.1:0"}, Status: 2, Line: "v6only-probe: -target 192.0.2.1:0 has port 0; give the TCP port to connect to, e.g. -target 192.0.2.1:443"},
+		{Name: "port 0", Args: []string{"-i", "lo", "-port", "0"}, Status: 2, Line: "v6only-probe: -port 0 is not a TCP port; give 1 to 65535, e.g. -port 443"},
+		{Name: "port too big", Args: []string{"-i", "lo", "-port", "70000"}, Status: 2, Line: "v6only-probe: -port 70000 is not a TCP port; give 1 to 65535, e.g. -port 443"},
 		// internal/cli's flagError does not yet rewrite the flag package's
 		// boolean message (reported to the lead); pinned as it is.
 		{Name: "json with a value", Args: []string{"-i", "lo", "-json=maybe"}, Status: 2, Line: `v6only-probe: -json "maybe": not a boolean; give true or false`},
@@ -48,8 +56,10 @@ func TestHelpDocumentsJSONKeys(t *testing.T) {
 	if len(keys) < 10 {
 		t.Fatalf("found only %d JSON keys in report.go", len(keys))
 	}
+	// The keys of the checks' objects are listed one level deeper.
+	flat := strings.ReplaceAll(help, "\n    ", "\n  ")
 	for _, k := range keys {
-		clitest.Documented(t, help, k[1])
+		clitest.Documented(t, flat, k[1])
 	}
 }
 
@@ -65,7 +75,9 @@ func TestJSONGolden(t *testing.T) {
 		{"testdata/no-offer.golden", &fakeClient{}, nil},
 	} {
 		var out bytes.Buffer
-		if err := Run(context.Background(), Options{Interface: "eth9", JSON: true, Client: tt.c, Routers: routers(tt.ras...)}, &out); err != nil {
+		o := Options{Interface: "eth9", JSON: true, Client: tt.c, Routers: routers(tt.ras...), Name: "a-only.example"}
+		(&fakeNet{dns64: nat64.WellKnownPrefix, up: true}).apply(&o)
+		if err := Run(context.Background(), o, &out); err != nil {
 			t.Fatal(err)
 		}
 		clitest.Golden(t, tt.file, out.Bytes())

@@ -43,6 +43,55 @@ type Report struct {
 	V6Only bool `json:"v6only"`
 	// Ready: option 108 valid, and RAs carry PREF64 and RDNSS.
 	Ready bool `json:"ready"`
+
+	// RouterLifetimeS and PREF64LifetimeS are those of the advertisement
+	// whose PREF64 is in use; null without one.
+	RouterLifetimeS *int64 `json:"router_lifetime_s"`
+	PREF64LifetimeS *int64 `json:"pref64_lifetime_s"`
+	// DNSServer is the server asked (-dns, else the first RDNSS); "" when
+	// there is none.
+	DNSServer string `json:"dns_server"`
+	// RFC7050 are the prefixes found in the AAAA records of ipv4only.arpa;
+	// RFC7050Error says why none were ("" when found).
+	RFC7050      []string `json:"rfc7050_prefixes"`
+	RFC7050Error string   `json:"rfc7050_error"`
+	// NAT64Prefix is the prefix a client uses: PREF64 when advertised,
+	// else the RFC 7050 one; NAT64Source says which ("pref64", "dns64").
+	NAT64Prefix string `json:"nat64_prefix"`
+	NAT64Source string `json:"nat64_source"`
+	// PrefixAgree: PREF64 is among the RFC 7050 prefixes.
+	PrefixAgree bool `json:"prefix_agree"`
+	// DNS64Name is the A-only name asked for; DNS64AAAA what the DNS64
+	// synthesised, DNS64Prefixes under which prefixes; DNS64OK says they
+	// include NAT64Prefix; DNS64Error why not.
+	DNS64Name     string   `json:"dns64_name"`
+	DNS64AAAA     []string `json:"dns64_aaaa"`
+	DNS64Prefixes []string `json:"dns64_prefixes"`
+	DNS64OK       bool     `json:"dns64_ok"`
+	DNS64Error    string   `json:"dns64_error"`
+	// NAT64Target is the IPv4 address and port reached through
+	// NAT64Via, its address under NAT64Prefix; EchoRTTMs and TCPRTTMs the
+	// round-trip times (null on failure); NAT64Error what failed.
+	NAT64Target string   `json:"nat64_target"`
+	NAT64Via    string   `json:"nat64_via"`
+	EchoRTTMs   *float64 `json:"echo_rtt_ms"`
+	TCPRTTMs    *float64 `json:"tcp_rtt_ms"`
+	NAT64Error  string   `json:"nat64_error"`
+	// Checks are the report's lines, in order; AllOK is every one ✔: the
+	// network is ready for IPv6-only clients.
+	Checks []Check `json:"checks"`
+	AllOK  bool    `json:"all_ok"`
+}
+
+// Check is one line of the readiness report.
+type Check struct {
+	Name string `json:"check"` // option108, pref64, rdnss, rfc7050, dns64, nat64
+	// OK is the ✔; Skipped means it could not run because an earlier
+	// check failed (OK is false then too).
+	OK      bool   `json:"ok"`
+	Skipped bool   `json:"skipped"`
+	Text    string `json:"text"`
+	Fix     string `json:"fix"`
 }
 
 func report(r dhcpv4opt108.Result, rs []ndp.Router) Report {
@@ -104,22 +153,20 @@ func (r Report) Text(timeout time.Duration) string {
 	} else {
 		fmt.Fprintf(&b, "server:     %s\n", r.Server)
 		fmt.Fprintf(&b, "offered:    %s\n", r.Offered)
-		switch {
-		case r.V6OnlyWaitS != nil:
-			fmt.Fprintf(&b, "option 108: V6ONLY_WAIT %d s (a client waits %d s)\n", *r.V6OnlyWaitS, *r.EffectiveWaitS)
-		case r.Option108:
-			fmt.Fprintf(&b, "option 108: %s (clients ignore it)\n", r.Option108Status)
-		default:
-			b.WriteString("option 108: absent\n")
+	}
+	for _, c := range r.Checks {
+		b.WriteString(c.String() + "\n")
+		if !c.OK && c.Fix != "" {
+			fmt.Fprintf(&b, "  %-11s %s\n", "fix:", c.Fix)
 		}
 	}
-	fmt.Fprintf(&b, "pref64:     %s\n", listOrNone(r.PREF64))
-	fmt.Fprintf(&b, "rdnss:      %s\n", listOrNone(r.RDNSS))
 	switch {
+	case r.AllOK:
+		b.WriteString("verdict:    ready for IPv6-only clients: they stop DHCPv4, find the NAT64 prefix and DNS64, and reach IPv4 through NAT64\n")
 	case r.Outcome == OutcomeNoOffer:
 		b.WriteString("verdict:    no DHCPv4 server answered: clients get no IPv4 address here\n")
 	case r.Ready:
-		b.WriteString("verdict:    IPv6-mostly ready: capable clients stop DHCPv4 and find NAT64 and DNS\n")
+		b.WriteString("verdict:    IPv6-mostly signalled, but IPv6-only clients would break: see the ✘ lines\n")
 	case r.V6Only:
 		b.WriteString("verdict:    option 108 works, but the RAs lack PREF64 or RDNSS\n")
 	default:
@@ -128,9 +175,19 @@ func (r Report) Text(timeout time.Duration) string {
 	return b.String()
 }
 
-func listOrNone(s []string) string {
-	if len(s) == 0 {
-		return "none"
+// String is the check's line: ✔, ✘ or – (skipped), its title and text.
+func (c Check) String() string {
+	mark := "✔"
+	switch {
+	case c.Skipped:
+		mark = "–"
+	case !c.OK:
+		mark = "✘"
 	}
-	return strings.Join(s, ", ")
+	return fmt.Sprintf("%s %-11s %s", mark, checkTitles[c.Name], c.Text)
+}
+
+var checkTitles = map[string]string{
+	"option108": "option 108", "pref64": "PREF64", "rdnss": "RDNSS",
+	"rfc7050": "RFC 7050", "dns64": "DNS64", "nat64": "NAT64",
 }

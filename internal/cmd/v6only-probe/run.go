@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"time"
 
 	"github.com/v6kit/v6kit/dhcpv4opt108"
 	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/netx"
+	"github.com/v6kit/v6kit/nat64"
 	"github.com/v6kit/v6kit/ndp"
 )
 
@@ -28,11 +30,32 @@ type Options struct {
 	// means DefaultRAWait, capped at Timeout when that is not given).
 	RAWait time.Duration
 
+	// DNS is the DNS server for the RFC 7050 and DNS64 checks (-dns);
+	// the zero value means the first RDNSS of the router advertisements.
+	DNS netip.AddrPort
+	// Name is the A-only name the DNS64 check asks for (-name; the
+	// command's default is DefaultName, "" skips the check).
+	Name string
+	// Target is the IPv4 address and port the NAT64 check reaches through
+	// the prefix (-target); the zero value means Name's first A record on
+	// Port.
+	Target netip.AddrPort
+	// Port is the TCP port of the NAT64 check when Target is not given (0
+	// means DefaultPort).
+	Port uint16
+
 	// Client, when set, is used instead of an nclient4 client on Interface
 	// (tests).
 	Client dhcpv4opt108.Discoverer
 	// Routers, when set, replaces ndp.SolicitRouters (tests).
 	Routers func(ctx context.Context, ifi *net.Interface, wait time.Duration) ([]ndp.Router, error)
+	// Lookup, Ping and Connect, when set, replace the DNS queries, the
+	// ICMPv6 echo and the TCP connect of the NAT64 checks (tests).
+	Lookup  func(ctx context.Context, server netip.AddrPort, name string, typ uint16) (nat64.Answer, error)
+	Ping    func(ctx context.Context, dst netip.Addr) (time.Duration, error)
+	Connect func(ctx context.Context, dst netip.AddrPort) (time.Duration, error)
+
+	ifIndex int // the zone of a link-local RDNSS
 }
 
 // validate checks o before anything is opened.
@@ -44,6 +67,10 @@ func (o *Options) validate() error {
 		return cli.Usagef("-ra-wait %v is not a positive time; give e.g. -ra-wait 2s", o.RAWait)
 	case o.Timeout > 0 && o.RAWait > o.Timeout:
 		return cli.Usagef("-ra-wait %v is longer than -timeout %v; give at most the timeout", o.RAWait, o.Timeout)
+	case o.Target.IsValid() && !o.Target.Addr().Unmap().Is4():
+		return cli.Usagef("-target %v is not an IPv4 address and port; give the IPv4 literal to reach through NAT64, e.g. -target 192.0.2.1:443", o.Target)
+	case o.Target.IsValid() && o.Target.Port() == 0:
+		return cli.Usagef("-target %v has port 0; give the TCP port to connect to, e.g. -target %v:443", o.Target, o.Target.Addr())
 	}
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
@@ -71,6 +98,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		if ifi, err = netx.Interface(o.Interface); err != nil {
 			return cli.Usagef("-i: %v", err)
 		}
+		o.ifIndex = ifi.Index
 	}
 	client := o.Client
 	if client == nil {
@@ -111,6 +139,10 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		rep = noOffer(rs)
 	default:
 		return fmt.Errorf("interface %q: %w", o.Interface, p.err)
+	}
+	rep.checkNAT64(raCtx, &o, rs, time.Now())
+	if raCtx.Err() != nil {
+		return nil // stopped by a signal: no verdict
 	}
 	if o.JSON {
 		b, err := json.Marshal(rep)

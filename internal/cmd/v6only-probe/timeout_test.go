@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
+
+	"github.com/v6kit/v6kit/nat64"
 	"github.com/v6kit/v6kit/ndp"
 )
 
@@ -35,7 +37,9 @@ func TestRunWaitsExactlyTheTimeout(t *testing.T) {
 		}
 		start := time.Now()
 		var out bytes.Buffer
-		if err := Run(context.Background(), Options{JSON: true, Timeout: 7 * time.Second, RAWait: 3 * time.Second, Client: silentClient{}, Routers: rs}, &out); err != nil {
+		o := Options{JSON: true, Timeout: 7 * time.Second, RAWait: 3 * time.Second, Client: silentClient{}, Routers: rs}
+		(&fakeNet{dns64: nat64.WellKnownPrefix, up: true}).apply(&o)
+		if err := Run(context.Background(), o, &out); err != nil {
 			t.Fatal(err)
 		}
 		if el := time.Since(start); el != 7*time.Second {

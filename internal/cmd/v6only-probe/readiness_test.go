@@ -1,0 +1,123 @@
+package v6onlyprobe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/netip"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/v6kit/v6kit/nat64"
+	"github.com/v6kit/v6kit/ndp"
+)
+
+var nsp = netip.MustParsePrefix("2001:db8:64::/96")
+
+func ra(pref64 netip.Prefix, life, rtrLife time.Duration, rdnss bool) ndp.Router {
+	r := ndp.Router{Addr: netip.MustParseAddr("fe80::1"), Lifetime: rtrLife, Received: time.Now()}
+	if pref64.IsValid() {
+		r.PREF64 = []ndp.PREF64{{Prefix: pref64, Lifetime: life}}
+	}
+	if rdnss {
+		r.RDNSS = []ndp.RDNSS{{Servers: []netip.Addr{netip.MustParseAddr("2001:db8:1:1::1")}, Lifetime: time.Hour}}
+	}
+	return r
+}
+
+// TestReadinessLines: each broken piece turns exactly its line ✘ (or
+// skips the lines that depend on it), with the fix that belongs to it.
+func TestReadinessLines(t *testing.T) {
+	const hour = time.Hour
+	tests := []struct {
+		name string
+		ra   ndp.Router
+		net  fakeNet
+		want map[string]Check // only the lines that are not ✔
+	}{
+		{name: "ready", ra: ra(nsp, 1800*time.Second, 1800*time.Second, true), net: fakeNet{dns64: nsp, up: true}, want: map[string]Check{}},
+		{name: "DNS64 prefix differs from PREF64", ra: ra(nsp, 1800*time.Second, 1800*time.Second, true), net: fakeNet{dns64: nat64.WellKnownPrefix, up: true},
+			want: map[string]Check{
+				"rfc7050": {Text: "DNS64 synthesises with 64:ff9b::/96 via [2001:db8:1:1::1]:53, the RAs announce PREF64 2001:db8:64::/96", Fix: fixAgree},
+				"dns64":   {Text: "DNS64 prefix differs from the announced prefix: a-only.example synthesised under [64:ff9b::/96], not under 2001:db8:64::/96 (pref64)", Fix: fixAgree},
+			}},
+		{name: "NAT64 down while DNS64 synthesises", ra: ra(nsp, 1800*time.Second, 1800*time.Second, true), net: fakeNet{dns64: nsp},
+			want: map[string]Check{
+				"nat64": {Text: "198.51.100.2:80 through 2001:db8:64::c633:6402: ping 2001:db8:64::c633:6402: no echo reply: context deadline exceeded; connect [2001:db8:64::c633:6402]:80: context deadline exceeded", Fix: fixNAT64},
+			}},
+		{name: "no RDNSS", ra: ra(nsp, 1800*time.Second, 1800*time.Second, false), net: fakeNet{dns64: nsp, up: true},
+			want: map[string]Check{
+				"rdnss":   {Text: "none in the router advertisements: IPv6-only clients have no DNS64 to ask", Fix: fixRDNSS},
+				"rfc7050": {Skipped: true, Text: "not checked: no DNS server (no RDNSS; give -dns)"},
+				"dns64":   {Skipped: true, Text: "not checked: no DNS server or no -name"},
+				"nat64":   {Skipped: true, Text: "not checked: no IPv4 target (give -target, or a -name that resolves)"},
+			}},
+		{name: "PREF64 lifetime shorter than the router lifetime", ra: ra(nsp, 16*time.Second, 1800*time.Second, true), net: fakeNet{dns64: nsp, up: true},
+			want: map[string]Check{
+				"pref64": {Text: "2001:db8:64::/96, lifetime 16 s shorter than the router lifetime 1800 s: clients lose the prefix between RAs", Fix: fixLifetime},
+			}},
+		{name: "no PREF64: clients fall back to RFC 7050", ra: ra(netip.Prefix{}, 0, hour, true), net: fakeNet{dns64: nsp, up: true},
+			want: map[string]Check{
+				"pref64": {Text: "none in the router advertisements", Fix: fixPREF64},
+			}},
+		{name: "no DNS64", ra: ra(nsp, 1800*time.Second, 1800*time.Second, true), net: fakeNet{up: true},
+			want: map[string]Check{
+				"rfc7050": {Text: "ipv4only.arpa via [2001:db8:1:1::1]:53: no DNS64: no AAAA records synthesised for ipv4only.arpa.", Fix: fixDNS64},
+				"dns64":   {Text: "no DNS64: no AAAA records synthesised for a-only.example (A [198.51.100.2])", Fix: fixDNS64},
+			}},
+	}
+	for _, tt := range tests {
+		// On a fake clock: the dead NAT64's timeouts take no time.
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				o := Options{JSON: true, Client: &fakeClient{offer: offer(t, []byte{0, 0, 7, 8})}, Routers: routers(tt.ra), Name: "a-only.example", Port: 80}
+				tt.net.apply(&o)
+				ctx := context.Background()
+				var out bytes.Buffer
+				if err := Run(ctx, o, &out); err != nil {
+					t.Fatal(err)
+				}
+				var rep Report
+				if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+					t.Fatal(err)
+				}
+				if len(rep.Checks) != 6 {
+					t.Fatalf("%d checks: %+v", len(rep.Checks), rep.Checks)
+				}
+				for _, c := range rep.Checks {
+					want, bad := tt.want[c.Name]
+					if !bad {
+						if !c.OK {
+							t.Errorf("%s ✘: %s", c.Name, c.Text)
+						}
+						continue
+					}
+					want.Name = c.Name
+					if c != want {
+						t.Errorf("%s line:\n got %+v\nwant %+v", c.Name, c, want)
+					}
+				}
+				if rep.AllOK != (len(tt.want) == 0) {
+					t.Errorf("all_ok = %v", rep.AllOK)
+				}
+			})
+		})
+	}
+}
+
+// TestClampedWaitIsReported: V6ONLY_WAIT 0 works, as 300 s; the line says
+// so.
+func TestClampedWaitIsReported(t *testing.T) {
+	o := Options{JSON: true, Client: &fakeClient{offer: offer(t, []byte{0, 0, 0, 0})}, Routers: routers(ra(nsp, 1800*time.Second, 1800*time.Second, true)), Name: "a-only.example"}
+	(&fakeNet{dns64: nsp, up: true}).apply(&o)
+	var out bytes.Buffer
+	if err := Run(context.Background(), o, &out); err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	_ = json.Unmarshal(out.Bytes(), &rep)
+	if c := rep.Checks[0]; !c.OK || c.Text != "V6ONLY_WAIT 0 s, clamped to 300 s (MIN_V6ONLY_WAIT, RFC 8925)" {
+		t.Errorf("option 108 line %+v", c)
+	}
+}
