@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 
+	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/internal/v6frame"
 	"github.com/v6kit/v6kit/ndp"
 )
@@ -52,6 +53,7 @@ func NewScanner(ifi *net.Interface, o *Options) (*Scanner, error) {
 	}
 	e := env{
 		mac:       mac,
+		zone:      netx.Zone(ifi),
 		addrs:     func() ([]netip.Addr, error) { return nt.LocalAddrs(ifi) },
 		neighbors: func() ([]ndp.Neighbor, error) { return nt.List(ifi, ndp.StatesUsable) },
 	}
