@@ -216,4 +216,3 @@ func run(ctx context.Context, o Options, w io.Writer, d deps) error {
 	}
 	return ctx.Err()
 }
-
