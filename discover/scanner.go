@@ -51,8 +51,7 @@ type Options struct {
 	Rate int
 	// Methods selects techniques (default MethodsAll).
 	Methods Method
-	// Vendors names MAC vendors (default: LoadVendors, once per process,
-	// decoded while the first scan probes).
+	// Vendors names MAC vendors (default: LoadVendors, once per process).
 	Vendors *Vendors
 }
 
@@ -101,9 +100,8 @@ type Scanner struct {
 	slowest time.Duration
 }
 
-// sharedVendors decodes the embedded registry once per process, for the
-// scanners given no Vendors: decoding takes milliseconds, which a scan
-// spends probing instead (see newScanner).
+// sharedVendors is the embedded registry shared by the scanners given no
+// Vendors, so that the parts of it one inflates serve the others.
 var sharedVendors = sync.OnceValues(LoadVendors)
 
 func newScanner(l link, e env, o *Options) (*Scanner, error) {
@@ -126,10 +124,8 @@ func newScanner(l link, e env, o *Options) (*Scanner, error) {
 	if v := s.opts.Vendors; v != nil {
 		s.vendors = func() *Vendors { return v }
 	} else {
-		// Decode while the scan starts: the first host waits for it only
-		// if it answers sooner. A corrupt table (a build error the tests
-		// catch) names no vendor.
-		go sharedVendors()
+		// A corrupt table (a build error the tests catch) names no
+		// vendor.
 		s.vendors = func() *Vendors { v, _ := sharedVendors(); return v }
 	}
 	return s, nil

@@ -9,12 +9,13 @@ import (
 	"io"
 	"net"
 	"slices"
+	"sync"
 )
 
 //go:generate go run ./internal/vendorgen -in /usr/share/ieee-data -out vendors.bin
 
 // vendorTable is the IEEE registry (MA-L, MA-M, MA-S and IAB) from Debian's
-// ieee-data, compressed; see internal/vendorgen.
+// ieee-data, in 256 parts compressed alone; see internal/vendorgen.
 //
 //go:embed vendors.bin
 var vendorTable []byte
@@ -40,8 +41,24 @@ type Vendor struct {
 
 // Vendors is the vendor registry: longest-prefix match over the MA-L, MA-M
 // and MA-S blocks. The zero value knows no vendor but still labels locally
-// administered MACs.
+// administered MACs. A Vendors is safe for concurrent use.
 type Vendors struct {
+	parts [vendorParts]vendorPart
+}
+
+// vendorParts is how many parts the table has: one per first byte of the
+// OUI, each compressed alone so that a lookup inflates only its own.
+const vendorParts = 256
+
+// vendorPart is one part of the table, inflated at its first lookup.
+type vendorPart struct {
+	z    []byte // compressed
+	once sync.Once
+	set  *vendorSet // nil until inflated, or when corrupt
+}
+
+// vendorSet is the inflated table (or part): names and blocks.
+type vendorSet struct {
 	names  []string
 	blocks [3][]block // 24, 28, 36 bits
 }
@@ -53,22 +70,61 @@ type block struct {
 
 var blockBits = [3]int{24, 28, 36}
 
-// LoadVendors decodes the embedded registry (a few milliseconds; keep the
-// result).
-func LoadVendors() (*Vendors, error) {
-	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(vendorTable)))
-	if err != nil {
-		return nil, &ParseError{Type: "vendor table", Offset: len(raw), Err: fmt.Errorf("%w: %w", ErrBadVendorTable, err)}
-	}
-	return parseVendors(raw)
-}
+// vendorMagic starts the embedded table.
+const vendorMagic = "v6kit-vendors-2\n"
 
-func parseVendors(raw []byte) (*Vendors, error) {
-	const magic = "v6kit-vendors-1\n"
-	if !bytes.HasPrefix(raw, []byte(magic)) {
+// LoadVendors returns the embedded registry. It reads only the table's
+// index (microseconds); each of its 256 parts, one per first byte of the
+// OUI, is inflated at the first lookup that needs it (tens of
+// microseconds) and kept.
+func LoadVendors() (*Vendors, error) { return parseVendorIndex(vendorTable) }
+
+// parseVendorIndex splits the table into its compressed parts.
+func parseVendorIndex(raw []byte) (*Vendors, error) {
+	if !bytes.HasPrefix(raw, []byte(vendorMagic)) {
 		return nil, &ParseError{Type: "vendor table", Err: fmt.Errorf("%w: bad magic", ErrBadVendorTable)}
 	}
-	b := raw[len(magic):]
+	b := raw[len(vendorMagic):]
+	var lens [vendorParts]uint64
+	total := uint64(0)
+	for i := range lens {
+		l, n := binary.Uvarint(b)
+		if n <= 0 || l > uint64(len(raw)) {
+			return nil, &ParseError{Type: "vendor table", Offset: len(raw) - len(b), Err: fmt.Errorf("%w: part length", ErrBadVendorTable)}
+		}
+		lens[i], total, b = l, total+l, b[n:]
+	}
+	if total != uint64(len(b)) {
+		return nil, &ParseError{Type: "vendor table", Offset: len(raw) - len(b), Err: fmt.Errorf("%w: parts of %d bytes in %d", ErrBadVendorTable, total, len(b))}
+	}
+	v := &Vendors{}
+	for i, l := range lens {
+		v.parts[i].z, b = b[:l:l], b[l:]
+	}
+	return v, nil
+}
+
+// part returns the inflated part for a MAC's first byte; nil if it is
+// empty or corrupt (a build error the tests catch).
+func (v *Vendors) part(first byte) *vendorSet {
+	p := &v.parts[first]
+	p.once.Do(func() {
+		if len(p.z) == 0 {
+			return
+		}
+		raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(p.z)))
+		if err != nil {
+			return
+		}
+		p.set, _ = parseVendors(raw)
+	})
+	return p.set
+}
+
+// parseVendors decodes an inflated part: the names, then the 24-, 28- and
+// 36-bit blocks, each delta-coded and naming its vendor by index.
+func parseVendors(raw []byte) (*vendorSet, error) {
+	b := raw
 	bad := func(rest []byte, what string) error {
 		return &ParseError{Type: "vendor table", Offset: len(raw) - len(rest), Err: fmt.Errorf("%w: %s", ErrBadVendorTable, what)}
 	}
@@ -84,13 +140,16 @@ func parseVendors(raw []byte) (*Vendors, error) {
 	if !ok || nn > uint64(len(b)) {
 		return nil, bad(b, "name count")
 	}
-	v := &Vendors{names: make([]string, 0, nn)}
+	// One string holds every name; each name is a slice of it.
+	all := string(b)
+	v := &vendorSet{names: make([]string, 0, nn)}
 	for range nn {
 		l, ok := next()
 		if !ok || l > uint64(len(b)) {
 			return nil, bad(b, "name")
 		}
-		v.names = append(v.names, string(b[:l]))
+		o := len(all) - len(b)
+		v.names = append(v.names, all[o:o+int(l)])
 		b = b[l:]
 	}
 	for i := range v.blocks {
@@ -127,10 +186,14 @@ func (v *Vendors) Lookup(mac net.HardwareAddr) Vendor {
 	if v == nil {
 		return Vendor{}
 	}
+	set := v.part(mac[0])
+	if set == nil {
+		return Vendor{}
+	}
 	m := uint64(mac[0])<<40 | uint64(mac[1])<<32 | uint64(mac[2])<<24 | uint64(mac[3])<<16 | uint64(mac[4])<<8 | uint64(mac[5])
-	for i := len(v.blocks) - 1; i >= 0; i-- {
+	for i := len(set.blocks) - 1; i >= 0; i-- {
 		p := m >> (48 - blockBits[i])
-		bs := v.blocks[i]
+		bs := set.blocks[i]
 		if j, ok := slices.BinarySearchFunc(bs, p, func(b block, p uint64) int {
 			switch {
 			case b.prefix < p:
@@ -141,7 +204,7 @@ func (v *Vendors) Lookup(mac net.HardwareAddr) Vendor {
 			return 0
 		}); ok {
 			reg := [3]string{RegistryMAL, RegistryMAM, RegistryMAS}[i]
-			return Vendor{Name: v.names[bs[j].name], Registry: reg, Bits: blockBits[i]}
+			return Vendor{Name: set.names[bs[j].name], Registry: reg, Bits: blockBits[i]}
 		}
 	}
 	return Vendor{}

@@ -46,11 +46,52 @@ func run(in, out string) error {
 		}
 		tables[f.bits] = append(tables[f.bits], es...)
 	}
-	// Names, deduplicated and sorted so the output is deterministic.
+	// One part per first byte of the OUI (the MA-M and MA-S blocks by the
+	// OUI they sit in), each compressed alone, so that a lookup inflates
+	// only its own part: the whole table takes ~10 ms to inflate.
+	var parts [256][3][]entry
+	for bi, bits := range []int{24, 28, 36} {
+		for _, e := range tables[bits] {
+			c := e.prefix >> (bits - 8)
+			parts[c][bi] = append(parts[c][bi], e)
+		}
+	}
+	buf_ := []byte("v6kit-vendors-2\n")
+	var zs [][]byte
+	rawLen := 0
+	for c := range parts {
+		raw := part(parts[c])
+		rawLen += len(raw)
+		var buf bytes.Buffer
+		w, err := flate.NewWriter(&buf, flate.BestCompression)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(raw); err != nil {
+			return err
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		buf_ = binary.AppendUvarint(buf_, uint64(buf.Len()))
+		zs = append(zs, buf.Bytes())
+	}
+	for _, z := range zs {
+		buf_ = append(buf_, z...)
+	}
+	fmt.Fprintf(os.Stderr, "vendorgen: %d+%d+%d blocks in 256 parts, %d bytes raw, %d compressed\n",
+		len(tables[24]), len(tables[28]), len(tables[36]), rawLen, len(buf_))
+	return os.WriteFile(out, buf_, 0o644)
+}
+
+// part encodes one part: its names, deduplicated and sorted so the output
+// is deterministic, then the 24-, 28- and 36-bit blocks, each list sorted
+// and delta-coded, naming their vendor by index.
+func part(tables [3][]entry) []byte {
 	index := map[string]int{}
 	var names []string
-	for _, bits := range []int{24, 28, 36} {
-		for _, e := range tables[bits] {
+	for _, es := range tables {
+		for _, e := range es {
 			if _, ok := index[e.name]; !ok {
 				index[e.name] = 0
 				names = append(names, e.name)
@@ -62,14 +103,12 @@ func run(in, out string) error {
 		index[n] = i
 	}
 	var raw []byte
-	raw = append(raw, "v6kit-vendors-1\n"...)
 	raw = binary.AppendUvarint(raw, uint64(len(names)))
 	for _, n := range names {
 		raw = binary.AppendUvarint(raw, uint64(len(n)))
 		raw = append(raw, n...)
 	}
-	for _, bits := range []int{24, 28, 36} {
-		es := tables[bits]
+	for _, es := range tables {
 		slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(a.prefix, b.prefix) })
 		es = slices.CompactFunc(es, func(a, b entry) bool { return a.prefix == b.prefix })
 		raw = binary.AppendUvarint(raw, uint64(len(es)))
@@ -80,20 +119,7 @@ func run(in, out string) error {
 			last = e.prefix
 		}
 	}
-	var buf bytes.Buffer
-	w, err := flate.NewWriter(&buf, flate.BestCompression)
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(raw); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "vendorgen: %d names, %d+%d+%d blocks, %d bytes raw, %d compressed\n",
-		len(names), len(tables[24]), len(tables[28]), len(tables[36]), len(raw), buf.Len())
-	return os.WriteFile(out, buf.Bytes(), 0o644)
+	return raw
 }
 
 func read(path string, bits int) ([]entry, error) {
