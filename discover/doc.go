@@ -42,7 +42,7 @@
 // # When a scan ends
 //
 // A scan ends when the link has answered. Its multicast probes go out
-// three times, half a quiet period apart; once they have, and every
+// three times, a quarter of a quiet period apart; once they have, and every
 // Neighbor Solicitation queued has gone, the scan ends when no answer has
 // come for a quiet period: [Options.Quiet], by default [DefaultQuiet] (25
 // ms) on a wired link, or twice the round trip of the slowest host seen —

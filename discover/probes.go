@@ -68,10 +68,10 @@ func (r *run) initialProbes() {
 
 // multicastProbes queues the invalid-dst probe and the echo to ff02::1
 // from every source, ahead of the Neighbor Solicitations already queued.
-// A scan sends them probeRounds times, half a quiet period apart, in case
-// the first were lost or rate-limited (Parameter Problem counts against
-// the kernel's ICMP error limits) or a host's first answer waited for
-// address resolution.
+// A scan sends them probeRounds times, a quarter of a quiet period apart,
+// in case the first were lost or rate-limited (Parameter Problem counts
+// against the kernel's ICMP error limits) or a host's first answer waited
+// for address resolution: none of these needs a longer pause.
 func (r *run) multicastProbes() {
 	var round []probe
 	for _, src := range r.own {

@@ -15,8 +15,10 @@ import (
 
 // Timing of a scan (see the package doc, "When a scan ends").
 const (
-	// probeRounds is how many times the multicast probes go out.
-	probeRounds = 3
+	// probeRounds is how many times the multicast probes go out, a
+	// quiet period over roundsPerQuiet apart.
+	probeRounds    = 3
+	roundsPerQuiet = 4
 	// endGrace is how long a scan capped by Timeout waits for frames
 	// beyond those already queued in the socket (a reader behind a busy
 	// CPU loses nothing).
@@ -45,6 +47,8 @@ type run struct {
 	// (STALE, DELAY, PROBE...): they count at the end only for a host
 	// this scan saw answer.
 	lingering []ndp.Neighbor
+	// waiting are the MACs of lingering entries that have not answered.
+	waiting map[string]bool
 	// For the end of the scan: the last probe sent or answer read, the
 	// slowest host's round trip, and the fastest round trip per host
 	// (MLD reports are left out: hosts delay them at random on purpose).
@@ -58,7 +62,7 @@ type run struct {
 func newRun(s *Scanner, own []netip.Addr) *run {
 	r := &run{s: s, own: own, id: uint16(rand.Uint32()), tb: newTable(own, s.vendors, s.env.zone),
 		sentAt: map[probeKey]time.Time{}, guessed: map[netip.Addr]bool{}, rate: newLimiter(s.opts.Rate),
-		inherited: s.slowest, fastest: map[string]time.Duration{}}
+		inherited: s.slowest, fastest: map[string]time.Duration{}, waiting: map[string]bool{}}
 	for _, a := range own {
 		a = a.WithZone("")
 		if a.IsLinkLocalUnicast() && !r.ll.IsValid() {
@@ -104,14 +108,7 @@ func (r *run) quiet() time.Duration {
 // pending reports whether a host the neighbour cache knows has not
 // answered yet: it may be a Wi-Fi station asleep until the next DTIM
 // beacon.
-func (r *run) pending() bool {
-	for _, n := range r.lingering {
-		if h := r.tb.hosts[string(n.MAC)]; h == nil || h.Methods&methodsActive == 0 {
-			return true
-		}
-	}
-	return false
-}
+func (r *run) pending() bool { return len(r.waiting) > 0 }
 
 // run scans until the link has gone quiet after the last probe round, or
 // until Timeout, calling emit for every sighting. It returns errStopped
@@ -143,7 +140,7 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 	useCache := r.enabled(MethodNeighbor) && r.s.env.neighbors != nil
 	cacheRead := false
 	rounds := 1
-	nextRound := start.Add(r.quiet() / 2)
+	nextRound := start.Add(r.quiet() / roundsPerQuiet)
 	wake := time.NewTimer(time.Hour)
 	defer wake.Stop()
 	for {
@@ -168,7 +165,7 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 		if rounds < probeRounds && !now.Before(nextRound) {
 			r.multicastProbes()
 			rounds++
-			nextRound = now.Add(r.quiet() / 2)
+			nextRound = now.Add(r.quiet() / roundsPerQuiet)
 			continue
 		}
 		if !now.Before(capAt) {
@@ -297,6 +294,9 @@ func (r *run) neighbors(emit func(*Host, sighting) bool, final bool) bool {
 		if n.State&showsUp == 0 {
 			if !final {
 				r.lingering = append(r.lingering, n)
+				if h := r.tb.hosts[string(n.MAC)]; h == nil || h.Methods&methodsActive == 0 {
+					r.waiting[string(n.MAC)] = true
+				}
 				r.solicit(n.Addr.WithZone(""), n.MAC)
 				r.guess(n.MAC)
 				continue
@@ -348,6 +348,9 @@ func (r *run) handle(o obs, emit func(*Host, sighting) bool) bool {
 	h, c := r.tb.observe(o.mac, o.addr, o.m, rtt, o.router)
 	if h == nil {
 		return true
+	}
+	if o.m&methodsActive != 0 {
+		delete(r.waiting, string(h.MAC))
 	}
 	if c.newMAC {
 		r.guess(h.MAC)
