@@ -152,7 +152,7 @@ func BenchmarkDiscoveryLarge(b *testing.B) {
 
 // largeHost adds host i to the large lab: MAC b8:27:eb:00:HH:LL, static
 // fe80::i and 2001:db8:1::i, its receive processing on CPU i mod NumCPU.
-func largeHost(b *testing.B, l *lab.Lab, sw *lab.Netns, i int) truthHost {
+func largeHost(b testing.TB, l *lab.Lab, sw *lab.Netns, i int) truthHost {
 	h, err := l.Namespace(fmt.Sprintf("h%d", i))
 	if err != nil {
 		b.Fatal(err)

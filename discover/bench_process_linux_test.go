@@ -42,36 +42,72 @@ type timedRun struct {
 	maxRSS            int64 // KiB, for a process
 }
 
-// progress scores reports as they arrive and notes when recall is complete.
+// progress scores reports as they arrive, in constant time per report
+// (the consumer of a scan must keep up with it), and notes when recall
+// is complete.
 type progress struct {
-	want        truth
-	start       time.Time
-	addrs, macs []string
-	run         timedRun
+	want         truth
+	start        time.Time
+	run          timedRun
+	byMAC        map[string]int // node index
+	byAddr       map[string]int
+	stable       map[string]bool
+	found        map[int]bool
+	seen         map[string]bool // addresses reported
+	stableFound  int
+	totalStable  int
+	everyoneSeen bool
+}
+
+func newProgress(want truth, start time.Time) *progress {
+	p := &progress{want: want, start: start, byMAC: map[string]int{}, byAddr: map[string]int{}, stable: map[string]bool{},
+		found: map[int]bool{}, seen: map[string]bool{}}
+	for i, n := range want {
+		p.byMAC[n.mac] = i
+		for _, a := range n.all {
+			p.byAddr[a] = i
+		}
+		for _, a := range n.stable {
+			p.stable[a] = true
+			p.totalStable++
+		}
+	}
+	return p
 }
 
 func (p *progress) report(mac string, addrs []string, at time.Time) {
-	if !slices.Contains(p.macs, mac) {
-		p.macs = append(p.macs, mac)
+	if i, ok := p.byMAC[mac]; ok {
+		p.found[i] = true
 	}
 	for _, a := range addrs {
-		if ip, err := netip.ParseAddr(a); err == nil {
-			p.addrs = append(p.addrs, ip.WithZone("").String())
+		ip, err := netip.ParseAddr(a)
+		if err != nil {
+			continue
+		}
+		a = ip.WithZone("").String()
+		if p.seen[a] {
+			continue
+		}
+		p.seen[a] = true
+		if i, ok := p.byAddr[a]; ok {
+			p.found[i] = true
+		}
+		if p.stable[a] {
+			p.stableFound++
 		}
 	}
-	r := p.want.score(p.addrs, p.macs)
-	if p.run.nodes == 0 && r.nodes == r.totalNodes {
+	if p.run.nodes == 0 && len(p.found) == len(p.want) {
 		p.run.nodes = at.Sub(p.start)
 	}
-	if p.run.full == 0 && r.nodes == r.totalNodes && r.stable == r.totalStable {
+	if p.run.full == 0 && len(p.found) == len(p.want) && p.stableFound == p.totalStable {
 		p.run.full = at.Sub(p.start)
 	}
-	p.run.recall = r
+	p.run.recall = recall{nodes: len(p.found), totalNodes: len(p.want), stable: p.stableFound, totalStable: p.totalStable}
 }
 
 // scanEvents times one in-process scan with Events.
 func scanEvents(b testing.TB, s *Scanner, want truth) timedRun {
-	p := &progress{want: want, start: time.Now()}
+	p := newProgress(want, time.Now())
 	for e, err := range s.Events(context.Background()) {
 		if err != nil {
 			b.Fatal(err)
@@ -83,7 +119,6 @@ func scanEvents(b testing.TB, s *Scanner, want truth) timedRun {
 		p.report(e.Host.MAC.String(), addrs, e.Time)
 	}
 	p.run.exit = time.Since(p.start)
-	p.run.recall = want.score(p.addrs, p.macs)
 	return p.run
 }
 
@@ -102,7 +137,7 @@ func v6discProcess(b testing.TB, ns *lab.Netns, want truth, args ...string) time
 	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	p := &progress{want: want}
+	p := newProgress(want, time.Time{})
 	if err := ns.Run(func() error { p.start = time.Now(); return cmd.Start() }); err != nil {
 		b.Fatal(err)
 	}

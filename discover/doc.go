@@ -60,18 +60,21 @@
 // A scan never sends more than [Options.Rate] packets per second (2000 by
 // default), after a first burst of 32. Its probes per host are bounded
 // too, whatever the link's size: with S source addresses (the link-local,
-// each global and ULA address), G of them global and P prefixes, every
-// host receives 6S+2 multicast frames (three rounds of echo and
-// invalid-dst from each source, one MLD query, one Router Solicitation)
-// and at most (2+P)(1+G) Neighbor Solicitations (its link-local seen and
-// its EUI-64 address in the link-local and every prefix, each from every
-// source), plus as many for each of its neighbour cache entries; with S=3,
-// G=2 and P=2 that is 20 + 12 frames per host and scan. The solicitations
-// travel in Ethernet frames addressed to the host's MAC (RFC 6085): a
-// switch delivers them to that host alone. On a link of N hosts the scan
-// sends about 6S+2 + 12N frames, so a 1000-host link takes Rate-bound
-// seconds of solicitations after the hosts themselves were found by the
-// multicast rounds, within milliseconds.
+// each global and ULA address) and P prefixes, every host receives 6S+2
+// multicast frames (three rounds of echo and invalid-dst from each source,
+// one MLD query, one Router Solicitation) and at most 2+P Neighbor
+// Solicitations (for its link-local seen, and its EUI-64 address in the
+// link-local and every prefix), plus one for each of its neighbour cache
+// entries; with S=3 and P=2 that is 20 + 4 frames per host and scan. The
+// solicitations come from the link-local address, in Ethernet frames
+// addressed to the host's MAC (RFC 6085): a switch delivers them to that
+// host alone. One whose answer the scan has learnt meanwhile is dropped
+// unsent: a guess at an address found, a guess for a host whose
+// link-local is not EUI-64 (it forms its other addresses the same way), a
+// cache entry of a host that answered. On a link of N hosts a scan sends
+// about 6S+2 + N to 4N frames: a 1000-host link costs a second or two of
+// solicitations at the default rate, after the multicast rounds found the
+// hosts within milliseconds.
 //
 // # Names
 //

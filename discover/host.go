@@ -100,6 +100,17 @@ func (h *Host) clone() Host {
 	return c
 }
 
+// has reports whether h has address a (zone aside).
+func (h *Host) has(a netip.Addr) bool {
+	a = a.WithZone("")
+	for _, x := range h.Addrs {
+		if x.Addr.WithZone("") == a {
+			return true
+		}
+	}
+	return false
+}
+
 // sortAddrs puts link-local addresses first, then the rest by address.
 func sortAddrs(as []Addr) {
 	slices.SortFunc(as, func(a, b Addr) int {

@@ -18,7 +18,20 @@ type probeKey struct {
 type probe struct {
 	frame []byte
 	key   probeKey
+	// obsolete, when set, says at the head of the queue whether what
+	// the probe would learn is known by now: then it is not sent.
+	obsolete func() bool
 }
+
+// Why a Neighbor Solicitation is sent; each reason lapses once the scan
+// has learnt what the NS would tell.
+type nsReason uint8
+
+const (
+	nsCache nsReason = iota + 1 // a neighbour cache entry not known up: lapses once its MAC answers
+	nsGuess                     // an EUI-64 guess: lapses once the address is found, or the host shows a link-local that is not EUI-64
+	nsSeen                      // a link-local seen: asks whether it routes; lapses once the host is known as a router
+)
 
 var (
 	allNodes   = netip.IPv6LinkLocalAllNodes()
@@ -94,37 +107,76 @@ func (r *run) multicastProbes() {
 }
 
 // solicit queues an NS for target (EUI-64 guess, a seen link-local or a
-// neighbour cache entry), once from every source we have, each with our
-// link-layer address: a host that answers creates a neighbour entry for
-// each of our addresses (RFC 4861, Section 7.2.3), so its answers to the
-// next round of multicast probes need no address resolution of their own.
-// On a big link that saves a storm of multicast NS, which the bridge floods.
+// neighbour cache entry) from our link-local address, with our link-layer
+// address: a host that answers creates a neighbour entry for us (RFC
+// 4861, Section 7.2.3). One NS per target: the multicast rounds are over
+// long before a big link's solicitations, so priming hosts' caches for
+// our other sources would buy nothing. When its turn comes, an NS whose
+// reason has lapsed is dropped unsent (see nsReason).
 //
 // The NS goes to target's solicited-node group, as RFC 4861 says, but in
 // an Ethernet frame to mac, the one host that can own target (RFC 6085
 // lets IPv6 multicast travel in unicast frames): a switch delivers it to
 // that port alone instead of flooding the link, and no other host wakes.
-func (r *run) solicit(target netip.Addr, mac net.HardwareAddr) {
-	if !r.enabled(MethodNS) || r.guessed[target] || r.tb.own[target] || !r.ll.IsValid() {
+func (r *run) solicit(target netip.Addr, mac net.HardwareAddr, why nsReason) {
+	if !r.enabled(MethodNS) || r.tb.own[target] || !r.ll.IsValid() {
 		return
 	}
-	r.guessed[target] = true
+	if r.guessed[target] != 0 {
+		if why == nsSeen {
+			r.guessed[target] = nsSeen // the queued NS asks whether it routes, too
+		}
+		return
+	}
+	r.guessed[target] = why
 	b, err := mdndp.MarshalMessage(&mdndp.NeighborSolicitation{TargetAddress: target,
 		Options: []mdndp.Option{&mdndp.LinkLayerAddress{Direction: mdndp.Source, Addr: r.s.env.mac.HardwareAddr()}}})
 	if err != nil {
 		return
 	}
-	group := v6frame.SolicitedNode(target)
 	var dst v6frame.MAC // zero: the group's multicast MAC
 	if m, ok := v6frame.MACFrom(mac); ok {
 		dst = m
 	}
-	r.enqueue(probeKey{m: MethodNS, src: target}, v6frame.Packet{DstMAC: dst, Src: r.ll, Dst: group, HopLimit: 255, ICMP: b})
-	for _, src := range r.own {
-		if src = src.WithZone(""); src.IsGlobalUnicast() {
-			r.enqueue(probeKey{m: MethodNS, src: target}, v6frame.Packet{DstMAC: dst, Src: src, Dst: group, HopLimit: 255, ICMP: b})
+	frame, ok := r.build(v6frame.Packet{DstMAC: dst, Src: r.ll, Dst: v6frame.SolicitedNode(target), HopLimit: 255, ICMP: b})
+	if !ok {
+		return
+	}
+	key := string(mac)
+	r.queue = append(r.queue, probe{frame: frame, key: probeKey{m: MethodNS, src: target}, obsolete: func() bool {
+		h := r.tb.hosts[key]
+		if h == nil {
+			return false
+		}
+		switch r.guessed[target] {
+		case nsCache:
+			return h.Methods&methodsActive != 0
+		case nsGuess:
+			return h.has(target) || !maybeEUI64(h)
+		case nsSeen:
+			return h.Router
+		}
+		return false
+	}})
+}
+
+// maybeEUI64 reports whether h may form addresses from its MAC: it has
+// shown no link-local address other than its MAC's EUI-64 one. A host
+// whose link-local is stable-privacy, random or manual forms its global
+// addresses the same way (Linux's addr_gen_mode, Windows, macOS and
+// Android apply one rule to both).
+func maybeEUI64(h *Host) bool {
+	iid, err := slaac.EUI64(h.MAC)
+	if err != nil {
+		return false
+	}
+	eui := slaac.LinkLocal(iid)
+	for _, a := range h.Addrs {
+		if a.Addr.IsLinkLocalUnicast() && a.Addr.WithZone("") != eui {
+			return false
 		}
 	}
+	return true
 }
 
 // guess queues NS for mac's EUI-64 address in every known prefix.
@@ -133,10 +185,10 @@ func (r *run) guess(mac net.HardwareAddr) {
 	if err != nil {
 		return
 	}
-	r.solicit(slaac.LinkLocal(iid), mac)
+	r.solicit(slaac.LinkLocal(iid), mac, nsGuess)
 	for _, p := range r.prefixes {
 		if a, err := slaac.Addr(p, iid); err == nil {
-			r.solicit(a, mac)
+			r.solicit(a, mac, nsGuess)
 		}
 	}
 }

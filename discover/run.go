@@ -41,7 +41,7 @@ type run struct {
 	queue    []probe
 	sentAt   map[probeKey]time.Time
 	prefixes []netip.Prefix
-	guessed  map[netip.Addr]bool
+	guessed  map[netip.Addr]nsReason // NS targets queued, and why
 	rate     *limiter
 	// lingering are neighbour cache entries that do not show a host is up
 	// (STALE, DELAY, PROBE...): they count at the end only for a host
@@ -61,7 +61,7 @@ type run struct {
 
 func newRun(s *Scanner, own []netip.Addr) *run {
 	r := &run{s: s, own: own, id: uint16(rand.Uint32()), tb: newTable(own, s.vendors, s.env.zone),
-		sentAt: map[probeKey]time.Time{}, guessed: map[netip.Addr]bool{}, rate: newLimiter(s.opts.Rate),
+		sentAt: map[probeKey]time.Time{}, guessed: map[netip.Addr]nsReason{}, rate: newLimiter(s.opts.Rate),
 		inherited: s.slowest, fastest: map[string]time.Duration{}, waiting: map[string]bool{}}
 	for _, a := range own {
 		a = a.WithZone("")
@@ -215,6 +215,9 @@ func later(a, b time.Time) time.Time {
 func (r *run) send(ctx context.Context) error {
 	p := r.queue[0]
 	r.queue = r.queue[1:]
+	if p.obsolete != nil && p.obsolete() {
+		return nil
+	}
 	r.rate.take()
 	// Stamp before sending: on a veth the answer can be read before
 	// WriteFrame returns.
@@ -297,7 +300,7 @@ func (r *run) neighbors(emit func(*Host, sighting) bool, final bool) bool {
 				if h := r.tb.hosts[string(n.MAC)]; h == nil || h.Methods&methodsActive == 0 {
 					r.waiting[string(n.MAC)] = true
 				}
-				r.solicit(n.Addr.WithZone(""), n.MAC)
+				r.solicit(n.Addr.WithZone(""), n.MAC, nsCache)
 				r.guess(n.MAC)
 				continue
 			}
@@ -356,7 +359,7 @@ func (r *run) handle(o obs, emit func(*Host, sighting) bool) bool {
 		r.guess(h.MAC)
 	}
 	if o.addr.IsLinkLocalUnicast() {
-		r.solicit(o.addr.WithZone(""), h.MAC) // its NA tells whether it routes
+		r.solicit(o.addr.WithZone(""), h.MAC, nsSeen) // its NA tells whether it routes
 	}
 	return emit(h, c)
 }
