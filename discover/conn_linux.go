@@ -17,6 +17,11 @@ func dial(op string, k sockKind, ifi *net.Interface) (socket, error) {
 		if err != nil {
 			return socket{}, fmt.Errorf("discover: %s: %w", op, err)
 		}
+		// Every host of a big link answers each multicast probe within a
+		// millisecond or two: room for the burst, or the kernel drops it.
+		// Without CAP_NET_ADMIN the kernel caps this at rmem_max; the
+		// later rounds then make up for what it drops.
+		_ = c.SetReadBuffer(readBuffer)
 		return socket{frames: c}, nil
 	default:
 		c, err := net.ListenUDP("udp6", &net.UDPAddr{IP: net.IPv6unspecified})

@@ -52,11 +52,12 @@ type run struct {
 	// For the end of the scan: the last probe sent or answer read, the
 	// slowest host's round trip, and the fastest round trip per host
 	// (MLD reports are left out: hosts delay them at random on purpose).
-	last      time.Time
-	slowest   time.Duration
-	inherited time.Duration // the slowest round trip of the scanner's last scan
-	fastest   map[string]time.Duration
-	sent      int // frames sent, for Stats
+	last       time.Time // the last probe sent or answer read
+	lastAnswer time.Time
+	slowest    time.Duration
+	inherited  time.Duration // the slowest round trip of the scanner's last scan
+	fastest    map[string]time.Duration
+	sent       int // frames sent, for Stats
 }
 
 func newRun(s *Scanner, own []netip.Addr) *run {
@@ -145,6 +146,9 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 	defer wake.Stop()
 	for {
 		now := time.Now()
+		if !now.Before(capAt) {
+			return r.end(ctx, obsc, rdone, endGrace, useCache, emit)
+		}
 		if len(r.queue) > 0 {
 			if d := r.rate.wait(now); d == 0 {
 				if err := r.send(ctx); err != nil {
@@ -162,18 +166,18 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 			}
 			continue
 		}
-		if rounds < probeRounds && !now.Before(nextRound) {
+		// A round goes out a quarter of a quiet period after the last,
+		// and once the answers to the last have paused as long: a big
+		// link's burst of answers is not met by another probe.
+		if due := later(nextRound, r.lastAnswer.Add(r.quiet()/roundsPerQuiet)); rounds < probeRounds && !now.Before(due) {
 			r.multicastProbes()
 			rounds++
 			nextRound = now.Add(r.quiet() / roundsPerQuiet)
 			continue
 		}
-		if !now.Before(capAt) {
-			return r.end(ctx, obsc, rdone, endGrace, useCache, emit)
-		}
 		next := capAt
 		if rounds < probeRounds {
-			next = nextRound
+			next = later(nextRound, r.lastAnswer.Add(r.quiet()/roundsPerQuiet))
 		} else if len(r.queue) == 0 {
 			quietAt := r.last.Add(r.quiet())
 			if r.pending() {
@@ -330,6 +334,7 @@ func (r *run) handle(o obs, emit func(*Host, sighting) bool) bool {
 	if o.key.m != 0 {
 		// An answer to our probes: the link is not quiet yet.
 		r.last = later(r.last, o.at)
+		r.lastAnswer = later(r.lastAnswer, o.at)
 	}
 	if rtt > 0 && o.m != MethodMLD && len(o.mac) == 6 {
 		k := string(o.mac)
