@@ -106,6 +106,44 @@ func (r *run) multicastProbes() {
 	r.queue = append(round, r.queue...)
 }
 
+// direct prepares, for a host just found, an echo request to ff02::1 from
+// each global source, in an Ethernet frame to the host alone (RFC 6085),
+// sent once the multicast rounds are over unless the host has shown an
+// address in that source's prefix by then. It finds the global addresses
+// of a host whose answers to the multicast rounds were lost — on a big
+// link every host answers each round at once — one host at a time, at the
+// scan's rate.
+func (r *run) direct(mac net.HardwareAddr) {
+	dst, ok := v6frame.MACFrom(mac)
+	if !ok || !r.enabled(MethodEcho) {
+		return
+	}
+	key := string(mac)
+	for _, src := range r.own {
+		src = src.WithZone("")
+		if !src.IsGlobalUnicast() || !usable(src) {
+			continue
+		}
+		b, ok := r.build(v6frame.Packet{DstMAC: dst, Src: src, Dst: allNodes, HopLimit: 255, ICMP: echoRequest(r.id)})
+		if !ok {
+			continue
+		}
+		prefix := netip.PrefixFrom(src, 64).Masked()
+		r.directed = append(r.directed, probe{frame: b, key: probeKey{m: MethodEcho, src: src}, obsolete: func() bool {
+			h := r.tb.hosts[key]
+			if h == nil {
+				return false
+			}
+			for _, a := range h.Addrs {
+				if prefix.Contains(a.Addr) {
+					return true
+				}
+			}
+			return false
+		}})
+	}
+}
+
 // solicit queues an NS for target (EUI-64 guess, a seen link-local or a
 // neighbour cache entry) from our link-local address, with our link-layer
 // address: a host that answers creates a neighbour entry for us (RFC

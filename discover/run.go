@@ -47,6 +47,8 @@ type run struct {
 	// (STALE, DELAY, PROBE...): they count at the end only for a host
 	// this scan saw answer.
 	lingering []ndp.Neighbor
+	// directed are the probes queued once the rounds are over (see direct).
+	directed []probe
 	// waiting are the MACs of lingering entries that have not answered.
 	waiting map[string]bool
 	// For the end of the scan: the last probe sent or answer read, the
@@ -171,7 +173,12 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 		// link's burst of answers is not met by another probe.
 		if due := later(nextRound, r.lastAnswer.Add(r.quiet()/roundsPerQuiet)); rounds < probeRounds && !now.Before(due) {
 			r.multicastProbes()
-			rounds++
+			if rounds++; rounds == probeRounds {
+				// The rounds are over: now ask each host that has not
+				// answered from every prefix, paced by the rate.
+				r.queue = append(r.queue, r.directed...)
+				r.directed = nil
+			}
 			nextRound = now.Add(r.quiet() / roundsPerQuiet)
 			continue
 		}
@@ -362,6 +369,7 @@ func (r *run) handle(o obs, emit func(*Host, sighting) bool) bool {
 	}
 	if c.newMAC {
 		r.guess(h.MAC)
+		r.direct(h.MAC)
 	}
 	if o.addr.IsLinkLocalUnicast() {
 		r.solicit(o.addr.WithZone(""), h.MAC, nsSeen) // its NA tells whether it routes
