@@ -65,16 +65,19 @@
 // one MLD query, one Router Solicitation) and at most 2+P Neighbor
 // Solicitations (for its link-local seen, and its EUI-64 address in the
 // link-local and every prefix), plus one for each of its neighbour cache
-// entries; with S=3 and P=2 that is 20 + 4 frames per host and scan. The
-// solicitations come from the link-local address, in Ethernet frames
+// entries, and, if none of its answers came from a global source's
+// prefix, one echo request from each of the G global sources; with S=3,
+// G=2 and P=2 that is at most 20 + 4 + 2 frames per host and scan. The
+// solicitations and those echo requests travel in Ethernet frames
 // addressed to the host's MAC (RFC 6085): a switch delivers them to that
 // host alone. One whose answer the scan has learnt meanwhile is dropped
 // unsent: a guess at an address found, a guess for a host whose
 // link-local is not EUI-64 (it forms its other addresses the same way), a
-// cache entry of a host that answered. On a link of N hosts a scan sends
-// about 6S+2 + N to 4N frames: a 1000-host link costs a second or two of
-// solicitations at the default rate, after the multicast rounds found the
-// hosts within milliseconds.
+// cache entry of a host that answered, an echo to a host that answered
+// from that prefix. On a link of N hosts a scan sends 6S+2 multicast
+// frames and N to (4+G)N directed ones: a 1000-host link costs up to a
+// few seconds of them at the default rate (Timeout cuts them short),
+// after the multicast rounds found most hosts within milliseconds.
 //
 // # Names
 //
