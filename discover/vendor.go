@@ -15,7 +15,7 @@ import (
 //go:generate go run ./internal/vendorgen -in /usr/share/ieee-data -out vendors.bin
 
 // vendorTable is the IEEE registry (MA-L, MA-M, MA-S and IAB) from Debian's
-// ieee-data, in 256 parts compressed alone; see internal/vendorgen.
+// ieee-data, in parts compressed alone; see internal/vendorgen.
 //
 //go:embed vendors.bin
 var vendorTable []byte
@@ -43,12 +43,9 @@ type Vendor struct {
 // and MA-S blocks. The zero value knows no vendor but still labels locally
 // administered MACs. A Vendors is safe for concurrent use.
 type Vendors struct {
-	parts [vendorParts]vendorPart
+	starts []uint64 // first 36-bit MAC prefix each part covers, ascending from 0
+	parts  []vendorPart
 }
-
-// vendorParts is how many parts the table has: one per first byte of the
-// OUI, each compressed alone so that a lookup inflates only its own.
-const vendorParts = 256
 
 // vendorPart is one part of the table, inflated at its first lookup.
 type vendorPart struct {
@@ -57,7 +54,7 @@ type vendorPart struct {
 	set  *vendorSet // nil until inflated, or when corrupt
 }
 
-// vendorSet is the inflated table (or part): names and blocks.
+// vendorSet is an inflated part: names and blocks.
 type vendorSet struct {
 	names  []string
 	blocks [3][]block // 24, 28, 36 bits
@@ -71,47 +68,70 @@ type block struct {
 var blockBits = [3]int{24, 28, 36}
 
 // vendorMagic starts the embedded table.
-const vendorMagic = "v6kit-vendors-2\n"
+const vendorMagic = "v6kit-vendors-3\n"
 
 // LoadVendors returns the embedded registry. It reads only the table's
-// index (microseconds); each of its 256 parts, one per first byte of the
-// OUI, is inflated at the first lookup that needs it (tens of
+// index (microseconds); each of its parts, about 80 ranges of MAC
+// prefixes, is inflated at the first lookup that needs it (about 100
 // microseconds) and kept.
 func LoadVendors() (*Vendors, error) { return parseVendorIndex(vendorTable) }
 
-// parseVendorIndex splits the table into its compressed parts.
+// parseVendorIndex splits the table into its compressed parts: a count,
+// then per part the delta of its first 36-bit prefix and its compressed
+// length, then the parts.
 func parseVendorIndex(raw []byte) (*Vendors, error) {
 	if !bytes.HasPrefix(raw, []byte(vendorMagic)) {
 		return nil, &ParseError{Type: "vendor table", Err: fmt.Errorf("%w: bad magic", ErrBadVendorTable)}
 	}
 	b := raw[len(vendorMagic):]
-	var lens [vendorParts]uint64
-	total := uint64(0)
-	for i := range lens {
-		l, n := binary.Uvarint(b)
-		if n <= 0 || l > uint64(len(raw)) {
-			return nil, &ParseError{Type: "vendor table", Offset: len(raw) - len(b), Err: fmt.Errorf("%w: part length", ErrBadVendorTable)}
+	bad := func(what string) error {
+		return &ParseError{Type: "vendor table", Offset: len(raw) - len(b), Err: fmt.Errorf("%w: %s", ErrBadVendorTable, what)}
+	}
+	next := func() (uint64, bool) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, false
 		}
-		lens[i], total, b = l, total+l, b[n:]
+		b = b[n:]
+		return v, true
+	}
+	n, ok := next()
+	if !ok || n == 0 || n > uint64(len(b)) {
+		return nil, bad("part count")
+	}
+	v := &Vendors{starts: make([]uint64, n), parts: make([]vendorPart, n)}
+	lens := make([]uint64, n)
+	total, start := uint64(0), uint64(0)
+	for i := range lens {
+		d, ok1 := next()
+		l, ok2 := next()
+		if !ok1 || !ok2 || l > uint64(len(raw)) || (i > 0 && d == 0) || (i == 0 && d != 0) || d >= 1<<36 || start+d >= 1<<36 {
+			return nil, bad("part index")
+		}
+		start += d
+		v.starts[i], lens[i], total = start, l, total+l
 	}
 	if total != uint64(len(b)) {
-		return nil, &ParseError{Type: "vendor table", Offset: len(raw) - len(b), Err: fmt.Errorf("%w: parts of %d bytes in %d", ErrBadVendorTable, total, len(b))}
+		return nil, bad(fmt.Sprintf("parts of %d bytes in %d", total, len(b)))
 	}
-	v := &Vendors{}
 	for i, l := range lens {
 		v.parts[i].z, b = b[:l:l], b[l:]
 	}
 	return v, nil
 }
 
-// part returns the inflated part for a MAC's first byte; nil if it is
-// empty or corrupt (a build error the tests catch).
-func (v *Vendors) part(first byte) *vendorSet {
-	p := &v.parts[first]
+// part returns the inflated part covering a MAC's 36-bit prefix; nil if
+// there is none or it is corrupt (a build error the tests catch).
+func (v *Vendors) part(p36 uint64) *vendorSet {
+	i, found := slices.BinarySearch(v.starts, p36)
+	if !found {
+		i--
+	}
+	if i < 0 || i >= len(v.parts) {
+		return nil
+	}
+	p := &v.parts[i]
 	p.once.Do(func() {
-		if len(p.z) == 0 {
-			return
-		}
 		raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(p.z)))
 		if err != nil {
 			return
@@ -186,11 +206,11 @@ func (v *Vendors) Lookup(mac net.HardwareAddr) Vendor {
 	if v == nil {
 		return Vendor{}
 	}
-	set := v.part(mac[0])
+	m := uint64(mac[0])<<40 | uint64(mac[1])<<32 | uint64(mac[2])<<24 | uint64(mac[3])<<16 | uint64(mac[4])<<8 | uint64(mac[5])
+	set := v.part(m >> 12)
 	if set == nil {
 		return Vendor{}
 	}
-	m := uint64(mac[0])<<40 | uint64(mac[1])<<32 | uint64(mac[2])<<24 | uint64(mac[3])<<16 | uint64(mac[4])<<8 | uint64(mac[5])
 	for i := len(set.blocks) - 1; i >= 0; i-- {
 		p := m >> (48 - blockBits[i])
 		bs := set.blocks[i]

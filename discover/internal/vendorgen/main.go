@@ -46,21 +46,52 @@ func run(in, out string) error {
 		}
 		tables[f.bits] = append(tables[f.bits], es...)
 	}
-	// One part per first byte of the OUI (the MA-M and MA-S blocks by the
-	// OUI they sit in), each compressed alone, so that a lookup inflates
-	// only its own part: the whole table takes ~10 ms to inflate.
-	var parts [256][3][]entry
+	// Parts of about partSize bytes each, compressed alone, so that a
+	// lookup inflates only its own: the whole table takes ~10 ms to
+	// inflate, a part tens of microseconds. A part covers a range of the
+	// 36-bit MAC prefix space and holds every block that intersects it (a
+	// MA-L block cut by a part boundary is in both parts).
+	type span struct {
+		start, end uint64 // [start, end) in 36-bit space
+		bits, bi   int
+		e          entry
+	}
+	var spans []span
 	for bi, bits := range []int{24, 28, 36} {
-		for _, e := range tables[bits] {
-			c := e.prefix >> (bits - 8)
-			parts[c][bi] = append(parts[c][bi], e)
+		es := tables[bits]
+		slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(a.prefix, b.prefix) })
+		es = slices.CompactFunc(es, func(a, b entry) bool { return a.prefix == b.prefix })
+		for _, e := range es {
+			start := e.prefix << (36 - bits)
+			spans = append(spans, span{start, start + 1<<(36-bits), bits, bi, e})
 		}
 	}
-	buf_ := []byte("v6kit-vendors-2\n")
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	starts := []uint64{0}
+	size := 0
+	for _, sp := range spans {
+		if size > partSize && sp.start > starts[len(starts)-1] {
+			starts = append(starts, sp.start)
+			size = 0
+		}
+		size += len(sp.e.name) + 6
+	}
+	buf_ := []byte("v6kit-vendors-3\n")
+	buf_ = binary.AppendUvarint(buf_, uint64(len(starts)))
 	var zs [][]byte
 	rawLen := 0
-	for c := range parts {
-		raw := part(parts[c])
+	for k, lo := range starts {
+		hi := uint64(1) << 36
+		if k+1 < len(starts) {
+			hi = starts[k+1]
+		}
+		var tabs [3][]entry
+		for _, sp := range spans {
+			if sp.start < hi && sp.end > lo {
+				tabs[sp.bi] = append(tabs[sp.bi], sp.e)
+			}
+		}
+		raw := part(tabs)
 		rawLen += len(raw)
 		var buf bytes.Buffer
 		w, err := flate.NewWriter(&buf, flate.BestCompression)
@@ -73,16 +104,25 @@ func run(in, out string) error {
 		if err := w.Close(); err != nil {
 			return err
 		}
+		prev := uint64(0)
+		if k > 0 {
+			prev = starts[k-1]
+		}
+		buf_ = binary.AppendUvarint(buf_, lo-prev)
 		buf_ = binary.AppendUvarint(buf_, uint64(buf.Len()))
 		zs = append(zs, buf.Bytes())
 	}
 	for _, z := range zs {
 		buf_ = append(buf_, z...)
 	}
-	fmt.Fprintf(os.Stderr, "vendorgen: %d+%d+%d blocks in 256 parts, %d bytes raw, %d compressed\n",
-		len(tables[24]), len(tables[28]), len(tables[36]), rawLen, len(buf_))
+	fmt.Fprintf(os.Stderr, "vendorgen: %d+%d+%d blocks in %d parts, %d bytes raw, %d compressed\n",
+		len(tables[24]), len(tables[28]), len(tables[36]), len(starts), rawLen, len(buf_))
 	return os.WriteFile(out, buf_, 0o644)
 }
+
+// partSize is about how many bytes of names and blocks a part holds
+// before compression.
+const partSize = 16384
 
 // part encodes one part: its names, deduplicated and sorted so the output
 // is deterministic, then the 24-, 28- and 36-bit blocks, each list sorted
