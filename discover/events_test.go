@@ -195,3 +195,33 @@ func TestScanWaitsForSleepingHost(t *testing.T) {
 		}
 	})
 }
+
+// TestScanWirelessFloor: on a wireless link the quiet period's floor is
+// SleepyQuiet, so a scan waits that long after the last answer even when
+// every host answered at once; Options.Quiet overrides it.
+func TestScanWirelessFloor(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil)
+		e.wireless = true
+		for _, tt := range []struct {
+			quiet    time.Duration
+			min, max time.Duration
+		}{
+			{0, SleepyQuiet, 3 * SleepyQuiet},
+			{10 * time.Millisecond, 10 * time.Millisecond, 100 * time.Millisecond},
+		} {
+			s, err := newScanner(newMemLink(ourMAC, labHosts()...), e, &Options{Timeout: 5 * time.Second, Quiet: tt.quiet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			if _, err := s.ScanAll(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if took := time.Since(start); took < tt.min || took > tt.max {
+				t.Errorf("Quiet %v on a wireless link: the scan took %v, want %v to %v", tt.quiet, took, tt.min, tt.max)
+			}
+			s.Close()
+		}
+	})
+}
