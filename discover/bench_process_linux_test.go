@@ -46,17 +46,16 @@ type timedRun struct {
 // (the consumer of a scan must keep up with it), and notes when recall
 // is complete.
 type progress struct {
-	want         truth
-	start        time.Time
-	run          timedRun
-	byMAC        map[string]int // node index
-	byAddr       map[string]int
-	stable       map[string]bool
-	found        map[int]bool
-	seen         map[string]bool // addresses reported
-	stableFound  int
-	totalStable  int
-	everyoneSeen bool
+	want        truth
+	start       time.Time
+	run         timedRun
+	byMAC       map[string]int // node index
+	byAddr      map[string]int
+	stable      map[string]bool
+	found       map[int]bool
+	seen        map[string]bool // addresses reported
+	stableFound int
+	totalStable int
 }
 
 func newProgress(want truth, start time.Time) *progress {
