@@ -61,6 +61,8 @@ func (l *memLink) SetReadDeadline(t time.Time) error {
 	return nil
 }
 
+func (l *memLink) SetWriteDeadline(time.Time) error { return nil }
+
 func (l *memLink) Close() error {
 	l.once.Do(func() { close(l.cls) })
 	return nil

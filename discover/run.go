@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"os"
 	"time"
 
 	"github.com/v6kit/v6kit/internal/v6frame"
@@ -136,6 +137,10 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 
 	start := time.Now()
 	capAt := start.Add(r.s.opts.Timeout)
+	// A write waiting for room in a flooded link's queue must not hold
+	// the scan past its cap.
+	_ = r.s.link.SetWriteDeadline(capAt)
+	defer r.s.link.SetWriteDeadline(time.Time{})
 	r.last = start
 	// The first probes go before anything else: the neighbour cache is
 	// read (and hosts reported) while they travel.
@@ -238,7 +243,7 @@ func (r *run) send(ctx context.Context) error {
 	}
 	r.last = now
 	r.sent++
-	if err := r.s.link.WriteFrame(p.frame); errors.Is(err, v6frame.ErrDropped) {
+	if err := r.s.link.WriteFrame(p.frame); errors.Is(err, v6frame.ErrDropped) || errors.Is(err, os.ErrDeadlineExceeded) {
 		// A full queue on the way out (a flooded bridge, say) loses this
 		// probe like a lossy wire would; the later rounds make up for it,
 		// so the scan goes on.

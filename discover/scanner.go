@@ -20,6 +20,7 @@ type link interface {
 	ReadFrame(b []byte) (int, error)
 	WriteFrame(b []byte) error
 	SetReadDeadline(t time.Time) error
+	SetWriteDeadline(t time.Time) error
 	Close() error
 }
 

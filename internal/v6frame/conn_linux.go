@@ -64,6 +64,10 @@ func (c *Conn) WriteFrame(b []byte) error {
 	return err
 }
 
+// SetWriteDeadline sets the write deadline: a write that waits for room
+// in the socket's send buffer (a link slower than the writer) ends then.
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.c.SetWriteDeadline(t) }
+
 // SetReadDeadline sets the read deadline.
 func (c *Conn) SetReadDeadline(t time.Time) error { return c.c.SetReadDeadline(t) }
 
