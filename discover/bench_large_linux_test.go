@@ -16,6 +16,7 @@ import (
 
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/labtest"
+	"github.com/v6kit/v6kit/internal/v6frame"
 )
 
 // BenchmarkDiscoveryLarge scans one bridge with many hosts — 250 and then
@@ -124,6 +125,10 @@ func BenchmarkDiscoveryLarge(b *testing.B) {
 			built = n
 			b.Logf("grew the lab to %d hosts in %v", n, time.Since(buildStart).Round(time.Millisecond))
 			s := d.scanner(b, &Options{Timeout: timeout})
+			drops := func() int { return 0 }
+			if c, ok := s.link.(*sockets).link.(*v6frame.Conn); ok {
+				drops = func() int { n, _ := c.Drops(); return n }
+			}
 			cl := &countingLink{link: s.link}
 			s.link = cl
 			var exits, fulls []time.Duration
@@ -139,9 +144,10 @@ func BenchmarkDiscoveryLarge(b *testing.B) {
 				mc, dc = cl.take()
 				exits, fulls = append(exits, last.exit), append(fulls, last.full)
 			}
+			dropped := drops()
 			s.Close()
-			fmt.Fprintf(&tab, "%-6d %-40s %5d %18s %18s  %-44v %d multicast + %d unicast frames, %.1f MiB allocated\n",
-				n, "discover Scanner.Events (in process)", runs, spread(exits), spread(fulls), last.recall, mc, dc, float64(alloc)/(1<<20))
+			fmt.Fprintf(&tab, "%-6d %-40s %5d %18s %18s  %-44v %d multicast + %d unicast frames, %.1f MiB allocated, %d frames dropped by our socket in %d scans\n",
+				n, "discover Scanner.Events (in process)", runs, spread(exits), spread(fulls), last.recall, mc, dc, float64(alloc)/(1<<20), dropped, runs)
 			p := v6discProcess(b, scan, want, "-timeout", timeout.String())
 			fmt.Fprintf(&tab, "%-6d %-40s %5d %18s %18s  %-44v peak RSS %.1f MiB\n",
 				n, "v6disc -json -stream (whole process)", 1, spread([]time.Duration{p.exit}), spread([]time.Duration{p.full}), p.recall, float64(p.maxRSS)/1024)
