@@ -6,9 +6,14 @@ import (
 	"net"
 	"net/netip"
 
+	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/internal/v6frame"
 	"github.com/v6kit/v6kit/ndp"
 )
+
+// readBuffer is the packet socket's receive buffer: four answers from
+// each of a thousand hosts in one burst, with room to spare.
+const readBuffer = 8 << 20
 
 // sockKind names the sockets [dial] opens.
 type sockKind uint8
@@ -18,10 +23,11 @@ const (
 	sockUDP                        // a UDPv6 socket on the unspecified address
 )
 
-// socket is what dial opened: one of its fields is set.
+// socket is what dial opened: frames or udp is set.
 type socket struct {
-	frames link
-	udp    *net.UDPConn
+	frames   link
+	wireless bool // frames' link has 802.11 stations on it (see env)
+	udp      *net.UDPConn
 }
 
 // NewScanner opens a packet socket (CAP_NET_RAW) and a netlink socket on
@@ -52,6 +58,8 @@ func NewScanner(ifi *net.Interface, o *Options) (*Scanner, error) {
 	}
 	e := env{
 		mac:       mac,
+		zone:      netx.Zone(ifi),
+		wireless:  s.wireless,
 		addrs:     func() ([]netip.Addr, error) { return nt.LocalAddrs(ifi) },
 		neighbors: func() ([]ndp.Neighbor, error) { return nt.List(ifi, ndp.StatesUsable) },
 	}

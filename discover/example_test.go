@@ -51,6 +51,33 @@ func ExampleScanner_Scan() {
 	}
 }
 
+// Act on each host and address as the scan finds it, instead of waiting
+// for the scan to end: a DNS updater, say. A link-local address comes
+// zoned with the interface's index ("fe80::2%3"), ready to dial.
+func ExampleScanner_Events() {
+	ifi, err := net.InterfaceByName("eth0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	s, err := discover.NewScanner(ifi, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	for e, err := range s.Events(context.Background()) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		switch e.Kind {
+		case discover.FoundHost:
+			fmt.Println("host", e.Host.MAC, e.Host.Vendor)
+		case discover.FoundAddr:
+			fmt.Println("  address", e.Addr.Addr, "of", e.Host.MAC)
+		}
+	}
+	// The loop ends once the link has gone quiet; no goroutine is left.
+}
+
 func ExampleReverseName() {
 	fmt.Println(discover.ReverseName(netip.MustParseAddr("2001:db8::567:89ab")))
 	// Output:

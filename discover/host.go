@@ -69,8 +69,14 @@ func ParseMethods(s string) (Method, bool) {
 	return m, true
 }
 
-// Addr is one address of a host and how it was found.
+// Addr is one address of a host and how it was found. Fields that
+// describe one address go here, so that every Host, Event and Change
+// carries them.
 type Addr struct {
+	// Addr is the address. A link-local one is zoned with the scanner's
+	// interface index ("fe80::2%3"): dial it as it is. The index, never
+	// the name, because Go caches interface names process-wide whatever
+	// network namespace a thread is in; net.InterfaceByIndex names it.
 	Addr    netip.Addr
 	Methods Method
 	RTT     time.Duration // first answer's round trip; 0 when not timed (neighbour cache, passive)
@@ -94,6 +100,17 @@ func (h *Host) clone() Host {
 	return c
 }
 
+// has reports whether h has address a (zone aside).
+func (h *Host) has(a netip.Addr) bool {
+	a = a.WithZone("")
+	for _, x := range h.Addrs {
+		if x.Addr.WithZone("") == a {
+			return true
+		}
+	}
+	return false
+}
+
 // sortAddrs puts link-local addresses first, then the rest by address.
 func sortAddrs(as []Addr) {
 	slices.SortFunc(as, func(a, b Addr) int {
@@ -112,11 +129,12 @@ func sortAddrs(as []Addr) {
 type table struct {
 	hosts   map[string]*Host
 	own     map[netip.Addr]bool
-	vendors *Vendors
+	vendors func() *Vendors
+	zone    string // for link-local addresses: the scanner's interface index
 }
 
-func newTable(own []netip.Addr, v *Vendors) *table {
-	t := &table{hosts: map[string]*Host{}, own: map[netip.Addr]bool{}, vendors: v}
+func newTable(own []netip.Addr, v func() *Vendors, zone string) *table {
+	t := &table{hosts: map[string]*Host{}, own: map[netip.Addr]bool{}, vendors: v, zone: zone}
 	for _, a := range own {
 		t.own[a.WithZone("")] = true
 	}
@@ -129,50 +147,68 @@ func usable(a netip.Addr) bool {
 		(a.IsLinkLocalUnicast() || a.IsGlobalUnicast())
 }
 
-// observe records one sighting. It returns the host, whether anything but
-// its RTT changed (worth reporting), and whether the MAC is new.
-func (t *table) observe(mac net.HardwareAddr, a netip.Addr, m Method, rtt time.Duration, router bool) (h *Host, changed, newMAC bool) {
+// sighting is what one observation changed.
+type sighting struct {
+	changed bool // anything but an RTT: worth a new snapshot
+	newMAC  bool // the host is new
+	newAddr bool // Addr is new to the host
+	addr    Addr // the address observed (zoned if link-local), when valid
+}
+
+// observe records one sighting. It returns the host (nil when the
+// sighting is not of another host) and what changed.
+func (t *table) observe(mac net.HardwareAddr, a netip.Addr, m Method, rtt time.Duration, router bool) (h *Host, s sighting) {
 	if len(mac) != 6 || mac[0]&1 != 0 {
-		return nil, false, false
+		return nil, s
 	}
 	a = a.WithZone("")
 	if a.IsValid() && (!usable(a) || t.own[a]) {
 		if t.own[a] {
-			return nil, false, false
+			return nil, s
 		}
 		a = netip.Addr{}
+	}
+	if a.IsLinkLocalUnicast() {
+		a = a.WithZone(t.zone)
 	}
 	key := string(mac)
 	h = t.hosts[key]
 	if h == nil {
-		h = &Host{MAC: slices.Clone(mac), Vendor: t.vendors.Name(mac)}
+		var v *Vendors
+		if t.vendors != nil {
+			v = t.vendors()
+		}
+		h = &Host{MAC: slices.Clone(mac), Vendor: v.Name(mac)}
 		t.hosts[key] = h
-		changed, newMAC = true, true
+		s.changed, s.newMAC = true, true
 	}
 	if router && !h.Router {
-		h.Router, changed = true, true
+		h.Router, s.changed = true, true
 	}
 	if h.Methods|m != h.Methods {
-		h.Methods, changed = h.Methods|m, true
+		h.Methods, s.changed = h.Methods|m, true
 	}
 	if rtt > 0 && (h.RTT == 0 || rtt < h.RTT) {
 		h.RTT = rtt
 	}
 	if !a.IsValid() {
-		return h, changed, newMAC
+		return h, s
 	}
 	for i := range h.Addrs {
 		if h.Addrs[i].Addr == a {
 			if h.Addrs[i].Methods|m != h.Addrs[i].Methods {
-				h.Addrs[i].Methods, changed = h.Addrs[i].Methods|m, true
+				h.Addrs[i].Methods, s.changed = h.Addrs[i].Methods|m, true
 			}
 			if rtt > 0 && (h.Addrs[i].RTT == 0 || rtt < h.Addrs[i].RTT) {
 				h.Addrs[i].RTT = rtt
 			}
-			return h, changed, newMAC
+			s.addr = h.Addrs[i]
+			return h, s
 		}
 	}
-	h.Addrs = append(h.Addrs, Addr{Addr: a, Methods: m, RTT: rtt})
+	s.addr = Addr{Addr: a, Methods: m, RTT: rtt}
+	h.Addrs = append(h.Addrs, s.addr)
 	sortAddrs(h.Addrs)
-	return h, true, newMAC
+	s.changed, s.newAddr = true, true
+	return h, s
 }

@@ -64,7 +64,8 @@ func Names(ctx context.Context, ifi *net.Interface, addrs []netip.Addr, wait tim
 // Names sends reverse PTR questions for addrs in one-shot queries (sent
 // twice in case the first is lost) and collects the answers for wait, or
 // until every address has a name or ctx ends. Hosts without a responder
-// simply have no name.
+// simply have no name. The map's keys are the addresses as given, zone
+// included (a scan's link-locals carry one).
 func (m *MDNS) Names(ctx context.Context, addrs []netip.Addr, wait time.Duration) (map[netip.Addr]string, error) {
 	if wait < 0 {
 		return nil, fmt.Errorf("discover: mdns: negative wait %v", wait)
@@ -72,6 +73,12 @@ func (m *MDNS) Names(ctx context.Context, addrs []netip.Addr, wait time.Duration
 	names := map[netip.Addr]string{}
 	if len(addrs) == 0 {
 		return names, nil
+	}
+	// Answers name addresses without a zone; key them as asked.
+	asked := map[netip.Addr][]netip.Addr{}
+	for _, a := range addrs {
+		u := a.Unmap().WithZone("")
+		asked[u] = append(asked[u], a)
 	}
 	c := m.c
 	var idb [2]byte
@@ -136,7 +143,9 @@ func (m *MDNS) Names(ctx context.Context, addrs []netip.Addr, wait time.Duration
 			continue // a responder's malformed answer costs only itself
 		}
 		for a, name := range got {
-			names[a] = name
+			for _, k := range asked[a] {
+				names[k] = name
+			}
 		}
 	}
 	return names, ctx.Err()

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +82,10 @@ func TestNamesFromAvahi(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addrs := []netip.Addr{netip.MustParseAddr("fe80::31"), netip.MustParseAddr("2001:db8:1::31"), netip.MustParseAddr("fe80::32")}
+	// Link-locals zoned as a scan reports them: the answers come back
+	// under the addresses as asked.
+	zone := strconv.Itoa(ifi.Index)
+	addrs := []netip.Addr{netip.MustParseAddr("fe80::31").WithZone(zone), netip.MustParseAddr("2001:db8:1::31"), netip.MustParseAddr("fe80::32").WithZone(zone)}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var names map[netip.Addr]string
@@ -107,5 +112,10 @@ func TestNamesFromAvahi(t *testing.T) {
 	}
 	if n, ok := names[addrs[2]]; ok {
 		t.Errorf("a host without a responder got a name: %q", n)
+	}
+	for a := range names {
+		if !slices.Contains(addrs, a) {
+			t.Errorf("name for %v, an address not asked about (zone lost?)", a)
+		}
 	}
 }

@@ -22,7 +22,8 @@ type fakeHost struct {
 	dropEcho        bool         // nftables drops echo requests
 	ignoreMcastEcho bool         // net.ipv6.icmp.echo_ignore_multicast=1
 	router          bool
-	prefix          netip.Prefix // advertised by a router
+	prefix          netip.Prefix  // advertised by a router
+	delay           time.Duration // answers this late (a slow or sleeping host)
 }
 
 // memLink is an in-memory link: every frame written reaches the fake hosts,
@@ -59,6 +60,8 @@ func (l *memLink) SetReadDeadline(t time.Time) error {
 	l.mu.Unlock()
 	return nil
 }
+
+func (l *memLink) SetWriteDeadline(time.Time) error { return nil }
 
 func (l *memLink) Close() error {
 	l.once.Do(func() { close(l.cls) })
@@ -115,6 +118,15 @@ func (l *memLink) WriteFrame(b []byte) error {
 			out, err := f.Append(nil)
 			if err != nil {
 				panic(err)
+			}
+			if h.delay > 0 {
+				time.AfterFunc(h.delay, func() {
+					select {
+					case l.in <- out:
+					case <-l.cls:
+					}
+				})
+				continue
 			}
 			l.in <- out
 		}

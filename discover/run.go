@@ -7,15 +7,30 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"os"
 	"time"
 
 	"github.com/v6kit/v6kit/internal/v6frame"
 	"github.com/v6kit/v6kit/ndp"
 )
 
-// endGrace is how long the end of a scan waits for frames beyond those
-// already queued in the socket.
-const endGrace = 10 * time.Millisecond
+// Timing of a scan (see the package doc, "When a scan ends").
+const (
+	// probeRounds is how many times the multicast probes go out, a
+	// quiet period over roundsPerQuiet apart.
+	probeRounds    = 3
+	roundsPerQuiet = 4
+	// endGrace is how long a scan capped by Timeout waits for frames
+	// beyond those already queued in the socket (a reader behind a busy
+	// CPU loses nothing).
+	endGrace = 10 * time.Millisecond
+	// drainGrace is the same for a scan that ends because the link went
+	// quiet: the reader has kept up, so only a frame in flight is left.
+	drainGrace = time.Millisecond
+)
+
+// errStopped is what run returns when the caller stopped the scan.
+var errStopped = errors.New("discover: scan stopped by the caller")
 
 // run is one scan's state, owned by the scanning goroutine.
 type run struct {
@@ -27,17 +42,31 @@ type run struct {
 	queue    []probe
 	sentAt   map[probeKey]time.Time
 	prefixes []netip.Prefix
-	guessed  map[netip.Addr]bool
+	guessed  map[netip.Addr]nsReason // NS targets queued, and why
 	rate     *limiter
 	// lingering are neighbour cache entries that do not show a host is up
 	// (STALE, DELAY, PROBE...): they count at the end only for a host
 	// this scan saw answer.
 	lingering []ndp.Neighbor
+	// directed are the probes queued once the rounds are over (see direct).
+	directed []probe
+	// waiting are the MACs of lingering entries that have not answered.
+	waiting map[string]bool
+	// For the end of the scan: the last probe sent or answer read, the
+	// slowest host's round trip, and the fastest round trip per host
+	// (MLD reports are left out: hosts delay them at random on purpose).
+	last       time.Time // the last probe sent or answer read
+	lastAnswer time.Time
+	slowest    time.Duration
+	inherited  time.Duration // the slowest round trip of the scanner's last scan
+	fastest    map[string]time.Duration
+	sent       int // frames sent, for Stats
 }
 
 func newRun(s *Scanner, own []netip.Addr) *run {
-	r := &run{s: s, own: own, id: uint16(rand.Uint32()), tb: newTable(own, s.opts.Vendors),
-		sentAt: map[probeKey]time.Time{}, guessed: map[netip.Addr]bool{}, rate: newLimiter(s.opts.Rate)}
+	r := &run{s: s, own: own, id: uint16(rand.Uint32()), tb: newTable(own, s.vendors, s.env.zone),
+		sentAt: map[probeKey]time.Time{}, guessed: map[netip.Addr]nsReason{}, rate: newLimiter(s.opts.Rate),
+		inherited: s.slowest, fastest: map[string]time.Duration{}, waiting: map[string]bool{}}
 	for _, a := range own {
 		a = a.WithZone("")
 		if a.IsLinkLocalUnicast() && !r.ll.IsValid() {
@@ -62,10 +91,35 @@ func (r *run) addPrefix(p netip.Prefix) bool {
 
 func (r *run) enabled(m Method) bool { return r.s.opts.Methods&m != 0 }
 
-func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
+// floor is the quiet period's floor: Options.Quiet, or the link's default.
+func (r *run) floor() time.Duration {
+	switch {
+	case r.s.opts.Quiet > 0:
+		return r.s.opts.Quiet
+	case r.s.env.wireless:
+		return SleepyQuiet
+	}
+	return DefaultQuiet
+}
+
+// quiet is how long the link must stay silent for the scan to end: the
+// floor, or twice the slowest host's round trip (in this scan or the
+// scanner's last one) if that is longer.
+func (r *run) quiet() time.Duration {
+	return min(max(r.floor(), 2*r.slowest, 2*r.inherited), r.s.opts.Timeout)
+}
+
+// pending reports whether a host the neighbour cache knows has not
+// answered yet: it may be a Wi-Fi station asleep until the next DTIM
+// beacon.
+func (r *run) pending() bool { return len(r.waiting) > 0 }
+
+// run scans until the link has gone quiet after the last probe round, or
+// until Timeout, calling emit for every sighting. It returns errStopped
+// when emit returned false, and nil when the scan ended normally.
+func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 	if err := r.s.link.SetReadDeadline(time.Time{}); err != nil {
-		yield(Host{}, fmt.Errorf("discover: %w", err))
-		return
+		return fmt.Errorf("discover: %w", err)
 	}
 	obsc := make(chan obs, 256)
 	errc := make(chan error, 1)
@@ -81,96 +135,155 @@ func (r *run) run(ctx context.Context, yield func(Host, error) bool) {
 		<-rdone
 	}()
 
-	emit := func(h *Host, changed bool) bool {
-		return !changed || yield(h.clone(), nil)
-	}
-	useCache := r.enabled(MethodNeighbor) && r.s.env.neighbors != nil
-	if useCache && !r.neighbors(emit, false) {
-		return
-	}
+	start := time.Now()
+	capAt := start.Add(r.s.opts.Timeout)
+	// A write waiting for room in a flooded link's queue must not hold
+	// the scan past its cap.
+	_ = r.s.link.SetWriteDeadline(capAt)
+	defer r.s.link.SetWriteDeadline(time.Time{})
+	r.last = start
+	// The first probes go before anything else: the neighbour cache is
+	// read (and hosts reported) while they travel.
 	r.initialProbes()
-	end := time.NewTimer(r.s.opts.Timeout)
-	defer end.Stop()
-	// Repeat the multicast probes a quarter and half into the scan.
-	again := time.NewTimer(r.s.opts.Timeout / 4)
-	defer again.Stop()
+	useCache := r.enabled(MethodNeighbor) && r.s.env.neighbors != nil
+	cacheRead := false
 	rounds := 1
-	send := time.NewTimer(0)
-	defer send.Stop()
+	nextRound := start.Add(r.quiet() / roundsPerQuiet)
+	wake := time.NewTimer(time.Hour)
+	defer wake.Stop()
 	for {
-		var sendc <-chan time.Time
+		now := time.Now()
+		if !now.Before(capAt) {
+			return r.end(ctx, obsc, rdone, endGrace, useCache, emit)
+		}
 		if len(r.queue) > 0 {
-			if d := r.rate.wait(time.Now()); d == 0 {
-				p := r.queue[0]
-				r.queue = r.queue[1:]
-				r.rate.take()
-				// Stamp before sending: on a veth the answer can be read
-				// before WriteFrame returns.
-				if _, ok := r.sentAt[p.key]; !ok {
-					r.sentAt[p.key] = time.Now()
-				}
-				if err := r.s.link.WriteFrame(p.frame); errors.Is(err, v6frame.ErrDropped) {
-					// A full queue on the way out (a flooded bridge, say)
-					// loses this probe like a lossy wire would; the later
-					// rounds make up for it, so the scan goes on.
-					continue
-				} else if err != nil {
-					if ctx.Err() == nil {
-						yield(Host{}, fmt.Errorf("discover: send: %w", err))
-					}
-					return
+			if d := r.rate.wait(now); d == 0 {
+				if err := r.send(ctx); err != nil {
+					return err
 				}
 				continue
 			} else {
-				send.Reset(d)
-				sendc = send.C
+				wake.Reset(d)
 			}
+		}
+		if !cacheRead && useCache {
+			cacheRead = true
+			if !r.neighbors(emit, false) {
+				return errStopped
+			}
+			continue
+		}
+		// A round goes out a quarter of a quiet period after the last,
+		// and once the answers to the last have paused as long: a big
+		// link's burst of answers is not met by another probe.
+		if due := later(nextRound, r.lastAnswer.Add(r.quiet()/roundsPerQuiet)); rounds < probeRounds && !now.Before(due) {
+			r.multicastProbes()
+			if rounds++; rounds == probeRounds {
+				// The rounds are over: now ask each host that has not
+				// answered from every prefix, paced by the rate.
+				r.queue = append(r.queue, r.directed...)
+				r.directed = nil
+			}
+			nextRound = now.Add(r.quiet() / roundsPerQuiet)
+			continue
+		}
+		next := capAt
+		if rounds < probeRounds {
+			next = later(nextRound, r.lastAnswer.Add(r.quiet()/roundsPerQuiet))
+		} else if len(r.queue) == 0 {
+			quietAt := r.last.Add(r.quiet())
+			if r.pending() {
+				quietAt = later(quietAt, start.Add(SleepyQuiet))
+			}
+			if !now.Before(quietAt) {
+				return r.end(ctx, obsc, rdone, drainGrace, useCache, emit)
+			}
+			next = quietAt
+		}
+		if len(r.queue) == 0 {
+			if next.After(capAt) {
+				next = capAt
+			}
+			wake.Reset(next.Sub(now))
 		}
 		select {
 		case <-ctx.Done():
-			yield(Host{}, ctx.Err())
-			return
+			return ctx.Err()
 		case err := <-errc:
-			yield(Host{}, fmt.Errorf("discover: receive: %w", err))
-			return
-		case <-sendc:
-		case <-again.C:
-			r.multicastProbes()
-			if rounds++; rounds < 3 {
-				again.Reset(r.s.opts.Timeout / 4)
-			}
+			return fmt.Errorf("discover: receive: %w", err)
+		case <-wake.C:
 		case o := <-obsc:
 			if !r.handle(o, emit) {
-				return
+				return errStopped
 			}
-		case <-end.C:
-			// Read what the socket already holds (a reader that fell behind
-			// a busy CPU loses nothing), waiting at most endGrace for more.
-			_ = r.s.link.SetReadDeadline(time.Now().Add(endGrace))
-			for done := false; !done; {
-				select {
-				case o := <-obsc:
-					if !r.handle(o, emit) {
-						return
-					}
-				case <-rdone:
-					done = true
-				case <-ctx.Done():
-					yield(Host{}, ctx.Err())
-					return
-				}
-			}
-			for len(obsc) > 0 {
-				if !r.handle(<-obsc, emit) {
-					return
-				}
-			}
-			if useCache {
-				r.neighbors(emit, true)
-			}
-			return
 		}
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// send sends the next queued probe.
+func (r *run) send(ctx context.Context) error {
+	p := r.queue[0]
+	r.queue = r.queue[1:]
+	if p.obsolete != nil && p.obsolete() {
+		return nil
+	}
+	r.rate.take()
+	// Stamp before sending: on a veth the answer can be read before
+	// WriteFrame returns.
+	now := time.Now()
+	if _, ok := r.sentAt[p.key]; !ok {
+		r.sentAt[p.key] = now
+	}
+	r.last = now
+	r.sent++
+	if err := r.s.link.WriteFrame(p.frame); errors.Is(err, v6frame.ErrDropped) || errors.Is(err, os.ErrDeadlineExceeded) {
+		// A full queue on the way out (a flooded bridge, say) loses this
+		// probe like a lossy wire would; the later rounds make up for it,
+		// so the scan goes on.
+		return nil
+	} else if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("discover: send: %w", err)
+	}
+	return nil
+}
+
+// end reads what the socket already holds, waiting at most grace for
+// more, then the neighbour cache, and keeps the slowest round trip for the
+// next scan.
+func (r *run) end(ctx context.Context, obsc <-chan obs, rdone <-chan struct{}, grace time.Duration, useCache bool, emit func(*Host, sighting) bool) error {
+	_ = r.s.link.SetReadDeadline(time.Now().Add(grace))
+	for done := false; !done; {
+		select {
+		case o := <-obsc:
+			if !r.handle(o, emit) {
+				return errStopped
+			}
+		case <-rdone:
+			done = true
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for len(obsc) > 0 {
+		if !r.handle(<-obsc, emit) {
+			return errStopped
+		}
+	}
+	if useCache && !r.neighbors(emit, true) {
+		return errStopped
+	}
+	r.s.slowest = r.slowest
+	return nil
 }
 
 // showsUp are the neighbour cache states that show a host answered
@@ -183,7 +296,7 @@ const showsUp = ndp.StateReachable
 // NOARP) counts only for a host this scan saw answer — else a host that
 // left would come back "by neighbor" — so at the start it is solicited
 // and kept, and at the end (final) it is added if its MAC answered.
-func (r *run) neighbors(emit func(*Host, bool) bool, final bool) bool {
+func (r *run) neighbors(emit func(*Host, sighting) bool, final bool) bool {
 	var ns []ndp.Neighbor
 	if final {
 		ns = r.lingering
@@ -200,7 +313,10 @@ func (r *run) neighbors(emit func(*Host, bool) bool, final bool) bool {
 		if n.State&showsUp == 0 {
 			if !final {
 				r.lingering = append(r.lingering, n)
-				r.solicit(n.Addr.WithZone(""))
+				if h := r.tb.hosts[string(n.MAC)]; h == nil || h.Methods&methodsActive == 0 {
+					r.waiting[string(n.MAC)] = true
+				}
+				r.solicit(n.Addr.WithZone(""), n.MAC, nsCache)
 				r.guess(n.MAC)
 				continue
 			}
@@ -208,24 +324,39 @@ func (r *run) neighbors(emit func(*Host, bool) bool, final bool) bool {
 				continue
 			}
 		}
-		h, changed, newMAC := r.tb.observe(n.MAC, n.Addr, MethodNeighbor, 0, n.Router)
+		h, c := r.tb.observe(n.MAC, n.Addr, MethodNeighbor, 0, n.Router)
 		if h == nil {
 			continue
 		}
-		if newMAC && !final {
+		if c.newMAC && !final {
 			r.guess(h.MAC)
 		}
-		if !emit(h, changed) {
+		if !emit(h, c) {
 			return false
 		}
 	}
 	return true
 }
 
-func (r *run) handle(o obs, emit func(*Host, bool) bool) bool {
+func (r *run) handle(o obs, emit func(*Host, sighting) bool) bool {
 	var rtt time.Duration
 	if t, ok := r.sentAt[o.key]; ok && o.key.m != 0 {
 		rtt = max(o.at.Sub(t), time.Microsecond)
+	}
+	if o.key.m != 0 {
+		// An answer to our probes: the link is not quiet yet.
+		r.last = later(r.last, o.at)
+		r.lastAnswer = later(r.lastAnswer, o.at)
+	}
+	if rtt > 0 && o.m != MethodMLD && len(o.mac) == 6 {
+		k := string(o.mac)
+		if f, ok := r.fastest[k]; !ok || rtt < f {
+			r.fastest[k] = rtt
+			r.slowest = 0
+			for _, f := range r.fastest {
+				r.slowest = max(r.slowest, f)
+			}
+		}
 	}
 	for _, p := range o.prefixes {
 		if r.addPrefix(p) {
@@ -234,17 +365,21 @@ func (r *run) handle(o obs, emit func(*Host, bool) bool) bool {
 			}
 		}
 	}
-	h, changed, newMAC := r.tb.observe(o.mac, o.addr, o.m, rtt, o.router)
+	h, c := r.tb.observe(o.mac, o.addr, o.m, rtt, o.router)
 	if h == nil {
 		return true
 	}
-	if newMAC {
+	if o.m&methodsActive != 0 {
+		delete(r.waiting, string(h.MAC))
+	}
+	if c.newMAC {
 		r.guess(h.MAC)
+		r.direct(h.MAC)
 	}
 	if o.addr.IsLinkLocalUnicast() {
-		r.solicit(o.addr.WithZone("")) // its NA tells whether it routes
+		r.solicit(o.addr.WithZone(""), h.MAC, nsSeen) // its NA tells whether it routes
 	}
-	return emit(h, changed)
+	return emit(h, c)
 }
 
 // read classifies frames until quit; it owns its buffer.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/v6kit/v6kit/internal/v6frame"
 	"github.com/v6kit/v6kit/ndp"
 	"github.com/v6kit/v6kit/slaac"
@@ -338,8 +339,8 @@ func FuzzClassify(f *testing.F) {
 		if len(o.mac) != 6 || o.m == 0 || o.m&(o.m-1) != 0 {
 			t.Fatalf("classify = %+v: want a 6-byte MAC and exactly one method", o)
 		}
-		tb := newTable([]netip.Addr{ourLL, ourGUA}, nil)
-		if h, _, _ := tb.observe(o.mac, o.addr, o.m, 0, o.router); h != nil {
+		tb := newTable([]netip.Addr{ourLL, ourGUA}, nil, "")
+		if h, _ := tb.observe(o.mac, o.addr, o.m, 0, o.router); h != nil {
 			for _, a := range h.Addrs {
 				if !usable(a.Addr) || own[a.Addr] {
 					t.Fatalf("table kept %v", a.Addr)

@@ -1,6 +1,10 @@
 package discover
 
 import (
+	"bytes"
+	"compress/flate"
+	"errors"
+	"io"
 	"net"
 	"testing"
 
@@ -47,14 +51,62 @@ func TestVendorsLookup(t *testing.T) {
 	}
 }
 
-func FuzzParseVendors(f *testing.F) {
-	f.Add([]byte("v6kit-vendors-1\n\x01\x03abc\x01\x05\x00\x00\x01\x02\x00"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		v, err := parseVendors(b)
+// TestVendorParts: every part of the embedded table inflates and parses.
+func TestVendorParts(t *testing.T) {
+	v, err := LoadVendors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := 0
+	for i := range v.parts {
+		raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(v.parts[i].z)))
 		if err != nil {
-			return
+			t.Fatalf("part %d: %v", i, err)
 		}
-		v.Lookup(net.HardwareAddr{0, 0, 0, 0, 0, 5})
+		set, err := parseVendors(raw)
+		if err != nil {
+			t.Fatalf("part %d: %v", i, err)
+		}
+		for _, bs := range set.blocks {
+			blocks += len(bs)
+		}
+	}
+	if blocks < 40000 {
+		t.Errorf("%d blocks in the table, want the whole registry (> 40000)", blocks)
+	}
+	if len(v.parts) < 16 {
+		t.Errorf("%d parts: a lookup would inflate too much at once", len(v.parts))
+	}
+	if _, err := parseVendorIndex([]byte("v6kit-vendors-1\n")); !errors.Is(err, ErrBadVendorTable) {
+		t.Errorf("old magic: %v, want ErrBadVendorTable", err)
+	}
+	if _, err := parseVendorIndex(vendorTable[:len(vendorTable)-1]); !errors.Is(err, ErrBadVendorTable) {
+		t.Errorf("truncated table: %v, want ErrBadVendorTable", err)
+	}
+}
+
+func FuzzParseVendors(f *testing.F) {
+	f.Add([]byte("\x01\x03abc\x01\x05\x00\x00\x01\x02\x00"))
+	f.Add([]byte(vendorMagic + "\x01\x00\x00"))
+	f.Add(vendorTable[:200])
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if set, err := parseVendors(b); err == nil {
+			for _, bs := range set.blocks {
+				for _, bl := range bs {
+					_ = set.names[bl.name] // every block names a vendor
+				}
+			}
+		}
+		if v, err := parseVendorIndex(b); err == nil {
+			total := len(vendorMagic)
+			for i := range v.parts {
+				total += len(v.parts[i].z)
+			}
+			if total > len(b) {
+				t.Fatalf("parts of %d bytes from %d", total, len(b))
+			}
+			v.Lookup(net.HardwareAddr{0, 0, 0, 0, 0, 5})
+		}
 	})
 }
 
@@ -66,6 +118,20 @@ func BenchmarkVendorLookup(b *testing.B) {
 	mac := net.HardwareAddr{0x70, 0xb3, 0xd5, 0xf2, 0xf0, 1}
 	b.ReportAllocs()
 	for b.Loop() {
+		v.Lookup(mac)
+	}
+}
+
+// BenchmarkVendorFirstLookup is what a program pays for its first vendor
+// name: the index and one part inflated.
+func BenchmarkVendorFirstLookup(b *testing.B) {
+	mac := net.HardwareAddr{0x70, 0xb3, 0xd5, 0xf2, 0xf0, 1}
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := LoadVendors()
+		if err != nil {
+			b.Fatal(err)
+		}
 		v.Lookup(mac)
 	}
 }

@@ -60,9 +60,10 @@ type WatchOptions struct {
 // (Left). Joined and Added announce every address that Removed and Left
 // withdraw. A host is
 // present when Scan reports it, so the two agree: a host that only lingers
-// STALE in the neighbour cache is neither. Addresses carry no zone, as in
-// Scan; a link-local one is on the scanner's interface. Negative options
-// are an error, yielded once. Cancelling ctx ends the watch without an
+// STALE in the neighbour cache is neither. A link-local address is zoned
+// with the interface index, as in Scan. Each scan ends once the link is
+// quiet (see Options.Quiet), so Interval is the pause between scans, not
+// between their starts. Negative options are an error, yielded once. Cancelling ctx ends the watch without an
 // error.
 func (s *Scanner) Watch(ctx context.Context, o *WatchOptions) iter.Seq2[Change, error] {
 	var wo WatchOptions

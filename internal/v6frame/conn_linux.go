@@ -64,8 +64,43 @@ func (c *Conn) WriteFrame(b []byte) error {
 	return err
 }
 
+// SetWriteDeadline sets the write deadline: a write that waits for room
+// in the socket's send buffer (a link slower than the writer) ends then.
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.c.SetWriteDeadline(t) }
+
 // SetReadDeadline sets the read deadline.
 func (c *Conn) SetReadDeadline(t time.Time) error { return c.c.SetReadDeadline(t) }
 
 // Close closes the socket.
 func (c *Conn) Close() error { return c.c.Close() }
+
+// SetReadBuffer asks for a receive buffer of n bytes, so that a burst of
+// frames (every host of a big link answering one multicast probe) waits
+// for the reader instead of being dropped: beyond net.core.rmem_max with
+// CAP_NET_ADMIN (SO_RCVBUFFORCE), else as far as rmem_max allows.
+func (c *Conn) SetReadBuffer(n int) error {
+	rc, err := c.c.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	err = rc.Control(func(fd uintptr) {
+		if serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, n); serr != nil {
+			serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, n)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return serr
+}
+
+// Drops returns how many frames the kernel dropped for want of receive
+// buffer since the last call.
+func (c *Conn) Drops() (int, error) {
+	s, err := c.c.Stats()
+	if err != nil {
+		return 0, err
+	}
+	return int(s.Drops), nil
+}

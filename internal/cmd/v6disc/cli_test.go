@@ -73,6 +73,11 @@ func TestMainTable(t *testing.T) {
 		{Name: "interval negative", Args: []string{"-watch", "-interval", "-5s"}, Status: cli.ExitUsage, Line: "v6disc: -interval -5s is out of range; give a duration from 1ms to 1h, such as 30s"},
 		{Name: "interval without watch", Args: []string{"-interval", "5s"}, Status: cli.ExitUsage, Line: "v6disc: -interval works with -watch; add -watch or drop -interval"},
 		{Name: "names with watch", Args: []string{"-names", "-watch"}, Status: cli.ExitUsage, Line: "v6disc: -names works with a scan, not with -watch; drop one of them"},
+		{Name: "quiet floor zero", Args: []string{"-quiet", "0"}, Status: cli.ExitUsage, Line: "v6disc: -quiet 0s is out of range; give a duration from 1ms to 1h, such as 400ms"},
+		{Name: "quiet floor too long", Args: []string{"-quiet", "2h"}, Status: cli.ExitUsage, Line: "v6disc: -quiet 2h0m0s is out of range; give a duration from 1ms to 1h, such as 400ms"},
+		{Name: "stream without json", Args: []string{"-stream"}, Status: cli.ExitUsage, Line: "v6disc: -stream works with -json (the text output always streams); add -json or drop -stream"},
+		{Name: "stream with watch", Args: []string{"-json", "-stream", "-watch"}, Status: cli.ExitUsage, Line: "v6disc: -stream works with a scan without -names (-watch streams already); drop one of them"},
+		{Name: "stream with names", Args: []string{"-json", "-stream", "-names"}, Status: cli.ExitUsage, Line: "v6disc: -stream works with a scan without -names (-watch streams already); drop one of them"},
 		{Name: "quiet and json", Args: []string{"-q", "-json"}, Status: cli.ExitUsage, Line: "v6disc: -q and -json exclude each other; pick one"},
 		{Name: "empty interface", Args: []string{"-i", ""}, Status: cli.ExitUsage, Line: "v6disc: -i: interface name is empty; give a name such as eth0"},
 		{Name: "long interface", Args: []string{"-i", "averyveryverylongname"}, Status: cli.ExitUsage, Line: `v6disc: -i: interface name "averyveryverylongname" is 21 bytes; Linux takes at most 15`},
@@ -115,7 +120,7 @@ func openFake(f scanner) func(*net.Interface, *discover.Options) (scanner, error
 // TestClosedStdoutIsQuiet: `v6disc | head -1` ends with status 0 and
 // nothing on stderr, in every output mode.
 func TestClosedStdoutIsQuiet(t *testing.T) {
-	for _, args := range [][]string{nil, {"-q"}, {"-json"}, {"-names"}, {"-watch", "-json"}, {"-watch"}} {
+	for _, args := range [][]string{nil, {"-q"}, {"-json"}, {"-json", "-stream"}, {"-names"}, {"-watch", "-json"}, {"-watch"}} {
 		f := &fakeScanner{snaps: snaps, changes: []discover.Change{
 			{Kind: discover.Joined, Host: snaps[1], Addrs: snaps[1].Addrs},
 			{Kind: discover.Joined, Host: snaps[2], Addrs: snaps[2].Addrs},
@@ -133,7 +138,7 @@ func TestClosedStdoutIsQuiet(t *testing.T) {
 // watch. Refresh with: go test ./internal/cmd/v6disc -run Golden -update
 func TestJSONGolden(t *testing.T) {
 	var all bytes.Buffer
-	for _, args := range [][]string{{"-json"}, {"-json", "-names"}, {"-json", "-watch"}} {
+	for _, args := range [][]string{{"-json"}, {"-json", "-names"}, {"-json", "-stream"}, {"-json", "-watch"}} {
 		f := &fakeScanner{snaps: snaps, changes: []discover.Change{
 			{Kind: discover.Joined, Host: snaps[0], Addrs: snaps[0].Addrs},
 			{Kind: discover.Added, Host: snaps[1], Addrs: snaps[1].Addrs[1:]},

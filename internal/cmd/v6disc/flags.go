@@ -13,33 +13,46 @@ import (
 // Command is the v6disc program; examples/v6disc runs it.
 var Command = command(realDeps())
 
-const help = `usage: v6disc [-i IF] [-L] [-q | -json] [-timeout 1s] [-watch [-interval 10s] | -names]
+const help = `usage: v6disc [-i IF] [-L] [-q | -json [-stream]] [-timeout 1s] [-quiet D] [-watch [-interval 10s] | -names]
 
 Finds the IPv6 hosts on a link — including hosts that drop or ignore echo
 requests — with echo from every source, an unknown destination option that
 draws Parameter Problem, an MLDv2 query, NS to EUI-64 guesses and the
-neighbour cache, and prints address, MAC and vendor, one line per address.
-Without -i it scans every up, non-loopback Ethernet interface with carrier.
-Needs CAP_NET_RAW (root, or setcap cap_net_raw+ep on the binary). No host
-found is not an error: the output is then empty.
+neighbour cache, and prints address, MAC and vendor, one line per address,
+as the hosts answer. Without -i it scans every up, non-loopback Ethernet
+interface with carrier. Needs CAP_NET_RAW (root, or setcap cap_net_raw+ep
+on the binary). No host found is not an error: the output is then empty.
+
+A scan ends when the link has answered: once the probes have gone out
+three times and no answer has come for a quiet period — 25 ms on a wired
+link, 350 ms on a wireless one, or twice the slowest host's round trip if
+that is longer (-quiet sets the floor) — and a host the neighbour cache
+knows has answered or had 350 ms to (a sleeping Wi-Fi station answers at
+the next DTIM beacon). -timeout caps it. On a wired LAN a scan usually
+takes 50 to 100 ms.
 
 examples:
   sudo v6disc -i eth0
   sudo v6disc -L -q                  # link-local addresses of every link
   sudo v6disc -i br0 -json -timeout 2s
+  sudo v6disc -i eth0 -json -stream  # one object per host and per new address, as they answer
+  sudo v6disc -i eth0 -quiet 400ms   # wait longer for Wi-Fi hosts behind a wired access point
   sudo v6disc -i eth0 -watch         # "+ " for addresses that appear, "- " for those that go
   sudo v6disc -i eth0 -names         # and the names mDNS responders give
 
--json prints one object per line: per host, or with -watch per event.
-  event    string    with -watch: "joined", "added" (addrs are only the new
-                     ones), "removed" (addrs went silent) or "left" (addrs
-                     are all it had)
+The text output streams: a line is printed as soon as its address is found.
+-json prints one object per line: per host once the scan is over, or, with
+-stream or -watch, per event as it happens.
+  event    string    with -stream or -watch: "joined" (a host answered;
+                     addrs are those known so far), "added" (addrs are only
+                     the new ones); with -watch also "removed" (addrs went
+                     silent) and "left" (addrs are all it had)
   mac      string    the host's MAC, "b8:27:eb:00:00:02"
   vendor   string    IEEE registry name, "locally administered" or "unknown"
   addrs    []string  its IPv6 addresses, link-local first and zoned with the
                      interface ("fe80::2%eth0"), then by address
-  methods  []string  techniques that found it: echo, invalid-dst, mld, ns,
-                     neighbor, ra, passive
+  methods  []string  techniques that found it (so far, with -stream): echo,
+                     invalid-dst, mld, ns, neighbor, ra, passive
   router   bool      it sent a Router Advertisement or an NA with the R flag
   name     string    with -names, when a responder gave one ("pi.local")
 `
@@ -55,7 +68,9 @@ func command(d deps) cli.Command {
 		fs.BoolVar(&o.LinkLocal, "L", false, "link-local addresses only")
 		fs.BoolVar(&o.Quiet, "q", false, "print addresses only")
 		fs.BoolVar(&o.JSON, "json", false, "one JSON object per host (keys above)")
-		fs.DurationVar(&o.Timeout, "timeout", time.Second, "how long each scan waits for answers, up to 1h")
+		fs.DurationVar(&o.Timeout, "timeout", time.Second, "the longest a scan lasts, up to 1h (it ends sooner once the link is quiet)")
+		fs.DurationVar(&o.QuietFloor, "quiet", 0, "the least `time` the link must stay quiet for a scan to end, up to 1h (default 25ms wired, 350ms wireless)")
+		fs.BoolVar(&o.Stream, "stream", false, "with -json: one object per host and per new address, as they answer")
 		fs.BoolVar(&o.Watch, "watch", false, "keep scanning; report addresses that appear (+) and go (-)")
 		fs.DurationVar(&o.Interval, "interval", 10*time.Second, "pause between scans with -watch, up to 1h")
 		fs.BoolVar(&o.Names, "names", false, `after the scan, ask mDNS for the hosts' names (a last column; JSON key "name")`)
@@ -77,6 +92,12 @@ func (o *Options) check(set map[string]bool) error {
 		return cli.Usagef("-i: %v", netx.CheckName(o.Interface))
 	case o.Timeout < time.Millisecond || o.Timeout > maxTimeout:
 		return cli.Usagef("-timeout %v is out of range; give a duration from 1ms to 1h, such as 2s", o.Timeout)
+	case set["quiet"] && (o.QuietFloor < time.Millisecond || o.QuietFloor > maxTimeout):
+		return cli.Usagef("-quiet %v is out of range; give a duration from 1ms to 1h, such as 400ms", o.QuietFloor)
+	case o.Stream && !o.JSON:
+		return cli.Usagef("-stream works with -json (the text output always streams); add -json or drop -stream")
+	case o.Stream && (o.Watch || o.Names):
+		return cli.Usagef("-stream works with a scan without -names (-watch streams already); drop one of them")
 	case o.Interval < time.Millisecond || o.Interval > maxTimeout:
 		return cli.Usagef("-interval %v is out of range; give a duration from 1ms to 1h, such as 30s", o.Interval)
 	case set["interval"] && !o.Watch:

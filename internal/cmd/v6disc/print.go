@@ -45,7 +45,7 @@ func (p *printer) list(h discover.Host, as []discover.Addr, ifname string) []str
 		return nil
 	}
 	for _, a := range as {
-		if p.own[a.Addr.String()] {
+		if p.own[a.Addr.WithZone("").String()] {
 			continue
 		}
 		if a.Addr.IsLinkLocalUnicast() {
@@ -188,6 +188,47 @@ func (p *printer) watch(ctx context.Context, s scanner, ifname string) error {
 				delete(p.printed, "- "+a+c.Host.MAC.String())
 				p.line(prefix, a, c.Host)
 			}
+		}
+		err := p.err
+		p.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stream prints one JSON object per event as the scan finds it: "joined"
+// with the addresses known when a host first has one to print, "added"
+// with each address found later. Each address is printed once.
+func (p *printer) stream(ctx context.Context, s scanner, ifname string) error {
+	shown := map[string]map[string]bool{} // by MAC: addresses printed
+	for e, err := range s.Events(ctx) {
+		if err != nil {
+			return fmt.Errorf("interface %q: %w", ifname, err)
+		}
+		if e.Kind != discover.FoundAddr {
+			continue
+		}
+		k := e.Host.MAC.String()
+		p.mu.Lock()
+		if shown[k] == nil {
+			if addrs := p.addrs(e.Host, ifname); len(addrs) > 0 {
+				shown[k] = map[string]bool{}
+				for _, a := range addrs {
+					shown[k][a] = true
+				}
+				p.json(discover.Joined.String(), e.Host, addrs, "")
+			}
+		} else {
+			var fresh []string
+			for _, a := range p.list(e.Host, []discover.Addr{e.Addr}, ifname) {
+				if !shown[k][a] {
+					shown[k][a] = true
+					fresh = append(fresh, a)
+				}
+			}
+			p.json(discover.Added.String(), e.Host, fresh, "")
 		}
 		err := p.err
 		p.mu.Unlock()

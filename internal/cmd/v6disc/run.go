@@ -26,10 +26,14 @@ type Options struct {
 	LinkLocal bool          // -L: link-local addresses only
 	Quiet     bool          // -q: addresses only
 	JSON      bool          // -json: one object per host
-	Timeout   time.Duration // -timeout: how long a scan listens
-	Watch     bool          // -watch: keep scanning, report hosts joining and leaving
-	Interval  time.Duration // -interval: pause between scans with -watch
-	Names     bool          // -names: ask mDNS for the hosts' names after the scan
+	Timeout   time.Duration // -timeout: the longest a scan lasts
+	// QuietFloor is -quiet: the least time the link must stay quiet for a
+	// scan to end (0: discover's default for the link).
+	QuietFloor time.Duration
+	Stream     bool          // -stream: with JSON, one object per host and per new address as they answer
+	Watch      bool          // -watch: keep scanning, report hosts joining and leaving
+	Interval   time.Duration // -interval: pause between scans with -watch
+	Names      bool          // -names: ask mDNS for the hosts' names after the scan
 }
 
 // namer is what run needs of a discover.MDNS.
@@ -41,6 +45,7 @@ type namer interface {
 // scanner is what run needs of a discover.Scanner.
 type scanner interface {
 	Scan(ctx context.Context) iter.Seq2[discover.Host, error]
+	Events(ctx context.Context) iter.Seq2[discover.Event, error]
 	Watch(ctx context.Context, o *discover.WatchOptions) iter.Seq2[discover.Change, error]
 	Close() error
 }
@@ -77,7 +82,7 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 	if o.Interval == 0 {
 		o.Interval = 10 * time.Second
 	}
-	if err := o.check(map[string]bool{"i": o.Interface != ""}); err != nil {
+	if err := o.check(map[string]bool{"i": o.Interface != "", "quiet": o.QuietFloor != 0}); err != nil {
 		return err
 	}
 	return run(ctx, o, w, realDeps())
@@ -144,10 +149,8 @@ func run(ctx context.Context, o Options, w io.Writer, d deps) error {
 	if err != nil {
 		return err
 	}
-	vendors, err := discover.LoadVendors()
-	if err != nil {
-		return err
-	}
+	// The scanners decode the vendor table while their first probes
+	// travel (discover.Options.Vendors left nil).
 	var scanners []scanner
 	defer func() {
 		for _, s := range scanners {
@@ -155,7 +158,7 @@ func run(ctx context.Context, o Options, w io.Writer, d deps) error {
 		}
 	}()
 	for i := range chosen {
-		s, err := d.open(&chosen[i], &discover.Options{Timeout: o.Timeout, Vendors: vendors})
+		s, err := d.open(&chosen[i], &discover.Options{Timeout: o.Timeout, Quiet: o.QuietFloor})
 		if err != nil {
 			return openError(chosen[i].Name, err)
 		}
@@ -191,9 +194,12 @@ func run(ctx context.Context, o Options, w io.Writer, d deps) error {
 	errs := make([]error, len(scanners))
 	for i, s := range scanners {
 		wg.Go(func() {
-			if o.Watch {
+			switch {
+			case o.Watch:
 				errs[i] = out.watch(ctx, s, chosen[i].Name)
-			} else {
+			case o.Stream:
+				errs[i] = out.stream(ctx, s, chosen[i].Name)
+			default:
 				errs[i] = out.scan(ctx, s, chosen[i].Name, namers[i])
 			}
 		})

@@ -110,4 +110,26 @@ func TestRunLab(t *testing.T) {
 			t.Errorf("-json host %d = %+v, want %s %q [%s%%eth0 %s]", i, h, n.mac, n.vendor, n.ll, n.gua)
 		}
 	}
+
+	// -json -stream: "joined" per host, "added" per later address; every
+	// address of every host exactly once, link-locals zoned by name.
+	lines = strings.Split(strings.TrimSpace(run(Options{Interface: "eth0", JSON: true, Stream: true, Timeout: 2 * time.Second})), "\n")
+	streamed := map[string][]string{}
+	for _, l := range lines {
+		var h hostJSON
+		if err := json.Unmarshal([]byte(l), &h); err != nil {
+			t.Fatal(err)
+		}
+		if (h.Event == "joined") != (streamed[h.MAC] == nil) || (h.Event != "joined" && h.Event != "added") {
+			t.Errorf("-stream: %q event for %s after %v", h.Event, h.MAC, streamed[h.MAC])
+		}
+		streamed[h.MAC] = append(streamed[h.MAC], h.Addrs...)
+	}
+	for _, n := range nodes[1:] {
+		got := streamed[n.mac]
+		slices.Sort(got)
+		if diff := cmp.Diff([]string{n.gua, n.ll + "%eth0"}, got); diff != "" {
+			t.Errorf("-stream addresses of %s (-want +got):\n%s", n.mac, diff)
+		}
+	}
 }

@@ -34,6 +34,30 @@ func (f *fakeScanner) Scan(ctx context.Context) iter.Seq2[discover.Host, error] 
 	}
 }
 
+// Events derives the events of a scan from its snapshots, as discover does.
+func (f *fakeScanner) Events(ctx context.Context) iter.Seq2[discover.Event, error] {
+	return func(yield func(discover.Event, error) bool) {
+		seen := map[string]map[netip.Addr]bool{}
+		for _, h := range f.snaps {
+			k := h.MAC.String()
+			if seen[k] == nil {
+				seen[k] = map[netip.Addr]bool{}
+				if !yield(discover.Event{Kind: discover.FoundHost, Host: h}, nil) {
+					return
+				}
+			}
+			for _, a := range h.Addrs {
+				if !seen[k][a.Addr] {
+					seen[k][a.Addr] = true
+					if !yield(discover.Event{Kind: discover.FoundAddr, Host: h, Addr: a}, nil) {
+						return
+					}
+				}
+			}
+		}
+	}
+}
+
 func (f *fakeScanner) Watch(ctx context.Context, o *discover.WatchOptions) iter.Seq2[discover.Change, error] {
 	return func(yield func(discover.Change, error) bool) {
 		for _, c := range f.changes {
@@ -89,6 +113,10 @@ fe80::b5a3:c182:e53b:4a76%eth0             da:a1:19:00:00:08  locally administer
 		{"link-local, quiet", Options{LinkLocal: true, Quiet: true}, "fe80::ba27:ebff:fe00:2%eth0\nfe80::b5a3:c182:e53b:4a76%eth0\n"},
 		{"json", Options{JSON: true}, `{"mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0","2001:db8:1:0:ba27:ebff:fe00:2"],"methods":["echo","mld"],"router":true}
 {"mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"methods":["invalid-dst"],"router":false}
+`},
+		{"stream", Options{JSON: true, Stream: true}, `{"event":"joined","mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0"],"methods":["mld"],"router":false}
+{"event":"added","mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["2001:db8:1:0:ba27:ebff:fe00:2"],"methods":["echo","mld"],"router":true}
+{"event":"joined","mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"methods":["invalid-dst"],"router":false}
 `},
 		{"names", Options{Names: true}, `fe80::ba27:ebff:fe00:2%eth0                b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
 2001:db8:1:0:ba27:ebff:fe00:2              b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
