@@ -3,6 +3,7 @@ package discover
 import (
 	"context"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -62,7 +63,12 @@ func (s *Scanner) Events(ctx context.Context) iter.Seq2[Event, error] {
 				return false
 			}
 			if c.newAddr {
-				return yield(Event{Kind: FoundAddr, Host: h.clone(), Addr: c.addr, Time: time.Now()}, nil)
+				snap := h.clone()
+				a := c.addr
+				if i := slices.IndexFunc(snap.Addrs, func(x Addr) bool { return x.Addr == a.Addr }); i >= 0 {
+					a.Kind = snap.Addrs[i].Kind
+				}
+				return yield(Event{Kind: FoundAddr, Host: snap, Addr: a, Time: time.Now()}, nil)
 			}
 			return true
 		}, func(err error) { yield(Event{}, err) })

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/v6kit/v6kit/ndp"
+	"github.com/v6kit/v6kit/slaac"
 )
 
 // zonedEnv is memEnv on interface index 7.
@@ -58,6 +59,9 @@ func TestEvents(t *testing.T) {
 					t.Errorf("FoundAddr %v of %s twice", e.Addr.Addr, k)
 				}
 				addrs[k][e.Addr.Addr] = true
+				if e.Addr.Kind == slaac.KindUnknown {
+					t.Errorf("FoundAddr %v of %s without a kind", e.Addr.Addr, k)
+				}
 				if e.Addr.Addr.IsLinkLocalUnicast() != (e.Addr.Addr.Zone() == "7") {
 					t.Errorf("address %v: a link-local has the zone 7 (the interface index), others none", e.Addr.Addr)
 				}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/v6kit/v6kit/slaac"
 )
 
 // Method is a set of discovery techniques.
@@ -80,6 +82,16 @@ type Addr struct {
 	Addr    netip.Addr
 	Methods Method
 	RTT     time.Duration // first answer's round trip; 0 when not timed (neighbour cache, passive)
+	// Kind says how the address's interface identifier was formed, as
+	// far as a neighbour can tell from outside: slaac.Classify with the
+	// host's MAC and its other addresses found so far (no secrets, no
+	// kernel flags). So an address is slaac.KindEUI64 when it is the
+	// MAC's EUI-64, slaac.KindLikelyTemporary when it is opaque beside
+	// the host's EUI-64 address in the same /64, and slaac.KindOpaque
+	// when nothing tells stable-privacy from temporary. A snapshot's
+	// kinds are recomputed each time, so a later address can change an
+	// earlier one's kind (opaque → likely-temporary).
+	Kind slaac.Kind
 }
 
 // A Host is one MAC on the link and everything found for it.
@@ -97,7 +109,20 @@ func (h *Host) clone() Host {
 	c := *h
 	c.MAC = slices.Clone(h.MAC)
 	c.Addrs = slices.Clone(h.Addrs)
+	setKinds(c.Addrs, c.MAC)
 	return c
+}
+
+// setKinds sets each address's Kind from the MAC and the other addresses.
+func setKinds(addrs []Addr, mac net.HardwareAddr) {
+	var buf [8]netip.Addr
+	siblings := buf[:0]
+	for _, a := range addrs {
+		siblings = append(siblings, a.Addr)
+	}
+	for i := range addrs {
+		addrs[i].Kind = slaac.Classify(addrs[i].Addr, slaac.Evidence{MAC: mac, Siblings: siblings})
+	}
 }
 
 // has reports whether h has address a (zone aside).

@@ -85,20 +85,30 @@ func TestScanMemLink(t *testing.T) {
 		mld  = MethodMLD
 		ns   = MethodNS
 	)
-	addr := func(s string, m Method) Addr { return Addr{Addr: a(s), Methods: m} }
+	// Kinds as a neighbour tells them (slaac.Classify with the MAC and the
+	// host's other addresses): the EUI-64s, low-byte manual addresses, the
+	// opaque address beside an EUI-64 one in its /64 likely temporary, and
+	// a randomised host's addresses opaque.
+	const (
+		eui64  = slaac.KindEUI64
+		manual = slaac.KindManual
+		likely = slaac.KindLikelyTemporary
+		opaque = slaac.KindOpaque
+	)
+	addr := func(s string, m Method, k slaac.Kind) Addr { return Addr{Addr: a(s), Methods: m, Kind: k} }
 	hw := func(m v6frame.MAC) net.HardwareAddr { return m.HardwareAddr() }
 	want := []Host{
 		{MAC: hw(hs[1].mac), Vendor: "Xensource, Inc.", Methods: idst | mld | ns, Addrs: []Addr{
-			{Addr: hs[1].addrs[0], Methods: idst | mld | ns}, addr("2001:db8:1::99", idst)}},
+			{Addr: hs[1].addrs[0], Methods: idst | mld | ns, Kind: eui64}, addr("2001:db8:1::99", idst, manual)}},
 		{MAC: hw(hs[2].mac), Vendor: "Xensource, Inc.", Methods: echo | idst | mld | ns, Addrs: []Addr{
-			{Addr: hs[2].addrs[0], Methods: echo | idst | mld | ns}, {Addr: hs[2].addrs[1], Methods: ns}, addr("2001:db8:1::7e3:1111:2222:3333", echo|idst)}},
+			{Addr: hs[2].addrs[0], Methods: echo | idst | mld | ns, Kind: eui64}, {Addr: hs[2].addrs[1], Methods: ns, Kind: eui64}, addr("2001:db8:1::7e3:1111:2222:3333", echo|idst, likely)}},
 		{MAC: hw(hs[4].mac), Vendor: "Xensource, Inc.", Router: true, Methods: echo | idst | mld | ns | MethodRA, Addrs: []Addr{
-			addr("fe80::ff", echo|idst|mld|ns|MethodRA), addr("2001:db8:1::ff", echo|idst)}},
+			addr("fe80::ff", echo|idst|mld|ns|MethodRA, manual), addr("2001:db8:1::ff", echo|idst, manual)}},
 		{MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 2}, Vendor: "Raspberry Pi Foundation", Methods: echo | idst | mld | ns | MethodNeighbor, Addrs: []Addr{
-			{Addr: hs[0].addrs[0], Methods: echo | idst | mld | ns}, {Addr: hs[0].addrs[1], Methods: echo | idst | ns | MethodNeighbor}, {Addr: hs[0].addrs[2], Methods: echo | idst | ns}}},
-		{MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xdd}, Vendor: "Raspberry Pi Foundation", Methods: MethodNeighbor, Addrs: []Addr{addr("fe80::dd", MethodNeighbor)}},
+			{Addr: hs[0].addrs[0], Methods: echo | idst | mld | ns, Kind: eui64}, {Addr: hs[0].addrs[1], Methods: echo | idst | ns | MethodNeighbor, Kind: eui64}, {Addr: hs[0].addrs[2], Methods: echo | idst | ns, Kind: eui64}}},
+		{MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xdd}, Vendor: "Raspberry Pi Foundation", Methods: MethodNeighbor, Addrs: []Addr{addr("fe80::dd", MethodNeighbor, manual)}},
 		{MAC: hw(hs[3].mac), Vendor: LocallyAdministered, Methods: idst | mld | ns, Addrs: []Addr{
-			addr("fe80::1234:5678:9abc:def0", idst|mld|ns), addr("2001:db8:1::aaaa:bbbb:cccc:dddd", idst)}},
+			addr("fe80::1234:5678:9abc:def0", idst|mld|ns, opaque), addr("2001:db8:1::aaaa:bbbb:cccc:dddd", idst, opaque)}},
 	}
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(x, y netip.Addr) bool { return x == y }), cmpopts.IgnoreFields(Host{}, "RTT"), cmpopts.IgnoreFields(Addr{}, "RTT")); diff != "" {
 		t.Errorf("hosts (-want +got):\n%s", diff)

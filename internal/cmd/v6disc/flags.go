@@ -18,8 +18,8 @@ const help = `usage: v6disc [-i IF] [-L] [-q | -json [-stream]] [-timeout 1s] [-
 Finds the IPv6 hosts on a link — including hosts that drop or ignore echo
 requests — with echo from every source, an unknown destination option that
 draws Parameter Problem, an MLDv2 query, NS to EUI-64 guesses and the
-neighbour cache, and prints address, MAC and vendor, one line per address,
-as the hosts answer. Without -i it scans every up, non-loopback Ethernet
+neighbour cache, and prints address, kind, MAC and vendor, one line per
+address, as the hosts answer. Without -i it scans every up, non-loopback Ethernet
 interface with carrier. Needs CAP_NET_RAW (root, or setcap cap_net_raw+ep
 on the binary). No host found is not an error: the output is then empty.
 
@@ -41,6 +41,14 @@ examples:
   sudo v6disc -i eth0 -names         # and the names mDNS responders give
 
 The text output streams: a line is printed as soon as its address is found.
+The kind says how the address was formed, as far as a neighbour can tell
+(slaac.Classify with the host's MAC and its other addresses): eui64 (the
+MAC's EUI-64), eui64-other (another MAC's), manual (a low-byte identifier
+such as ::1 or ::53), reserved (RFC 5453), likely-temporary (opaque, beside
+the host's EUI-64 address on the same /64), opaque (stable-privacy or
+temporary: without the host's secret nobody can tell). A kind printed early
+can change once more addresses are known (opaque to likely-temporary); the
+-json output after the scan has the final kinds.
 -json prints one object per line: per host once the scan is over, or, with
 -stream or -watch, per event as it happens.
   event    string    with -stream or -watch: "joined" (a host answered;
@@ -51,6 +59,8 @@ The text output streams: a line is printed as soon as its address is found.
   vendor   string    IEEE registry name, "locally administered" or "unknown"
   addrs    []string  its IPv6 addresses, link-local first and zoned with the
                      interface ("fe80::2%eth0"), then by address
+  kinds    []string  how each of addrs was formed, in the same order: eui64,
+                     eui64-other, manual, reserved, likely-temporary, opaque
   methods  []string  techniques that found it (so far, with -stream): echo,
                      invalid-dst, mld, ns, neighbor, ra, passive
   router   bool      it sent a Router Advertisement or an NA with the R flag

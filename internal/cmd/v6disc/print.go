@@ -19,6 +19,7 @@ type hostJSON struct {
 	MAC     string   `json:"mac"`
 	Vendor  string   `json:"vendor"`
 	Addrs   []string `json:"addrs"`
+	Kinds   []string `json:"kinds"` // how each of addrs was formed, in the same order
 	Methods []string `json:"methods"`
 	Router  bool     `json:"router"`
 	Name    string   `json:"name,omitempty"` // with -names: the host's mDNS name
@@ -34,13 +35,16 @@ type printer struct {
 	err     error
 }
 
+// shown is one address as printed, with its kind (slaac.Kind's name).
+type shown struct{ addr, kind string }
+
 // addrs lists h's addresses as printed: link-locals with their zone, and
 // only link-locals with -L.
-func (p *printer) addrs(h discover.Host, ifname string) []string { return p.list(h, h.Addrs, ifname) }
+func (p *printer) addrs(h discover.Host, ifname string) []shown { return p.list(h, h.Addrs, ifname) }
 
 // list is addrs for some of h's addresses.
-func (p *printer) list(h discover.Host, as []discover.Addr, ifname string) []string {
-	var out []string
+func (p *printer) list(h discover.Host, as []discover.Addr, ifname string) []shown {
+	var out []shown
 	if p.own[h.MAC.String()] {
 		return nil
 	}
@@ -49,9 +53,9 @@ func (p *printer) list(h discover.Host, as []discover.Addr, ifname string) []str
 			continue
 		}
 		if a.Addr.IsLinkLocalUnicast() {
-			out = append(out, a.Addr.WithZone(ifname).String())
+			out = append(out, shown{a.Addr.WithZone(ifname).String(), a.Kind.String()})
 		} else if !p.o.LinkLocal {
-			out = append(out, a.Addr.String())
+			out = append(out, shown{a.Addr.String(), a.Kind.String()})
 		}
 	}
 	return out
@@ -65,10 +69,11 @@ func vendorOf(h discover.Host) string {
 }
 
 // line prints one address line unless it was printed before.
-func (p *printer) line(prefix, addr string, h discover.Host) { p.namedLine(prefix, addr, h, "") }
+func (p *printer) line(prefix string, a shown, h discover.Host) { p.namedLine(prefix, a, h, "") }
 
 // namedLine is line with the host's mDNS name as a last column.
-func (p *printer) namedLine(prefix, addr string, h discover.Host, name string) {
+func (p *printer) namedLine(prefix string, a shown, h discover.Host, name string) {
+	addr := a.addr
 	key := prefix + addr + h.MAC.String()
 	if p.printed[key] {
 		return
@@ -79,10 +84,10 @@ func (p *printer) namedLine(prefix, addr string, h discover.Host, name string) {
 		return
 	}
 	if name != "" {
-		p.write(fmt.Sprintf("%s%-42s %s  %-32s %s\n", prefix, addr, h.MAC, vendorOf(h), name))
+		p.write(fmt.Sprintf("%s%-42s %-16s %s  %-32s %s\n", prefix, addr, a.kind, h.MAC, vendorOf(h), name))
 		return
 	}
-	p.write(fmt.Sprintf("%s%-42s %s  %s\n", prefix, addr, h.MAC, vendorOf(h)))
+	p.write(fmt.Sprintf("%s%-42s %-16s %s  %s\n", prefix, addr, a.kind, h.MAC, vendorOf(h)))
 }
 
 func (p *printer) write(s string) {
@@ -91,11 +96,15 @@ func (p *printer) write(s string) {
 	}
 }
 
-func (p *printer) json(event string, h discover.Host, addrs []string, name string) {
-	if len(addrs) == 0 {
+func (p *printer) json(event string, h discover.Host, as []shown, name string) {
+	if len(as) == 0 {
 		return
 	}
-	b, err := json.Marshal(hostJSON{Event: event, MAC: h.MAC.String(), Vendor: vendorOf(h), Addrs: addrs, Methods: h.Methods.Names(), Router: h.Router, Name: name})
+	addrs, kinds := make([]string, len(as)), make([]string, len(as))
+	for i, a := range as {
+		addrs[i], kinds[i] = a.addr, a.kind
+	}
+	b, err := json.Marshal(hostJSON{Event: event, MAC: h.MAC.String(), Vendor: vendorOf(h), Addrs: addrs, Kinds: kinds, Methods: h.Methods.Names(), Router: h.Router, Name: name})
 	if err != nil {
 		p.err = err
 		return
@@ -184,8 +193,8 @@ func (p *printer) watch(ctx context.Context, s scanner, ifname string) error {
 				prefix = "- "
 			}
 			for _, a := range addrs {
-				delete(p.printed, "+ "+a+c.Host.MAC.String())
-				delete(p.printed, "- "+a+c.Host.MAC.String())
+				delete(p.printed, "+ "+a.addr+c.Host.MAC.String())
+				delete(p.printed, "- "+a.addr+c.Host.MAC.String())
 				p.line(prefix, a, c.Host)
 			}
 		}
@@ -202,7 +211,7 @@ func (p *printer) watch(ctx context.Context, s scanner, ifname string) error {
 // with the addresses known when a host first has one to print, "added"
 // with each address found later. Each address is printed once.
 func (p *printer) stream(ctx context.Context, s scanner, ifname string) error {
-	shown := map[string]map[string]bool{} // by MAC: addresses printed
+	seen := map[string]map[string]bool{} // by MAC: addresses printed
 	for e, err := range s.Events(ctx) {
 		if err != nil {
 			return fmt.Errorf("interface %q: %w", ifname, err)
@@ -212,19 +221,19 @@ func (p *printer) stream(ctx context.Context, s scanner, ifname string) error {
 		}
 		k := e.Host.MAC.String()
 		p.mu.Lock()
-		if shown[k] == nil {
+		if seen[k] == nil {
 			if addrs := p.addrs(e.Host, ifname); len(addrs) > 0 {
-				shown[k] = map[string]bool{}
+				seen[k] = map[string]bool{}
 				for _, a := range addrs {
-					shown[k][a] = true
+					seen[k][a.addr] = true
 				}
 				p.json(discover.Joined.String(), e.Host, addrs, "")
 			}
 		} else {
-			var fresh []string
+			var fresh []shown
 			for _, a := range p.list(e.Host, []discover.Addr{e.Addr}, ifname) {
-				if !shown[k][a] {
-					shown[k][a] = true
+				if !seen[k][a.addr] {
+					seen[k][a.addr] = true
 					fresh = append(fresh, a)
 				}
 			}

@@ -30,12 +30,15 @@ func TestRunLab(t *testing.T) {
 	}
 	type node struct {
 		name, mac, ll, gua, vendor string
+		guaKind                    string // how a neighbour classifies gua (ll is always "manual")
 		sysctl                     []string
 	}
 	nodes := []node{
-		{"scan", "02:5c:a0:00:00:01", "fe80::5ca", "2001:db8:1::5ca", "", nil},
-		{"pi", "b8:27:eb:00:00:02", "fe80::2", "2001:db8:1::2", "Raspberry Pi Foundation", nil},
-		{"quiet", "00:16:3e:00:00:03", "fe80::3", "2001:db8:1::3", "Xensource, Inc.", []string{"net.ipv6.icmp.echo_ignore_multicast", "1"}},
+		{"scan", "02:5c:a0:00:00:01", "fe80::5ca", "2001:db8:1::5ca", "", "manual", nil},
+		// The Pi's global address is its MAC's EUI-64, the quiet host's a
+		// low-byte one: the kind column tells them apart.
+		{"pi", "b8:27:eb:00:00:02", "fe80::2", "2001:db8:1:0:ba27:ebff:fe00:2", "Raspberry Pi Foundation", "eui64", nil},
+		{"quiet", "00:16:3e:00:00:03", "fe80::3", "2001:db8:1::3", "Xensource, Inc.", "manual", []string{"net.ipv6.icmp.echo_ignore_multicast", "1"}},
 	}
 	var scan *lab.Netns
 	for i, n := range nodes {
@@ -79,7 +82,7 @@ func TestRunLab(t *testing.T) {
 	// Default: every up interface with carrier (eth0 here), columns.
 	var want []string
 	for _, n := range nodes[1:] {
-		want = append(want, fmt.Sprintf("%-42s %s  %s", n.ll+"%eth0", n.mac, n.vendor), fmt.Sprintf("%-42s %s  %s", n.gua, n.mac, n.vendor))
+		want = append(want, fmt.Sprintf("%-42s %-16s %s  %s", n.ll+"%eth0", "manual", n.mac, n.vendor), fmt.Sprintf("%-42s %-16s %s  %s", n.gua, n.guaKind, n.mac, n.vendor))
 	}
 	got := strings.Split(strings.TrimSpace(run(Options{Timeout: 2 * time.Second})), "\n")
 	slices.Sort(got)
@@ -106,8 +109,8 @@ func TestRunLab(t *testing.T) {
 			t.Fatal(err)
 		}
 		n := nodes[2-i] // sorted by MAC: 00:16:3e… first
-		if h.MAC != n.mac || h.Vendor != n.vendor || !slices.Equal(h.Addrs, []string{n.ll + "%eth0", n.gua}) || h.Router || len(h.Methods) == 0 {
-			t.Errorf("-json host %d = %+v, want %s %q [%s%%eth0 %s]", i, h, n.mac, n.vendor, n.ll, n.gua)
+		if h.MAC != n.mac || h.Vendor != n.vendor || !slices.Equal(h.Addrs, []string{n.ll + "%eth0", n.gua}) || !slices.Equal(h.Kinds, []string{"manual", n.guaKind}) || h.Router || len(h.Methods) == 0 {
+			t.Errorf("-json host %d = %+v, want %s %q [%s%%eth0 %s] kinds [manual %s]", i, h, n.mac, n.vendor, n.ll, n.gua, n.guaKind)
 		}
 	}
 

@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/v6kit/v6kit/discover"
 	"go.uber.org/goleak"
+
+	"github.com/v6kit/v6kit/discover"
+	"github.com/v6kit/v6kit/slaac"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -80,6 +82,14 @@ func host(mac net.HardwareAddr, vendor string, m discover.Method, router bool, a
 	for _, a := range addrs {
 		h.Addrs = append(h.Addrs, discover.Addr{Addr: netip.MustParseAddr(a), Methods: m})
 	}
+	// Kinds as discover sets them: the MAC and the host's other addresses.
+	var all []netip.Addr
+	for _, a := range h.Addrs {
+		all = append(all, a.Addr)
+	}
+	for i := range h.Addrs {
+		h.Addrs[i].Kind = slaac.Classify(h.Addrs[i].Addr, slaac.Evidence{MAC: mac, Siblings: all})
+	}
 	return h
 }
 
@@ -105,26 +115,26 @@ func TestRun(t *testing.T) {
 		o    Options
 		want string
 	}{
-		{"columns", Options{}, `fe80::ba27:ebff:fe00:2%eth0                b8:27:eb:00:00:02  Raspberry Pi Foundation
-2001:db8:1:0:ba27:ebff:fe00:2              b8:27:eb:00:00:02  Raspberry Pi Foundation
-fe80::b5a3:c182:e53b:4a76%eth0             da:a1:19:00:00:08  locally administered
-2001:db8:1:0:d445:50bd:460d:7864           da:a1:19:00:00:08  locally administered
+		{"columns", Options{}, `fe80::ba27:ebff:fe00:2%eth0                eui64            b8:27:eb:00:00:02  Raspberry Pi Foundation
+2001:db8:1:0:ba27:ebff:fe00:2              eui64            b8:27:eb:00:00:02  Raspberry Pi Foundation
+fe80::b5a3:c182:e53b:4a76%eth0             opaque           da:a1:19:00:00:08  locally administered
+2001:db8:1:0:d445:50bd:460d:7864           opaque           da:a1:19:00:00:08  locally administered
 `},
 		{"link-local, quiet", Options{LinkLocal: true, Quiet: true}, "fe80::ba27:ebff:fe00:2%eth0\nfe80::b5a3:c182:e53b:4a76%eth0\n"},
-		{"json", Options{JSON: true}, `{"mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0","2001:db8:1:0:ba27:ebff:fe00:2"],"methods":["echo","mld"],"router":true}
-{"mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"methods":["invalid-dst"],"router":false}
+		{"json", Options{JSON: true}, `{"mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0","2001:db8:1:0:ba27:ebff:fe00:2"],"kinds":["eui64","eui64"],"methods":["echo","mld"],"router":true}
+{"mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"kinds":["opaque","opaque"],"methods":["invalid-dst"],"router":false}
 `},
-		{"stream", Options{JSON: true, Stream: true}, `{"event":"joined","mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0"],"methods":["mld"],"router":false}
-{"event":"added","mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["2001:db8:1:0:ba27:ebff:fe00:2"],"methods":["echo","mld"],"router":true}
-{"event":"joined","mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"methods":["invalid-dst"],"router":false}
+		{"stream", Options{JSON: true, Stream: true}, `{"event":"joined","mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0"],"kinds":["eui64"],"methods":["mld"],"router":false}
+{"event":"added","mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["2001:db8:1:0:ba27:ebff:fe00:2"],"kinds":["eui64"],"methods":["echo","mld"],"router":true}
+{"event":"joined","mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"kinds":["opaque","opaque"],"methods":["invalid-dst"],"router":false}
 `},
-		{"names", Options{Names: true}, `fe80::ba27:ebff:fe00:2%eth0                b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
-2001:db8:1:0:ba27:ebff:fe00:2              b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
-fe80::b5a3:c182:e53b:4a76%eth0             da:a1:19:00:00:08  locally administered
-2001:db8:1:0:d445:50bd:460d:7864           da:a1:19:00:00:08  locally administered
+		{"names", Options{Names: true}, `fe80::ba27:ebff:fe00:2%eth0                eui64            b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
+2001:db8:1:0:ba27:ebff:fe00:2              eui64            b8:27:eb:00:00:02  Raspberry Pi Foundation          pi.local
+fe80::b5a3:c182:e53b:4a76%eth0             opaque           da:a1:19:00:00:08  locally administered
+2001:db8:1:0:d445:50bd:460d:7864           opaque           da:a1:19:00:00:08  locally administered
 `},
-		{"names json", Options{Names: true, JSON: true}, `{"mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0","2001:db8:1:0:ba27:ebff:fe00:2"],"methods":["echo","mld"],"router":true,"name":"pi.local"}
-{"mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"methods":["invalid-dst"],"router":false}
+		{"names json", Options{Names: true, JSON: true}, `{"mac":"b8:27:eb:00:00:02","vendor":"Raspberry Pi Foundation","addrs":["fe80::ba27:ebff:fe00:2%eth0","2001:db8:1:0:ba27:ebff:fe00:2"],"kinds":["eui64","eui64"],"methods":["echo","mld"],"router":true,"name":"pi.local"}
+{"mac":"da:a1:19:00:00:08","vendor":"locally administered","addrs":["fe80::b5a3:c182:e53b:4a76%eth0","2001:db8:1:0:d445:50bd:460d:7864"],"kinds":["opaque","opaque"],"methods":["invalid-dst"],"router":false}
 `},
 	}
 	for _, tt := range tests {
