@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
+
 	"github.com/v6kit/v6kit/dhcpv4opt108"
 )
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/insomniacslk/dhcp/dhcpv4/server4"
+
 	"github.com/v6kit/v6kit/dhcpv4opt108"
 	"github.com/v6kit/v6kit/internal/cli"
 )
