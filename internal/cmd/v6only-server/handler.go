@@ -73,7 +73,7 @@ func (s *server) handle(conn net.PacketConn, peer net.Addr, req *dhcpv4.DHCPv4) 
 
 func (s *server) release(mac []byte) {
 	if a, leased := s.pool.release(mac); leased {
-		if err := s.leases.release(string(mac), a); err != nil {
+		if err := s.leases.release(string(mac), a, s.fail); err != nil {
 			s.fail(err)
 		}
 	}

@@ -46,7 +46,7 @@ func TestLeaseFileRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if a, leased := p.release([]byte("02:00:5e:00:53:02")); !leased || lf.release("02:00:5e:00:53:02", a) != nil {
+	if a, leased := p.release([]byte("02:00:5e:00:53:02")); !leased || lf.release("02:00:5e:00:53:02", a, nil) != nil {
 		t.Fatal("release")
 	}
 	p.reserve([]byte("02:00:5e:00:53:04"), offerHold, t0) // an offer: not persisted

@@ -212,3 +212,18 @@ func (p *pool) inUse() int {
 	}
 	return n
 }
+
+// leased returns len(p.leases(now)) without listing them.
+func (p *pool) leased(now time.Time) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, c := range p.chunks {
+		for i := range c {
+			if c[i].state == leased && c[i].expires > now.UnixNano() {
+				n++
+			}
+		}
+	}
+	return n
+}

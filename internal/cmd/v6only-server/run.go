@@ -40,6 +40,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 			return err
 		}
 		defer srv.leases.Close()
+		defer srv.leases.start()() // before Close: the syncer's last batch
 	}
 	h, err := handler(srv.handle)
 	if err != nil {

@@ -91,19 +91,56 @@ func (w *wireServer) worker(ctx context.Context) error {
 			w.general(w.conn, net.UDPAddrFromAddrPort(peer), m)
 			continue
 		}
-		reply, ok := w.s.answer(out, &r, mac, time.Now())
+		reply, when, l := w.s.answer(out, &r, mac, time.Now())
 		out = reply[:0]
-		if !ok {
-			continue
+		switch when {
+		case sendNow:
+			w.send(b, reply, peer)
+		case sendWhenDurable:
+			// The syncer sends it, from copies: the buffers are the
+			// worker's.
+			a := ackSends.Get().(*ackSend)
+			a.w, a.peer = w, peer
+			a.reply = append(a.reply[:0], reply...)
+			if w.log != nil {
+				a.req = append(a.req[:0], b...)
+			}
+			w.s.leases.commitThen(l, a.done)
 		}
-		if w.log != nil {
-			w.log.reply(b, reply)
-		}
-		if w.udp != nil {
-			_, _ = w.udp.WriteToUDPAddrPort(reply, peer)
-		} else {
-			_, _ = w.conn.WriteTo(reply, net.UDPAddrFromAddrPort(peer))
-		}
+	}
+}
+
+// ackSend is an ACK waiting for its lease to reach the disk.
+type ackSend struct {
+	w          *wireServer
+	req, reply []byte
+	peer       netip.AddrPort
+}
+
+// ackSends keeps ackSends and their buffers for reuse.
+var ackSends = sync.Pool{New: func() any { return &ackSend{reply: make([]byte, 0, bootpMinLen)} }}
+
+// done sends the ACK once its lease is on disk; a lease that cannot be
+// made durable is never ACKed.
+func (a *ackSend) done(err error) {
+	if err != nil {
+		a.w.s.fail(err)
+	} else {
+		a.w.send(a.req, a.reply, a.peer)
+	}
+	a.w, a.req = nil, a.req[:0]
+	ackSends.Put(a)
+}
+
+// send logs and sends reply, the answer to req.
+func (w *wireServer) send(req, reply []byte, peer netip.AddrPort) {
+	if w.log != nil {
+		w.log.reply(req, reply)
+	}
+	if w.udp != nil {
+		_, _ = w.udp.WriteToUDPAddrPort(reply, peer)
+	} else {
+		_, _ = w.conn.WriteTo(reply, net.UDPAddrFromAddrPort(peer))
 	}
 }
 

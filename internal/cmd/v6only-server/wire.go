@@ -117,47 +117,53 @@ func appendMAC(b, hw []byte) []byte {
 	return b
 }
 
+// sending says when answer's reply goes out.
+type sending uint8
+
+const (
+	sendNone        sending = iota // no reply
+	sendNow                        // send it
+	sendWhenDurable                // an ACK: send it once its lease is on disk
+)
+
 // answer decides the reply to r, as server.handle does, and appends it to
-// out; false when nothing is sent. mac is scratch space for the client's
-// MAC as text.
-func (s *server) answer(out []byte, r *wireRequest, mac []byte, now time.Time) ([]byte, bool) {
+// out; an ACK's lease is returned with it, for the lease file. mac is
+// scratch space for the client's MAC as text.
+func (s *server) answer(out []byte, r *wireRequest, mac []byte, t time.Time) ([]byte, sending, lease) {
 	v := r.verdict(s.policy)
 	if v.ZeroYIAddr {
 		// A capable client's DISCOVER under -zero-yiaddr: nothing is
 		// allocated (dhcpv4opt108.Policy.Offer).
-		return s.c.appendReply(out, r, dhcpv4.MessageTypeOffer, netip.Addr{}, v), true
+		return s.c.appendReply(out, r, dhcpv4.MessageTypeOffer, netip.Addr{}, v), sendNow, lease{}
 	}
 	mac = appendMAC(mac[:0], r.chaddr())
-	var mt dhcpv4.MessageType
-	var yiaddr netip.Addr
 	switch r.mt {
 	case dhcpv4.MessageTypeDiscover:
-		a, ok := s.pool.reserve(mac, offerHold, now)
+		a, ok := s.pool.reserve(mac, offerHold, t)
 		if !ok {
-			return out, false // pool exhausted: stay silent, as RFC 2131 allows
+			return out, sendNone, lease{} // pool exhausted: stay silent, as RFC 2131 allows
 		}
-		mt, yiaddr = dhcpv4.MessageTypeOffer, a
+		return s.c.appendReply(out, r, dhcpv4.MessageTypeOffer, a, v), sendNow, lease{}
 	case dhcpv4.MessageTypeRequest:
 		if r.serverID != nil && [4]byte(r.serverID) != s.c.serverID.As4() {
 			s.release(mac) // the client chose another server
-			return out, false
+			return out, sendNone, lease{}
 		}
 		want := r.reqIP
 		if want == nil || [4]byte(want) == [4]byte{} {
 			want = r.b[12:16] // ciaddr
 		}
-		w := netip.AddrFrom4([4]byte(want))
-		mt = dhcpv4.MessageTypeNak
-		if a, ok := s.pool.reserve(mac, offerHold, now); ok && w == a {
-			l, _ := s.pool.lease(mac, a, s.c.leaseTime, now)
-			if err := s.leases.commit(l); err != nil {
-				s.fail(err)
-				return out, false
+		if a, ok := s.pool.reserve(mac, offerHold, t); ok && netip.AddrFrom4([4]byte(want)) == a {
+			l, _ := s.pool.lease(mac, a, s.c.leaseTime, t)
+			when := sendNow
+			if s.leases != nil {
+				when = sendWhenDurable
 			}
-			mt, yiaddr = dhcpv4.MessageTypeAck, a
+			return s.c.appendReply(out, r, dhcpv4.MessageTypeAck, a, v), when, l
 		}
+		return s.c.appendReply(out, r, dhcpv4.MessageTypeNak, netip.Addr{}, v), sendNow, lease{}
 	}
-	return s.c.appendReply(out, r, mt, yiaddr, v), true
+	return out, sendNone, lease{}
 }
 
 // appendReply appends the reply of type mt to r: the fields
