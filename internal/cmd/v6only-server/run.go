@@ -40,7 +40,6 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 			return err
 		}
 		defer srv.leases.Close()
-		defer srv.leases.start()() // before Close: the syncer's last batch
 	}
 	h, err := handler(srv.handle)
 	if err != nil {
@@ -66,6 +65,9 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		_ = c.SetReadBuffer(socketReadBuffer)
 		conn = c
 	}
+	// The lease file's syncer, the first goroutine, starts once the socket
+	// is open; it stops before the file closes.
+	defer srv.leases.start()()
 	if o.Ready != nil {
 		o.Ready()
 	}
