@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"net"
 	"net/netip"
 	"os"
@@ -50,8 +51,9 @@ type leaseFile struct {
 	mu      sync.Mutex
 	f       *os.File
 	records int
-	live    func() []lease
-	count   func() int // len(live()), without the list; nil: use live
+	// live yields the live leases, from the pool under its lock: no list
+	// of them is built, for compacting a large pool in little memory.
+	live func() iter.Seq[lease]
 	// compactAfter is compactAfter; tests lower it.
 	compactAfter int
 	lastLive     int // live leases when last listed
@@ -101,9 +103,8 @@ func openLeases(path string, p *pool, now time.Time) (*leaseFile, error) {
 	for _, l := range ls {
 		p.restore(l, now)
 	}
-	lf := &leaseFile{path: path, live: func() []lease { return p.leases(time.Now()) }, count: func() int { return p.leased(time.Now()) },
-		compactAfter: compactAfter}
-	if err := lf.compact(p.leases(now)); err != nil {
+	lf := &leaseFile{path: path, live: func() iter.Seq[lease] { return p.each(time.Now()) }, compactAfter: compactAfter}
+	if err := lf.compact(p.each(now)); err != nil {
 		return nil, err
 	}
 	return lf, nil
@@ -196,9 +197,10 @@ func ackRecord(l lease) string { return string(appendRecord(nil, &record{l: l}))
 
 // compact replaces the file by one holding ls, by write-then-rename, and
 // reopens it for appending. The caller holds lf.mu or is the only user.
-func (lf *leaseFile) compact(ls []lease) error {
+func (lf *leaseFile) compact(ls iter.Seq[lease]) error {
 	tmp := lf.path + ".tmp"
-	if err := writeSynced(tmp, ls); err != nil {
+	n, err := writeSynced(tmp, ls)
+	if err != nil {
 		return fmt.Errorf("lease file %q: %w", tmp, err)
 	}
 	if err := os.Rename(tmp, lf.path); err != nil {
@@ -218,34 +220,36 @@ func (lf *leaseFile) compact(ls []lease) error {
 	if lf.f != nil {
 		lf.f.Close()
 	}
-	lf.f, lf.records, lf.lastLive = f, 0, len(ls)
+	lf.f, lf.records, lf.lastLive = f, 0, n
 	return nil
 }
 
-// writeSynced writes the header and ls to path through a small buffer, so
-// compacting a large pool builds no copy of the file in memory, and syncs
-// it.
-func writeSynced(path string, ls []lease) error {
+// writeSynced writes the header and ls to path through a small buffer,
+// so compacting a large pool builds no copy of the file in memory, syncs
+// it, and returns how many leases it wrote.
+func writeSynced(path string, ls iter.Seq[lease]) (int, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	w := bufio.NewWriter(f)
 	w.WriteString(leaseHeader)
 	var line []byte
-	for i := range ls {
-		line = appendRecord(line[:0], &record{l: ls[i]})
+	n := 0
+	for l := range ls {
+		line = appendRecord(line[:0], &record{l: l})
 		w.Write(line)
+		n++
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
-		return err
+		return 0, err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return err
+		return 0, err
 	}
-	return f.Close()
+	return n, f.Close()
 }
 
 // commit makes an acknowledged lease durable: it returns once the record
@@ -318,10 +322,9 @@ func (lf *leaseFile) write(lines []byte, n int, sync bool) error {
 	// listing them for every write allocated a list of the whole pool per
 	// write.
 	if lf.records > 2*lf.lastLive+lf.compactAfter {
-		if lf.count != nil {
-			lf.lastLive = lf.count()
-		} else {
-			lf.lastLive = len(lf.live())
+		lf.lastLive = 0
+		for range lf.live() {
+			lf.lastLive++
 		}
 		if lf.records > 2*lf.lastLive+lf.compactAfter {
 			return lf.compact(lf.live())

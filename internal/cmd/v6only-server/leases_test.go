@@ -1,6 +1,7 @@
 package v6onlyserver
 
 import (
+	"iter"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -128,7 +129,7 @@ func TestLeaseFileCompactsWhileServing(t *testing.T) {
 	}
 	defer lf.Close()
 	lf.compactAfter = 3
-	lf.live = func() []lease { return p.leases(t0) }
+	lf.live = func() iter.Seq[lease] { return p.each(t0) }
 	a, _ := p.reserve([]byte("02:00:5e:00:53:01"), offerHold, t0)
 	for range 10 { // renewals
 		l, _ := p.lease([]byte("02:00:5e:00:53:01"), a, time.Hour, t0)

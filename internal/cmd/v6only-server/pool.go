@@ -2,7 +2,9 @@ package v6onlyserver
 
 import (
 	"encoding/binary"
+	"iter"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 )
@@ -185,17 +187,7 @@ func (p *pool) decline(mac []byte, d time.Duration, now time.Time) {
 
 // leases returns the acknowledged leases that have not expired.
 func (p *pool) leases(now time.Time) []lease {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var ls []lease
-	for ci, c := range p.chunks {
-		for i := range c {
-			if s := &c[i]; s.state == leased && s.expires > now.UnixNano() {
-				ls = append(ls, lease{mac: s.owner, addr: p.addr(ci*256 + uint32(i)), expires: time.Unix(0, s.expires)})
-			}
-		}
-	}
-	return ls
+	return slices.Collect(p.each(now))
 }
 
 // inUse returns how many addresses are offered, leased or declined.
@@ -213,17 +205,20 @@ func (p *pool) inUse() int {
 	return n
 }
 
-// leased returns len(p.leases(now)) without listing them.
-func (p *pool) leased(now time.Time) int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	n := 0
-	for _, c := range p.chunks {
-		for i := range c {
-			if c[i].state == leased && c[i].expires > now.UnixNano() {
-				n++
+// each yields the acknowledged leases that have not expired, holding the
+// pool's lock while it runs: no list of them is built.
+func (p *pool) each(now time.Time) iter.Seq[lease] {
+	return func(yield func(lease) bool) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for ci, c := range p.chunks {
+			for i := range c {
+				if s := &c[i]; s.state == leased && s.expires > now.UnixNano() {
+					if !yield(lease{mac: s.owner, addr: p.addr(ci*256 + uint32(i)), expires: time.Unix(0, s.expires)}) {
+						return
+					}
+				}
 			}
 		}
 	}
-	return n
 }

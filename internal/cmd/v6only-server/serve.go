@@ -99,7 +99,7 @@ func (w *wireServer) worker(ctx context.Context) error {
 		case sendWhenDurable:
 			// The syncer sends it, from copies: the buffers are the
 			// worker's.
-			a := ackSends.Get().(*ackSend)
+			a := getAckSend()
 			a.w, a.peer = w, peer
 			a.reply = append(a.reply[:0], reply...)
 			if w.log != nil {
@@ -117,8 +117,18 @@ type ackSend struct {
 	peer       netip.AddrPort
 }
 
-// ackSends keeps ackSends and their buffers for reuse.
-var ackSends = sync.Pool{New: func() any { return &ackSend{reply: make([]byte, 0, bootpMinLen)} }}
+// ackSends keeps ackSends and their buffers for reuse: a free list, as a
+// sync.Pool is emptied by every collection.
+var ackSends = make(chan *ackSend, queueLen)
+
+func getAckSend() *ackSend {
+	select {
+	case a := <-ackSends:
+		return a
+	default:
+		return &ackSend{reply: make([]byte, 0, bootpMinLen)}
+	}
+}
 
 // done sends the ACK once its lease is on disk; a lease that cannot be
 // made durable is never ACKed.
@@ -129,7 +139,10 @@ func (a *ackSend) done(err error) {
 		a.w.send(a.req, a.reply, a.peer)
 	}
 	a.w, a.req = nil, a.req[:0]
-	ackSends.Put(a)
+	select {
+	case ackSends <- a:
+	default:
+	}
 }
 
 // send logs and sends reply, the answer to req.
