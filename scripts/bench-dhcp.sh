@@ -10,12 +10,14 @@
 #         allocating and writing its lease file: Kea's memfile (persist,
 #         no fsync), dnsmasq's lease file (rewritten, no fsync), ours
 #         (-leases: every ACK synced to disk before it is sent)
-# and prints, per run, the rate, perfdhcp's drop ratio, the datagrams the
-# kernel dropped for want of socket buffer at the server and at perfdhcp
-# (a CPU-starved perfdhcp drops replies itself), and the server's peak RSS
-# (VmHWM). perfdhcp's drops count every request without an answer, so
-# "srv drop" is what the server lost. A summary gives our ratios to the
-# peers.
+# and prints, per run, perfdhcp's rate (exchanges completed a second),
+# the replies the server sent a second (its namespace's UDP OutDatagrams),
+# perfdhcp's drop ratio (the last exchange's: REQUEST-ACK for dora), the
+# datagrams the kernel dropped for want of socket buffer at the server
+# (srvdrop: what the server lost) and at perfdhcp (clidrop: a CPU-starved
+# perfdhcp drops replies itself, and its rate then says more about
+# perfdhcp than the server), the unique addresses in the lease file, and
+# the server's peak RSS (VmHWM). A summary gives our ratios to the peers.
 #
 # Two namespaces (server and client) on a veth pair, addressed from
 # 198.18.0.0/15 (RFC 2544's benchmarking range); everything is removed on
@@ -92,7 +94,7 @@ listening() {
 # udp NS: the namespace's UDP counters InDatagrams, OutDatagrams, RcvbufErrors.
 udp() { ip netns exec "$1" awk '/^Udp:/ {l=$0} END {split(l, f); print f[2], f[5], f[6]}' /proc/net/snmp; }
 
-declare -A sum # sum[load,server] = rates over the rounds, for the summary
+declare -A sum sent # [load,server] = perfdhcp's rates, the server's replies/s, over the rounds
 
 # run LOAD NAME CMD...: start the server, load it, print one line.
 run() {
@@ -123,14 +125,16 @@ run() {
 	if [ "$load" = dora ]; then
 		leases=$(cat "$dir"/*.leases 2>/dev/null | grep -o '198\.1[89]\.[0-9]*\.[0-9]*' | sort -u | wc -l)
 	fi
+	local replies=$(((s1[1] - s0[1]) / DURATION))
 	sum[$load,$name]="${sum[$load,$name]:-} ${rate:-0}"
-	printf '  %-5s %-14s %10s/s %8s %%  %7s %7s   %6s   %s\n' "$load" "$name" "${rate:-?}" "${drops:-?}" \
+	sent[$load,$name]="${sent[$load,$name]:-} $replies"
+	printf '  %-5s %-14s %10s/s %8s/s %10s %%  %7s %7s   %6s   %s\n' "$load" "$name" "${rate:-?}" "$replies" "${drops:-?}" \
 		$((s1[2] - s0[2])) $((c1[2] - c0[2])) "$leases" "$hwm"
 }
 
 for r in $(seq "$ROUNDS"); do
 	echo "round $r ($DURATION s a run, $CLIENTS clients, every DISCOVER asks for 108; load average $(cut -d' ' -f1-3 /proc/loadavg)):"
-	printf '  %-5s %-14s %12s %10s  %7s %7s   %6s   %s\n' load server rate "drops" "srvdrop" "clidrop" leases "peak RSS"
+	printf '  %-5s %-14s %12s %10s %12s  %7s %7s   %6s   %s\n' load server rate sent drops srvdrop clidrop leases "peak RSS"
 	for load in $LOADS; do
 		for name in $SERVERS; do
 			case $name in
@@ -146,20 +150,21 @@ for r in $(seq "$ROUNDS"); do
 	done
 done
 
-# The ratios of our mean rate to each peer's, per load.
-echo "mean over $ROUNDS rounds, and v6only-server's ratio to each peer:"
+# The ratios of our means to each peer's, per load: of perfdhcp's rate
+# (capped by perfdhcp itself when it drops replies: clidrop) and of the
+# replies the server sent.
+mean() { echo "$1" | awk '{s=0; for (i=1; i<=NF; i++) s+=$i; printf "%.0f", NF ? s/NF : 0}'; }
+echo "mean over $ROUNDS rounds (perfdhcp's rate / replies sent), and v6only-server's ratios to each peer:"
 for load in $LOADS; do
 	line="  $load:"
-	ours=0
 	for name in $SERVERS; do
-		m=$(echo "${sum[$load,$name]:-0}" | awk '{s=0; for (i=1; i<=NF; i++) s+=$i; printf "%.0f", NF ? s/NF : 0}')
-		line+=" $name $m/s"
-		[ "$name" = v6only-server ] && ours=$m
+		line+=" $name $(mean "${sum[$load,$name]:-0}")/$(mean "${sent[$load,$name]:-0}")"
 	done
 	for name in $SERVERS; do
 		[ "$name" = v6only-server ] && continue
-		m=$(echo "${sum[$load,$name]:-0}" | awk '{s=0; for (i=1; i<=NF; i++) s+=$i; printf "%.0f", NF ? s/NF : 0}')
-		line+=$(awk -v a="$ours" -v b="$m" -v n="$name" 'BEGIN {if (b > 0) printf ", ×%.2f %s", a/b, n}')
+		line+=$(awk -v a="$(mean "${sum[$load,v6only-server]:-0}")" -v b="$(mean "${sum[$load,$name]:-0}")" \
+			-v c="$(mean "${sent[$load,v6only-server]:-0}")" -v d="$(mean "${sent[$load,$name]:-0}")" -v n="$name" \
+			'BEGIN {if (b > 0 && d > 0) printf ", ×%.2f/×%.2f %s", a/b, c/d, n}')
 	done
 	echo "$line"
 done
