@@ -62,15 +62,6 @@ func (e RTE) Validate(c Command) error {
 	if !e.Prefix.IsValid() {
 		return ErrPrefixLength
 	}
-	hi, lo := halves(a)
-	return checkRoute(hi, lo, uint8(e.Prefix.Bits()), e.Metric, c)
-}
-
-// halves returns a's 16 bytes as two big-endian numbers. Reading them back
-// from As16's array 8 bytes at a time, rather than copying the array,
-// keeps the CPU's store forwarding working: a 16-byte load of two 8-byte
-// stores stalls, about half of the encoding time.
-func halves(a netip.Addr) (hi, lo uint64) {
 	a16 := a.As16()
-	return binary.BigEndian.Uint64(a16[:8]), binary.BigEndian.Uint64(a16[8:])
+	return checkRoute(binary.BigEndian.Uint64(a16[:8]), binary.BigEndian.Uint64(a16[8:]), uint8(e.Prefix.Bits()), e.Metric, c)
 }
