@@ -55,23 +55,31 @@ type Verdict struct {
 }
 
 // Decide is the server's decision for one client message, a pure function
-// (RFC 8925, Section 3.3): 108 only when the client's Parameter Request
-// List really contains 108 and the message is a DISCOVER or REQUEST.
+// (RFC 8925, Section 3.3): 108 only when the client's Parameter Request List
+// really contains 108 and the message is a DISCOVER or REQUEST.
 func (p Policy) Decide(req *dhcpv4.DHCPv4) Verdict {
-	var v Verdict
 	if req == nil || !Requested(req) {
-		return v
+		return Verdict{}
 	}
-	mt := req.MessageType()
-	if mt != dhcpv4.MessageTypeDiscover && mt != dhcpv4.MessageTypeRequest {
+	return p.DecideFor(req.MessageType(), true, req.Options.Has(dhcpv4.OptionRapidCommit), req.Options.Has(dhcpv4.OptionAutoConfigure))
+}
+
+// DecideFor is [Policy.Decide] for a message its server read in place,
+// without building a [dhcpv4.DHCPv4]: mt is its message type, requested
+// whether its Parameter Request List contains 108 (see [Requested]),
+// rapidCommit and autoConfigure whether it carries options 80 (Rapid
+// Commit) and 116 (Auto-Configure). It allocates nothing.
+func (p Policy) DecideFor(mt dhcpv4.MessageType, requested, rapidCommit, autoConfigure bool) Verdict {
+	var v Verdict
+	if !requested || mt != dhcpv4.MessageTypeDiscover && mt != dhcpv4.MessageTypeRequest {
 		return v
 	}
 	v.V6Only, v.Option = true, p.Wait
 	if mt == dhcpv4.MessageTypeDiscover {
-		v.RapidCommitRefused = req.Options.Has(dhcpv4.OptionRapidCommit)
+		v.RapidCommitRefused = rapidCommit
 		if p.ZeroYIAddr {
 			v.ZeroYIAddr = true
-			v.AutoConfigure = req.Options.Has(dhcpv4.OptionAutoConfigure)
+			v.AutoConfigure = autoConfigure
 		}
 	}
 	return v

@@ -57,6 +57,15 @@ func TestPolicyDecide(t *testing.T) {
 			if diff := cmp.Diff(tt.want, tt.p.Decide(tt.req)); diff != "" {
 				t.Errorf("Decide (-want +got):\n%s", diff)
 			}
+			if tt.req == nil {
+				return
+			}
+			// The in-place form decides the same from the facts.
+			got := tt.p.DecideFor(tt.req.MessageType(), Requested(tt.req),
+				tt.req.Options.Has(dhcpv4.OptionRapidCommit), tt.req.Options.Has(dhcpv4.OptionAutoConfigure))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("DecideFor (-want +got):\n%s", diff)
+			}
 		})
 	}
 }

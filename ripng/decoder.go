@@ -100,19 +100,25 @@ func (d *Decoder) Bytes() []byte { return d.b[d.off : d.off+RTELen] }
 // Prefix is invalid but whose Prefix.Addr() is the wire address.
 func (d *Decoder) Entry() (RTE, error) {
 	b := (*[RTELen]byte)(d.b[d.off : d.off+RTELen])
-	a16 := (*[16]byte)(b[:16])
-	metric := b[19]
-	if metric == MetricNextHop {
-		if a16[0] != 0xfe || a16[1]&0xc0 != 0x80 {
+	c := Command(d.b[0])
+	if hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:16]); b[19] != MetricNextHop && routeOK(hi, lo, b[18], b[19], c) {
+		return RTE{Prefix: netip.PrefixFrom(netip.AddrFrom16([16]byte(b[:16])), int(b[18])), Tag: binary.BigEndian.Uint16(b[16:18]), Metric: b[19]}, nil
+	}
+	return otherEntry(b, c)
+}
+
+// otherEntry decodes a next-hop entry, or a route entry that breaks a
+// rule and the rule it breaks: the rare cases, kept out of Entry's path.
+func otherEntry(b *[RTELen]byte, c Command) (RTE, error) {
+	hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:16])
+	if b[19] == MetricNextHop {
+		if !nextHopOK(hi, lo) {
 			return NextHopRTE(netip.IPv6Unspecified()), nil
 		}
-		return NextHopRTE(netip.AddrFrom16(*a16)), nil
+		return NextHopRTE(netip.AddrFrom16([16]byte(b[:16]))), nil
 	}
-	// Check first, then build the entry in the return statement: built
-	// earlier, the compiler copies it through the stack with overlapping
-	// moves that stall store forwarding and cost most of the decode time.
-	err := checkRoute(a16, b[18], metric, Command(d.b[0]))
-	return RTE{Prefix: netip.PrefixFrom(netip.AddrFrom16(*a16), int(b[18])), Tag: binary.BigEndian.Uint16(b[16:18]), Metric: metric}, err
+	e := RTE{Prefix: netip.PrefixFrom(netip.AddrFrom16([16]byte(b[:16])), int(b[18])), Tag: binary.BigEndian.Uint16(b[16:18]), Metric: b[19]}
+	return e, checkRoute(hi, lo, b[18], b[19], c)
 }
 
 // PrefixLen returns the current entry's prefix length byte as sent.

@@ -2,6 +2,7 @@ package ripng
 
 import (
 	"bytes"
+	"errors"
 	"net/netip"
 	"testing"
 	"time"
@@ -31,8 +32,14 @@ func FuzzMessage(f *testing.F) {
 		var d Decoder
 		_ = d.Reset(b)
 		n := 0
+		var walked []RTE
+		firstBad := -1
 		for d.Next() {
-			_, _ = d.Entry()
+			e, err := d.Entry()
+			if err != nil && firstBad < 0 {
+				firstBad = d.Offset()
+			}
+			walked = append(walked, e)
 			_ = d.PrefixLen()
 			n++
 		}
@@ -40,9 +47,22 @@ func FuzzMessage(f *testing.F) {
 			t.Fatalf("walked %d entries, Len says %d", n, d.Len())
 		}
 
+		// The strict decoder, which decodes in place, agrees with the
+		// iterator: the same entries, and it fails where the first bad
+		// entry is.
 		var m Message
 		if err := m.UnmarshalBinary(b); err != nil {
+			var pe *ParseError
+			if d.Err() == nil && (!errors.As(err, &pe) || pe.Offset != firstBad) {
+				t.Fatalf("UnmarshalBinary: %v; the iterator's first bad entry is at %d", err, firstBad)
+			}
 			return
+		}
+		if firstBad >= 0 {
+			t.Fatalf("UnmarshalBinary accepted %x; the iterator rejects the entry at %d", b, firstBad)
+		}
+		if diff := cmp.Diff(walked, m.Entries, cmpOpts...); len(walked) > 0 && diff != "" {
+			t.Fatalf("iterator and UnmarshalBinary differ (-iterator +strict):\n%s", diff)
 		}
 		b1, err := m.MarshalBinary()
 		if err != nil {
@@ -111,6 +131,29 @@ func FuzzSpeakerReceive(f *testing.F) {
 			if !e.nexthop.IsLinkLocalUnicast() || !e.from.IsLinkLocalUnicast() {
 				t.Fatalf("route %v via %v from %v", p, e.nexthop, e.from)
 			}
+		}
+	})
+}
+
+// FuzzRouteRules holds the codecs' one-predicate check of an entry's rules
+// to the rule-by-rule one that names the broken rule.
+func FuzzRouteRules(f *testing.F) {
+	f.Add(uint64(0x20010db800000000), uint64(0), uint8(48), uint8(1), false)
+	f.Add(uint64(0x20010db800000000), uint64(1), uint8(127), uint8(16), false)
+	f.Add(uint64(0x20010db800000000), uint64(1), uint8(128), uint8(1), false)
+	f.Add(uint64(0xfe80000000000000), uint64(0), uint8(64), uint8(1), false)
+	f.Add(uint64(0xff02000000000000), uint64(0), uint8(16), uint8(1), true)
+	f.Add(uint64(0), uint64(0), uint8(0), uint8(16), true)
+	f.Add(uint64(1), uint64(0), uint8(63), uint8(0), false)
+	f.Add(uint64(0), uint64(0), uint8(129), uint8(1), false)
+	f.Fuzz(func(t *testing.T, hi, lo uint64, plen, metric uint8, request bool) {
+		c := Response
+		if request {
+			c = Request
+		}
+		ok, err := routeOK(hi, lo, plen, metric, c), checkRoute(hi, lo, plen, metric, c)
+		if ok != (err == nil) {
+			t.Fatalf("%016x%016x/%d metric %d %v: routeOK %v, checkRoute %v", hi, lo, plen, metric, c, ok, err)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package ripng
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 )
@@ -62,5 +63,5 @@ func (e RTE) Validate(c Command) error {
 		return ErrPrefixLength
 	}
 	a16 := a.As16()
-	return checkRoute(&a16, uint8(e.Prefix.Bits()), e.Metric, c)
+	return checkRoute(binary.BigEndian.Uint64(a16[:8]), binary.BigEndian.Uint64(a16[8:]), uint8(e.Prefix.Bits()), e.Metric, c)
 }

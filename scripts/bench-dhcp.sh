@@ -1,16 +1,34 @@
 #!/usr/bin/env bash
-# bench-dhcp.sh: offers per second of v6only-server beside Kea and dnsmasq,
-# in the same run, under Kea's perfdhcp (DISCOVER→OFFER only, every DISCOVER
-# asking for option 108). Run as root: `make bench-dhcp`.
+# bench-dhcp.sh: v6only-server beside Kea and dnsmasq, in the same run,
+# under Kea's perfdhcp, every DISCOVER asking for option 108. Run as root:
+# `make bench-dhcp`.
 #
-# It builds two namespaces (server and client) on a veth pair, addressed
-# from 198.18.0.0/15 (RFC 2544's benchmarking range), runs each server in
-# turn for DURATION seconds, ROUNDS times, and prints offers/s and peak RSS.
-# Everything it makes is removed on exit, also on Ctrl-C.
+# Each round runs every server, each in a fresh process, under three loads:
+#   max   DISCOVER→OFFER as fast as perfdhcp sends (-r 100000): offers/s
+#   10k   DISCOVER→OFFER offered at 10 000/s: drops
+#   dora  DISCOVER-OFFER-REQUEST-ACK as fast as perfdhcp sends, every server
+#         allocating and writing its lease file: Kea's memfile (persist,
+#         no fsync), dnsmasq's lease file (rewritten, no fsync), ours
+#         (-leases: every ACK synced to disk before it is sent)
+# and prints, per run, perfdhcp's rate (exchanges completed a second),
+# the replies the server sent a second (its namespace's UDP OutDatagrams),
+# perfdhcp's drop ratio (the last exchange's: REQUEST-ACK for dora), the
+# datagrams the kernel dropped for want of socket buffer at the server
+# (srvdrop: what the server lost) and at perfdhcp (clidrop: a CPU-starved
+# perfdhcp drops replies itself, and its rate then says more about
+# perfdhcp than the server), the unique addresses in the lease file, and
+# the server's peak RSS (VmHWM). A summary gives our ratios to the peers.
+#
+# Two namespaces (server and client) on a veth pair, addressed from
+# 198.18.0.0/15 (RFC 2544's benchmarking range); everything is removed on
+# exit, also on Ctrl-C. Knobs: DURATION (s, 10), ROUNDS (3), CLIENTS
+# (30000), LOADS ("max 10k dora"), SERVERS ("v6only-server kea dnsmasq").
 set -euo pipefail
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-30000}
+LOADS=${LOADS:-max 10k dora}
+SERVERS=${SERVERS:-v6only-server kea dnsmasq}
 
 [ "$(id -u)" -eq 0 ] || { echo "bench-dhcp: needs root (network namespaces)" >&2; exit 1; }
 for p in perfdhcp kea-dhcp4 dnsmasq; do
@@ -19,7 +37,7 @@ done
 
 id=b$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 srv=v6k-$id-srv cli=v6k-$id-cli
-dir=$(mktemp -d "${TMPDIR:-/tmp}/v6kit-lab-$id-XXXX")
+dir=$(mktemp -d "${TMPDIR:-/var/tmp}/v6kit-lab-$id-XXXX") # on disk: the lease files' syncs are real
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -30,7 +48,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-go build -o "$dir/v6only-server" ./examples/v6only-server
+# Built as make dist ships it: static, stripped.
+CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$dir/v6only-server" ./examples/v6only-server
 ip netns add "$srv"
 ip netns add "$cli"
 ip -n "$srv" link add eth0 type veth peer name eth0 netns "$cli"
@@ -41,7 +60,7 @@ for ns in "$srv" "$cli"; do ip -n "$ns" link set lo up; ip -n "$ns" link set eth
 cat >"$dir/kea.conf" <<EOF
 {"Dhcp4": {
   "interfaces-config": {"interfaces": ["eth0"], "dhcp-socket-type": "udp"},
-  "lease-database": {"type": "memfile", "persist": false},
+  "lease-database": {"type": "memfile", "persist": true, "name": "$dir/kea.leases", "lfc-interval": 0},
   "valid-lifetime": 3600,
   "subnet4": [{"id": 1, "subnet": "198.18.0.0/15",
     "pools": [{"pool": "198.18.1.0 - 198.19.255.250"}],
@@ -72,27 +91,80 @@ listening() {
 	return 1
 }
 
-# run NAME CMD...: start the server, load it, report offers/s and peak RSS.
+# udp NS: the namespace's UDP counters InDatagrams, OutDatagrams, RcvbufErrors.
+udp() { ip netns exec "$1" awk '/^Udp:/ {l=$0} END {split(l, f); print f[2], f[5], f[6]}' /proc/net/snmp; }
+
+declare -A sum sent # [load,server] = perfdhcp's rates, the server's replies/s, over the rounds
+
+# run LOAD NAME CMD...: start the server, load it, print one line.
 run() {
-	local name=$1; shift
-	rm -f "$dir/dnsmasq.leases" "$dir/v6only-server.leases"
+	local load=$1 name=$2; shift 2
+	rm -f "$dir"/*.leases "$dir"/*.leases.*
 	KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=$dir ip netns exec "$srv" "$@" >"$dir/$name.log" 2>&1 &
 	local pid=$!
 	pids+=("$pid")
 	listening "$name"
-	local out rate
-	out=$(ip netns exec "$cli" perfdhcp -4 -l 198.18.0.2 -i -r 100000 -p "$DURATION" -R "$CLIENTS" \
+	local args=(-r 100000)
+	case $load in
+	max) args+=(-i) ;;
+	10k) args=(-r 10000 -i) ;;
+	esac
+	local s0 c0 s1 c1 out
+	read -r -a s0 < <(udp "$srv")
+	read -r -a c0 < <(udp "$cli")
+	out=$(ip netns exec "$cli" perfdhcp -4 -l 198.18.0.2 "${args[@]}" -p "$DURATION" -R "$CLIENTS" \
 		-o 55,0103060f6c 198.18.0.1 2>&1 || true)
+	read -r -a s1 < <(udp "$srv")
+	read -r -a c1 < <(udp "$cli")
+	local rate drops hwm leases=-
 	rate=$(echo "$out" | awk '/^Rate:/ {print $2; exit}')
-	local hwm
-	hwm=$(awk '/VmHWM/ {print $2/1024 " MiB"}' "/proc/$pid/status" 2>/dev/null || echo "?")
-	kill "$pid"; wait "$pid" 2>/dev/null || true
-	printf '%-14s %10s offers/s   peak RSS %s\n' "$name" "${rate:-?}" "$hwm"
+	drops=$(echo "$out" | awk '/^drops ratio:/ {r=$3} END {print r}') # the last exchange's (REQUEST-ACK for dora)
+	hwm=$(awk '/VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo "?")
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	if [ "$load" = dora ]; then
+		leases=$(cat "$dir"/*.leases 2>/dev/null | grep -o '198\.1[89]\.[0-9]*\.[0-9]*' | sort -u | wc -l)
+	fi
+	local replies=$(((s1[1] - s0[1]) / DURATION))
+	sum[$load,$name]="${sum[$load,$name]:-} ${rate:-0}"
+	sent[$load,$name]="${sent[$load,$name]:-} $replies"
+	printf '  %-5s %-14s %10s/s %8s/s %10s %%  %7s %7s   %6s   %s\n' "$load" "$name" "${rate:-?}" "$replies" "${drops:-?}" \
+		$((s1[2] - s0[2])) $((c1[2] - c0[2])) "$leases" "$hwm"
 }
 
 for r in $(seq "$ROUNDS"); do
-	echo "round $r ($DURATION s each, $CLIENTS clients, every DISCOVER asks for option 108):"
-	run v6only-server "$dir/v6only-server" -i eth0 -range 198.18.1.0-198.19.255.250 -router 198.18.0.1 -mask 15 -v6only-wait 1800 -quiet -leases "$dir/v6only-server.leases"
-	run kea kea-dhcp4 -c "$dir/kea.conf"
-	run dnsmasq dnsmasq -k -C "$dir/dnsmasq.conf"
+	echo "round $r ($DURATION s a run, $CLIENTS clients, every DISCOVER asks for 108; load average $(cut -d' ' -f1-3 /proc/loadavg)):"
+	printf '  %-5s %-14s %12s %10s %12s  %7s %7s   %6s   %s\n' load server rate sent drops srvdrop clidrop leases "peak RSS"
+	for load in $LOADS; do
+		for name in $SERVERS; do
+			case $name in
+			v6only-server)
+				leases=""
+				[ "$load" = dora ] && leases=$dir/v6only-server.leases
+				run "$load" v6only-server "$dir/v6only-server" -i eth0 -range 198.18.1.0-198.19.255.250 -router 198.18.0.1 \
+					-mask 15 -v6only-wait 1800 -quiet -leases "$leases" ;;
+			kea) run "$load" kea kea-dhcp4 -c "$dir/kea.conf" ;;
+			dnsmasq) run "$load" dnsmasq dnsmasq -k -C "$dir/dnsmasq.conf" ;;
+			esac
+		done
+	done
+done
+
+# The ratios of our means to each peer's, per load: of perfdhcp's rate
+# (capped by perfdhcp itself when it drops replies: clidrop) and of the
+# replies the server sent.
+mean() { echo "$1" | awk '{s=0; for (i=1; i<=NF; i++) s+=$i; printf "%.0f", NF ? s/NF : 0}'; }
+echo "mean over $ROUNDS rounds (perfdhcp's rate / replies sent), and v6only-server's ratios to each peer:"
+for load in $LOADS; do
+	line="  $load:"
+	for name in $SERVERS; do
+		line+=" $name $(mean "${sum[$load,$name]:-0}")/$(mean "${sent[$load,$name]:-0}")"
+	done
+	for name in $SERVERS; do
+		[ "$name" = v6only-server ] && continue
+		line+=$(awk -v a="$(mean "${sum[$load,v6only-server]:-0}")" -v b="$(mean "${sum[$load,$name]:-0}")" \
+			-v c="$(mean "${sent[$load,v6only-server]:-0}")" -v d="$(mean "${sent[$load,$name]:-0}")" -v n="$name" \
+			'BEGIN {if (b > 0 && d > 0) printf ", ×%.2f/×%.2f %s", a/b, c/d, n}')
+	done
+	echo "$line"
 done

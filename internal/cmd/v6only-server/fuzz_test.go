@@ -3,6 +3,7 @@ package v6onlyserver
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -39,7 +40,7 @@ func FuzzReadLeases(f *testing.F) {
 			return
 		}
 		lf := &leaseFile{path: filepath.Join(dir, "c")}
-		if err := lf.compact(ls); err != nil {
+		if err := lf.compact(slices.Values(ls)); err != nil {
 			t.Fatal(err)
 		}
 		lf.f.Close()

@@ -6,12 +6,15 @@ import (
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
+
+	"github.com/v6kit/v6kit/dhcpv4opt108"
 )
 
 // server answers DHCPv4 messages from the pool; every reply is built from
 // the validated config.
 type server struct {
 	c      *config
+	policy dhcpv4opt108.Policy
 	pool   *pool
 	leases *leaseFile
 	// fail ends Run: a lease that cannot be made durable is never ACKed.
@@ -23,7 +26,7 @@ func (s *server) handle(conn net.PacketConn, peer net.Addr, req *dhcpv4.DHCPv4) 
 		return
 	}
 	now := time.Now()
-	mac := req.ClientHWAddr.String()
+	mac := []byte(req.ClientHWAddr.String())
 	var mt dhcpv4.MessageType
 	var yiaddr netip.Addr
 	switch req.MessageType() {
@@ -68,9 +71,9 @@ func (s *server) handle(conn net.PacketConn, peer net.Addr, req *dhcpv4.DHCPv4) 
 	_, _ = conn.WriteTo(resp.ToBytes(), peer)
 }
 
-func (s *server) release(mac string) {
+func (s *server) release(mac []byte) {
 	if a, leased := s.pool.release(mac); leased {
-		if err := s.leases.release(mac, a); err != nil {
+		if err := s.leases.release(string(mac), a, s.fail); err != nil {
 			s.fail(err)
 		}
 	}

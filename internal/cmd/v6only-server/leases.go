@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"net"
 	"net/netip"
 	"os"
@@ -33,14 +34,57 @@ const leaseHeader = "# v6only-server leases: ack MAC ADDR EXPIRES-UNIX | release
 // grows before it is compacted while serving.
 const compactAfter = 4096
 
+// Group commit: while Run serves, records go through a queue to one
+// syncer goroutine, which writes every record waiting, syncs once, and
+// only then calls each record's done, which sends its ACK. An ACK still
+// waits for its lease to be on disk, but the workers go on answering
+// while the disk syncs, and one sync carries all the ACKs that arrived
+// meanwhile. Releases go through the same queue, so the file keeps the
+// order of events.
+
+// queueLen bounds the records waiting for a sync; a worker that finds the
+// queue full waits (the socket's buffer holds what arrives meanwhile).
+const queueLen = 256
+
 type leaseFile struct {
 	path    string
 	mu      sync.Mutex
 	f       *os.File
 	records int
-	live    func() []lease
+	// live yields the live leases, from the pool under its lock: no list
+	// of them is built, for compacting a large pool in little memory.
+	live func() iter.Seq[lease]
 	// compactAfter is compactAfter; tests lower it.
 	compactAfter int
+	lastLive     int // live leases when last listed
+
+	queue chan record // nil unless the syncer runs
+	done  chan struct{}
+}
+
+// record is one line for the file, an ack or a release of l, and what to
+// do once it is on disk (or could not be put there).
+type record struct {
+	l       lease
+	release bool
+	done    func(error)
+}
+
+// appendRecord appends r's line.
+func appendRecord(b []byte, r *record) []byte {
+	if r.release {
+		b = append(b, "release "...)
+	} else {
+		b = append(b, "ack "...)
+	}
+	b = append(b, r.l.mac...)
+	b = append(b, ' ')
+	b = r.l.addr.AppendTo(b)
+	if !r.release {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, r.l.expires.Unix(), 10)
+	}
+	return append(b, '\n')
 }
 
 // openLeases reads path (if it exists) into p, compacts it and opens it
@@ -59,8 +103,8 @@ func openLeases(path string, p *pool, now time.Time) (*leaseFile, error) {
 	for _, l := range ls {
 		p.restore(l, now)
 	}
-	lf := &leaseFile{path: path, live: func() []lease { return p.leases(time.Now()) }, compactAfter: compactAfter}
-	if err := lf.compact(p.leases(now)); err != nil {
+	lf := &leaseFile{path: path, live: func() iter.Seq[lease] { return p.each(time.Now()) }, compactAfter: compactAfter}
+	if err := lf.compact(p.each(now)); err != nil {
 		return nil, err
 	}
 	return lf, nil
@@ -149,20 +193,14 @@ func parseRecord(line string) (string, lease, error) {
 	return f[0], l, nil
 }
 
-func ackRecord(l lease) string {
-	return "ack " + l.mac + " " + l.addr.String() + " " + strconv.FormatInt(l.expires.Unix(), 10) + "\n"
-}
+func ackRecord(l lease) string { return string(appendRecord(nil, &record{l: l})) }
 
 // compact replaces the file by one holding ls, by write-then-rename, and
 // reopens it for appending. The caller holds lf.mu or is the only user.
-func (lf *leaseFile) compact(ls []lease) error {
+func (lf *leaseFile) compact(ls iter.Seq[lease]) error {
 	tmp := lf.path + ".tmp"
-	var b strings.Builder
-	b.WriteString(leaseHeader)
-	for _, l := range ls {
-		b.WriteString(ackRecord(l))
-	}
-	if err := writeSynced(tmp, b.String()); err != nil {
+	n, err := writeSynced(tmp, ls)
+	if err != nil {
 		return fmt.Errorf("lease file %q: %w", tmp, err)
 	}
 	if err := os.Rename(tmp, lf.path); err != nil {
@@ -182,24 +220,36 @@ func (lf *leaseFile) compact(ls []lease) error {
 	if lf.f != nil {
 		lf.f.Close()
 	}
-	lf.f, lf.records = f, 0
+	lf.f, lf.records, lf.lastLive = f, 0, n
 	return nil
 }
 
-func writeSynced(path, s string) error {
+// writeSynced writes the header and ls to path through a small buffer,
+// so compacting a large pool builds no copy of the file in memory, syncs
+// it, and returns how many leases it wrote.
+func writeSynced(path string, ls iter.Seq[lease]) (int, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if _, err := f.WriteString(s); err != nil {
+	w := bufio.NewWriter(f)
+	w.WriteString(leaseHeader)
+	var line []byte
+	n := 0
+	for l := range ls {
+		line = appendRecord(line[:0], &record{l: l})
+		w.Write(line)
+		n++
+	}
+	if err := w.Flush(); err != nil {
 		f.Close()
-		return err
+		return 0, err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return err
+		return 0, err
 	}
-	return f.Close()
+	return n, f.Close()
 }
 
 // commit makes an acknowledged lease durable: it returns once the record
@@ -208,36 +258,134 @@ func (lf *leaseFile) commit(l lease) error {
 	if lf == nil {
 		return nil
 	}
+	if lf.queue == nil {
+		lf.mu.Lock()
+		defer lf.mu.Unlock()
+		return lf.write([]byte(ackRecord(l)), 1, true)
+	}
+	c := make(chan error, 1)
+	lf.queue <- record{l: l, done: func(err error) { c <- err }}
+	return <-c
+}
+
+// commitThen makes an acknowledged lease durable and then calls done with
+// nil, or with the error that kept it from the disk; without the syncer
+// (or without a file) it does so before returning.
+func (lf *leaseFile) commitThen(l lease, done func(error)) {
+	if lf == nil {
+		done(nil)
+		return
+	}
+	if lf.queue == nil {
+		done(lf.commit(l))
+		return
+	}
+	lf.queue <- record{l: l, done: done}
+}
+
+// release records that mac gave addr back. It is not synced: losing it
+// in a crash only keeps the address reserved until the lease expires.
+// Through the syncer, a write error reaches fail.
+func (lf *leaseFile) release(mac string, addr netip.Addr, fail func(error)) error {
+	if lf == nil {
+		return nil
+	}
+	r := record{l: lease{mac: mac, addr: addr}, release: true}
+	if lf.queue != nil {
+		r.done = func(err error) {
+			if err != nil {
+				fail(err)
+			}
+		}
+		lf.queue <- r
+		return nil
+	}
 	lf.mu.Lock()
 	defer lf.mu.Unlock()
-	if _, err := lf.f.WriteString(ackRecord(l)); err != nil {
+	return lf.write(appendRecord(nil, &r), 1, false)
+}
+
+// write appends n records' lines to the file, syncs it when sync is set,
+// and compacts it when it has grown enough. The caller holds lf.mu.
+func (lf *leaseFile) write(lines []byte, n int, sync bool) error {
+	if _, err := lf.f.Write(lines); err != nil {
 		return fmt.Errorf("lease file %q: write: %w", lf.path, err)
 	}
-	if err := lf.f.Sync(); err != nil {
-		return fmt.Errorf("lease file %q: sync: %w", lf.path, err)
+	if sync {
+		if err := lf.f.Sync(); err != nil {
+			return fmt.Errorf("lease file %q: sync: %w", lf.path, err)
+		}
 	}
-	lf.records++
-	if lf.records > lf.compactAfter {
-		if live := lf.live(); lf.records > 2*len(live)+lf.compactAfter {
-			return lf.compact(live)
+	lf.records += n
+	// The live leases are counted again only once the log has grown past
+	// the threshold they set last time, and listed only to compact:
+	// listing them for every write allocated a list of the whole pool per
+	// write.
+	if lf.records > 2*lf.lastLive+lf.compactAfter {
+		lf.lastLive = 0
+		for range lf.live() {
+			lf.lastLive++
+		}
+		if lf.records > 2*lf.lastLive+lf.compactAfter {
+			return lf.compact(lf.live())
 		}
 	}
 	return nil
 }
 
-// release records that mac gave addr back. It is not synced: losing it
-// in a crash only keeps the address reserved until the lease expires.
-func (lf *leaseFile) release(mac string, addr netip.Addr) error {
+// start runs the syncer until stop, which returns once every record
+// queued before it was called is written and its done called.
+func (lf *leaseFile) start() (stop func()) {
 	if lf == nil {
-		return nil
+		return func() {}
 	}
-	lf.mu.Lock()
-	defer lf.mu.Unlock()
-	if _, err := lf.f.WriteString("release " + mac + " " + addr.String() + "\n"); err != nil {
-		return fmt.Errorf("lease file %q: write: %w", lf.path, err)
+	lf.queue, lf.done = make(chan record, queueLen), make(chan struct{})
+	go lf.syncer()
+	return func() {
+		close(lf.queue)
+		<-lf.done
 	}
-	lf.records++
-	return nil
+}
+
+// syncer writes what the queue holds in one write and one sync, then
+// calls the records' dones; after an error it fails every record.
+func (lf *leaseFile) syncer() {
+	defer close(lf.done)
+	var (
+		batch []record
+		lines []byte
+		err   error
+	)
+	for r := range lf.queue {
+		batch = append(batch[:0], r)
+	more:
+		for len(batch) < queueLen {
+			select {
+			case r, ok := <-lf.queue:
+				if !ok {
+					break more
+				}
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		if err == nil {
+			lines = lines[:0]
+			for i := range batch {
+				lines = appendRecord(lines, &batch[i])
+			}
+			lf.mu.Lock()
+			err = lf.write(lines, len(batch), true)
+			lf.mu.Unlock()
+		}
+		for i := range batch {
+			if batch[i].done != nil {
+				batch[i].done(err)
+			}
+			batch[i] = record{} // the next batch reuses the array: keep no closure alive
+		}
+	}
 }
 
 // Close closes the file.

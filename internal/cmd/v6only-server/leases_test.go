@@ -1,6 +1,7 @@
 package v6onlyserver
 
 import (
+	"iter"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -37,8 +38,8 @@ func TestLeaseFileRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, mac := range []string{"02:00:5e:00:53:01", "02:00:5e:00:53:02", "02:00:5e:00:53:03"} {
-		a, _ := p.reserve(mac, offerHold, t0)
-		l, ok := p.lease(mac, a, time.Hour*time.Duration(i+1), t0)
+		a, _ := p.reserve([]byte(mac), offerHold, t0)
+		l, ok := p.lease([]byte(mac), a, time.Hour*time.Duration(i+1), t0)
 		if !ok {
 			t.Fatal("lease refused")
 		}
@@ -46,10 +47,10 @@ func TestLeaseFileRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if a, leased := p.release("02:00:5e:00:53:02"); !leased || lf.release("02:00:5e:00:53:02", a) != nil {
+	if a, leased := p.release([]byte("02:00:5e:00:53:02")); !leased || lf.release("02:00:5e:00:53:02", a, nil) != nil {
 		t.Fatal("release")
 	}
-	p.reserve("02:00:5e:00:53:04", offerHold, t0) // an offer: not persisted
+	p.reserve([]byte("02:00:5e:00:53:04"), offerHold, t0) // an offer: not persisted
 	lf.Close()
 
 	// A restart, two hours on: the first lease (1 h) has expired.
@@ -68,7 +69,7 @@ func TestLeaseFileRoundTrip(t *testing.T) {
 		t.Errorf("compacted file:\n%s\nwant:\n%s", b, want)
 	}
 	// The restored client keeps its address; a new one does not get it.
-	if a, _ := p2.reserve("02:00:5e:00:53:03", offerHold, t0.Add(2*time.Hour)); a != addr("192.0.2.102") {
+	if a, _ := p2.reserve([]byte("02:00:5e:00:53:03"), offerHold, t0.Add(2*time.Hour)); a != addr("192.0.2.102") {
 		t.Errorf("restored client offered %v", a)
 	}
 }
@@ -128,10 +129,10 @@ func TestLeaseFileCompactsWhileServing(t *testing.T) {
 	}
 	defer lf.Close()
 	lf.compactAfter = 3
-	lf.live = func() []lease { return p.leases(t0) }
-	a, _ := p.reserve("02:00:5e:00:53:01", offerHold, t0)
+	lf.live = func() iter.Seq[lease] { return p.each(t0) }
+	a, _ := p.reserve([]byte("02:00:5e:00:53:01"), offerHold, t0)
 	for range 10 { // renewals
-		l, _ := p.lease("02:00:5e:00:53:01", a, time.Hour, t0)
+		l, _ := p.lease([]byte("02:00:5e:00:53:01"), a, time.Hour, t0)
 		if err := lf.commit(l); err != nil {
 			t.Fatal(err)
 		}
@@ -154,11 +155,11 @@ func TestPoolRestoreAndDecline(t *testing.T) {
 	if diff := cmp.Diff(map[string]string{"a": "192.0.2.100"}, leaseMap(p, t0)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if a, _ := p.reserve("b", offerHold, t0); a == addr("192.0.2.100") {
+	if a, _ := p.reserve([]byte("b"), offerHold, t0); a == addr("192.0.2.100") {
 		t.Error("a restored lease's address was offered to another client")
 	}
-	p.decline("b", time.Hour, t0)
-	if a, _ := p.reserve("e", offerHold, t0); a == addr("192.0.2.101") {
+	p.decline([]byte("b"), time.Hour, t0)
+	if a, _ := p.reserve([]byte("e"), offerHold, t0); a == addr("192.0.2.101") {
 		t.Error("a declined address was offered again")
 	}
 }

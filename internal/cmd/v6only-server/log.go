@@ -9,6 +9,7 @@ import (
 
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/insomniacslk/dhcp/dhcpv4/server4"
+
 	"github.com/v6kit/v6kit/dhcpv4opt108"
 )
 
@@ -70,20 +71,34 @@ type logConn struct {
 }
 
 func (c *logConn) WriteTo(b []byte, addr net.Addr) (int, error) {
-	if resp, err := dhcpv4.FromBytes(b); err == nil {
-		d := Decision{
-			Client:   c.req.ClientHWAddr.String(),
-			XID:      c.req.TransactionID.String(),
-			Request:  c.req.MessageType().String(),
-			Asked108: dhcpv4opt108.Requested(c.req),
-			Reply:    resp.MessageType().String(),
-			YIAddr:   resp.YourIPAddr.String(),
-		}
-		if o, p := dhcpv4opt108.Lookup(resp); p == dhcpv4opt108.Valid {
-			s := int64(o.Seconds)
-			d.Option108, d.V6OnlyWaitS = true, &s
-		}
-		c.l.log(d)
-	}
+	c.l.decision(c.req, b)
 	return c.PacketConn.WriteTo(b, addr)
+}
+
+// reply logs the reply the fast path sends to req; both are wire bytes.
+func (l *logger) reply(req, resp []byte) {
+	if m, err := dhcpv4.FromBytes(req); err == nil {
+		l.decision(m, resp)
+	}
+}
+
+// decision logs the reply b to req.
+func (l *logger) decision(req *dhcpv4.DHCPv4, b []byte) {
+	resp, err := dhcpv4.FromBytes(b)
+	if err != nil {
+		return
+	}
+	d := Decision{
+		Client:   req.ClientHWAddr.String(),
+		XID:      req.TransactionID.String(),
+		Request:  req.MessageType().String(),
+		Asked108: dhcpv4opt108.Requested(req),
+		Reply:    resp.MessageType().String(),
+		YIAddr:   resp.YourIPAddr.String(),
+	}
+	if o, p := dhcpv4opt108.Lookup(resp); p == dhcpv4opt108.Valid {
+		s := int64(o.Seconds)
+		d.Option108, d.V6OnlyWaitS = true, &s
+	}
+	l.log(d)
 }

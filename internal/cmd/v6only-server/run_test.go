@@ -173,21 +173,21 @@ func TestPoolExpiry(t *testing.T) {
 	o := opts() // two addresses
 	p := newPool(o.First, o.Last)
 	now := time.Unix(1e9, 0)
-	a1, _ := p.reserve("a", offerHold, now)
-	a2, _ := p.reserve("b", time.Hour, now)
-	if _, ok := p.reserve("c", offerHold, now); ok {
+	a1, _ := p.reserve([]byte("a"), offerHold, now)
+	a2, _ := p.reserve([]byte("b"), time.Hour, now)
+	if _, ok := p.reserve([]byte("c"), offerHold, now); ok {
 		t.Fatal("a full pool allocated a third address")
 	}
 	now = now.Add(offerHold + time.Second)
 	// a's offer expired, b's lease did not: c gets a's address.
-	if a3, ok := p.reserve("c", offerHold, now); !ok || a3 != a1 {
+	if a3, ok := p.reserve([]byte("c"), offerHold, now); !ok || a3 != a1 {
 		t.Fatalf("after a's offer expired, c got %v %v, want %v", a3, ok, a1)
 	}
-	if got, _ := p.reserve("b", time.Hour, now); got != a2 {
+	if got, _ := p.reserve([]byte("b"), time.Hour, now); got != a2 {
 		t.Errorf("b's address moved to %v", got)
 	}
-	if len(p.byMAC) != 2 || len(p.inUse) != 2 {
-		t.Errorf("pool holds %d bindings and %d addresses, want 2 and 2", len(p.byMAC), len(p.inUse))
+	if len(p.byMAC) != 2 || p.inUse() != 2 {
+		t.Errorf("pool holds %d bindings and %d addresses, want 2 and 2", len(p.byMAC), p.inUse())
 	}
 }
 

@@ -131,7 +131,7 @@ func everyMessage(t *testing.T, name string, o Options) []sent {
 		if off.YourIPAddr.IsUnspecified() {
 			continue // zero-yiaddr: nothing to request
 		}
-		if !ask && srv.pool.byMAC[mac.String()] == nil {
+		if _, bound := srv.pool.byMAC[mac.String()]; !ask && !bound {
 			t.Fatalf("%s: no binding after the OFFER", name)
 		}
 		req, _ := dhcpv4.NewRequestFromOffer(off, mods...)
