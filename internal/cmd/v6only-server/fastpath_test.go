@@ -147,6 +147,7 @@ func TestFastPathLeaves(t *testing.T) {
 		"short":               plain[:239],
 		"BOOTREPLY":           edit(func(b []byte) []byte { b[0] = 2; return b }),
 		"hlen 17":             edit(func(b []byte) []byte { b[2] = 17; return b }),
+		"hlen 0":              edit(func(b []byte) []byte { b[2] = 0; return b }),
 		"bad cookie":          edit(func(b []byte) []byte { b[239] = 0; return b }),
 		"no End":              plain[:end],
 		"RELEASE":             clientMsg(t, dhcpv4.MessageTypeRelease, 1),

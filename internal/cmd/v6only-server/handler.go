@@ -22,7 +22,9 @@ type server struct {
 }
 
 func (s *server) handle(conn net.PacketConn, peer net.Addr, req *dhcpv4.DHCPv4) {
-	if req.OpCode != dhcpv4.OpcodeBootRequest {
+	if req.OpCode != dhcpv4.OpcodeBootRequest || len(req.ClientHWAddr) == 0 {
+		// Without a hardware address (hlen 0) clients cannot be told apart:
+		// leases are kept by chaddr, so every such client would share one.
 		return
 	}
 	now := time.Now()

@@ -174,8 +174,8 @@ func parseRecord(line string) (string, lease, error) {
 	if len(f) < 3 || !(f[0] == "ack" && len(f) == 4 || f[0] == "release" && len(f) == 3) {
 		return "", lease{}, bad
 	}
-	mac, err := net.ParseMAC(f[1])
-	if err != nil {
+	mac, ok := parseHWAddr(f[1])
+	if !ok {
 		return "", lease{}, bad
 	}
 	addr, err := netip.ParseAddr(f[2])
@@ -396,4 +396,39 @@ func (lf *leaseFile) Close() error {
 	lf.mu.Lock()
 	defer lf.mu.Unlock()
 	return lf.f.Close()
+}
+
+// parseHWAddr reads a client hardware address as net.HardwareAddr's String
+// writes it: 1 to 16 bytes (chaddr's size) of colon-separated hex.
+// net.ParseMAC takes only 6, 8 or 20 bytes, so it would refuse a lease file
+// that holds a client with another hlen.
+func parseHWAddr(s string) (net.HardwareAddr, bool) {
+	if len(s) < 2 || len(s) > 16*3-1 || (len(s)+1)%3 != 0 {
+		return nil, false
+	}
+	mac := make(net.HardwareAddr, 0, (len(s)+1)/3)
+	for i := 0; i < len(s); i += 3 {
+		if i+2 < len(s) && s[i+2] != ':' {
+			return nil, false
+		}
+		hi, ok1 := fromHex(s[i])
+		lo, ok2 := fromHex(s[i+1])
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		mac = append(mac, hi<<4|lo)
+	}
+	return mac, true
+}
+
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }

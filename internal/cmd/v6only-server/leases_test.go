@@ -2,6 +2,7 @@ package v6onlyserver
 
 import (
 	"iter"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/insomniacslk/dhcp/dhcpv4"
 )
 
 var (
@@ -161,5 +163,70 @@ func TestPoolRestoreAndDecline(t *testing.T) {
 	p.decline([]byte("b"), time.Hour, t0)
 	if a, _ := p.reserve([]byte("e"), offerHold, t0); a == addr("192.0.2.101") {
 		t.Error("a declined address was offered again")
+	}
+}
+
+// TestLeaseFileOtherHardwareAddrs: a client whose hardware address is not 6
+// bytes (InfiniBand's 20 are cut to chaddr's 16; a serial link's may be 1)
+// is leased, written and restored, instead of making the next start refuse
+// the whole lease file; a client without one (hlen 0) is not answered.
+func TestLeaseFileOtherHardwareAddrs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v6only.leases")
+	p := newPool(first, last)
+	lf, err := openLeases(path, p, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	macs := []string{"2a", "02:00:5e", "80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03"}
+	want := map[string]string{}
+	for _, mac := range macs {
+		a, _ := p.reserve([]byte(mac), offerHold, t0)
+		l, ok := p.lease([]byte(mac), a, time.Hour, t0)
+		if !ok {
+			t.Fatalf("%s: lease refused", mac)
+		}
+		if err := lf.commit(l); err != nil {
+			t.Fatal(err)
+		}
+		want[mac] = a.String()
+	}
+	lf.Close()
+	p2 := newPool(first, last)
+	lf2, err := openLeases(path, p2, t0)
+	if err != nil {
+		t.Fatalf("restart refused the lease file: %v", err)
+	}
+	defer lf2.Close()
+	if diff := cmp.Diff(want, leaseMap(p2, t0)); diff != "" {
+		t.Errorf("leases after restart (-want +got):\n%s", diff)
+	}
+
+	tw := newTwin(t, wireCases()[len(wireCases())-1].o)
+	for _, hw := range []net.HardwareAddr{nil, {2, 0, 0x5e, 0, 0x53, 1}} {
+		m, err := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeDiscover), dhcpv4.WithHwAddr(hw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc := &recordConn{}
+		tw.general(rc, &net.UDPAddr{IP: net.IPv4bcast, Port: 68}, m)
+		if answered := len(rc.sent) == 1; answered != (hw != nil) {
+			t.Errorf("DISCOVER from hardware address %q: answered %v, want %v", hw, answered, hw != nil)
+		}
+	}
+}
+
+func TestParseHWAddr(t *testing.T) {
+	for s, ok := range map[string]bool{
+		"2a": true, "02:00:5E:00:53:01": true, "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff": true,
+		"": false, "2": false, "2a:": false, "2a:b": false, "2a-bb": false, "zz": false,
+		"00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00": false,
+	} {
+		mac, got := parseHWAddr(s)
+		if got != ok {
+			t.Errorf("parseHWAddr(%q) ok = %v, want %v", s, got, ok)
+		}
+		if got && !strings.EqualFold(mac.String(), s) {
+			t.Errorf("parseHWAddr(%q) = %v", s, mac)
+		}
 	}
 }

@@ -40,7 +40,7 @@ type wireRequest struct {
 // parse reads b; false leaves the message to the general path.
 func (r *wireRequest) parse(b []byte) bool {
 	*r = wireRequest{b: b}
-	if len(b) < optionsStart || b[0] != byte(dhcpv4.OpcodeBootRequest) || b[2] > 16 || [4]byte(b[236:240]) != magicCookie {
+	if len(b) < optionsStart || b[0] != byte(dhcpv4.OpcodeBootRequest) || b[2] == 0 || b[2] > 16 || [4]byte(b[236:240]) != magicCookie {
 		return false
 	}
 	var seen [4]uint64
