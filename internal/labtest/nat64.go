@@ -3,13 +3,11 @@
 package labtest
 
 import (
-	"context"
 	"net/netip"
 	"testing"
 
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/sdktest"
-	"github.com/v6kit/v6kit/ndp"
 )
 
 // The NAT64 network's addresses: documentation ranges only.
@@ -32,9 +30,6 @@ type NAT64Options struct {
 	NoDNS       bool
 	// NAT64Prefix is tayga's prefix; invalid means no NAT64.
 	NAT64Prefix netip.Prefix
-	// RA, when set, makes the router advertise it on the LAN (v6kit's
-	// advertiser): PREF64, RDNSS and lifetimes as the test wants them.
-	RA *ndp.AdvertiserConfig
 }
 
 // NAT64Net is the IPv6-only client's world: Client on a LAN with Router,
@@ -95,20 +90,6 @@ func NAT64(t testing.TB, l *lab.Lab, o NAT64Options) *NAT64Net {
 	if o.NAT64Prefix.IsValid() {
 		n.Tayga, err = router.StartTayga("tayga", lab.TaygaConfig{Prefix: o.NAT64Prefix, Pool: NAT64Pool, IPv6Addr: NAT64TaygaAddr})
 		must(err)
-	}
-	if o.RA != nil {
-		ifi, err := router.Interface("eth0")
-		must(err)
-		var adv *ndp.Advertiser
-		must(router.Run(func() error {
-			var err error
-			adv, err = ndp.NewAdvertiser(ifi, *o.RA)
-			return err
-		}))
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- adv.Run(ctx) }()
-		t.Cleanup(func() { cancel(); <-done; adv.Close() })
 	}
 	return n
 }

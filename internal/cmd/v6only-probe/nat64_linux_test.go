@@ -1,6 +1,7 @@
 package v6onlyprobe
 
 import (
+	"context"
 	"encoding/json"
 	"net/netip"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/v6kit/v6kit/internal/clitest"
+	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/nat64"
 	"github.com/v6kit/v6kit/ndp"
@@ -31,24 +33,26 @@ func TestReadinessAgainstUnboundAndTayga(t *testing.T) {
 	tests := []struct {
 		name string
 		o    labtest.NAT64Options
-		stop bool              // stop tayga before the probe
-		bad  map[string]string // check → the start of its ✘ text
+		ra   *ndp.AdvertiserConfig // what the router advertises on the LAN
+		stop bool                  // stop tayga before the probe
+		bad  map[string]string     // check → the start of its ✘ text
 	}{
-		{name: "ready", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, true, 4*time.Second, 0)}},
-		{name: "DNS64 prefix differs from PREF64", o: labtest.NAT64Options{DNS64Prefix: wkp, NAT64Prefix: nsp, RA: ra(nsp, true, 4*time.Second, 0)},
+		{name: "ready", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp}, ra: ra(nsp, true, 4*time.Second, 0)},
+		{name: "DNS64 prefix differs from PREF64", o: labtest.NAT64Options{DNS64Prefix: wkp, NAT64Prefix: nsp}, ra: ra(nsp, true, 4*time.Second, 0),
 			bad: map[string]string{"rfc7050": "DNS64 synthesises with 64:ff9b::/96 via [2001:db8:1:1::1]:53, the RAs announce PREF64 2001:db8:64::/96",
 				"dns64": "DNS64 prefix differs from the announced prefix: a-only.example. synthesised under [64:ff9b::/96], not under 2001:db8:64::/96 (pref64)"}},
-		{name: "NAT64 down while DNS64 synthesises", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, true, 4*time.Second, 0)}, stop: true,
+		{name: "NAT64 down while DNS64 synthesises", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp}, ra: ra(nsp, true, 4*time.Second, 0), stop: true,
 			bad: map[string]string{"nat64": "198.51.100.2:80 through 2001:db8:64::c633:6402: ping 2001:db8:64::c633:6402: no echo reply"}},
-		{name: "no RDNSS", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, false, 4*time.Second, 0)},
+		{name: "no RDNSS", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp}, ra: ra(nsp, false, 4*time.Second, 0),
 			bad: map[string]string{"rdnss": "none in the router advertisements", "rfc7050": "not checked", "dns64": "not checked", "nat64": "not checked"}},
-		{name: "PREF64 lifetime shorter than the router lifetime", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp, RA: ra(nsp, true, 4*time.Second, 1800*time.Second)},
+		{name: "PREF64 lifetime shorter than the router lifetime", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp}, ra: ra(nsp, true, 4*time.Second, 1800*time.Second),
 			bad: map[string]string{"pref64": "2001:db8:64::/96, lifetime 16 s shorter than the router lifetime 1800 s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := labtest.New(t)
 			n := labtest.NAT64(t, l, tt.o)
+			advertise(t, n.Router, tt.ra)
 			if tt.stop {
 				if err := n.Tayga.Stop(); err != nil {
 					t.Fatal(err)
@@ -93,4 +97,27 @@ func TestReadinessAgainstUnboundAndTayga(t *testing.T) {
 			}
 		})
 	}
+}
+
+// advertise runs v6kit's advertiser with cfg on router's eth0 until the
+// test ends. (It lives here, not in labtest: labtest must not import ndp,
+// whose own tests use labtest.)
+func advertise(t *testing.T, router *lab.Netns, cfg *ndp.AdvertiserConfig) {
+	t.Helper()
+	ifi, err := router.Interface("eth0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var adv *ndp.Advertiser
+	if err := router.Run(func() error {
+		var err error
+		adv, err = ndp.NewAdvertiser(ifi, *cfg)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- adv.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; adv.Close() })
 }
