@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/v6kit/v6kit/dhcpv4opt108"
@@ -68,7 +67,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 			}
 		}
 		if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-			debug.SetMemoryLimit(DefaultMemoryLimit)
+			o.MemoryLimit = DefaultMemoryLimit
 		}
 		return Run(ctx, o, stdout)
 	}

@@ -50,7 +50,10 @@ func (s *server) handle(conn net.PacketConn, peer net.Addr, req *dhcpv4.DHCPv4) 
 		w, _ := netip.AddrFromSlice(want.To4())
 		mt = dhcpv4.MessageTypeNak
 		if a, ok := s.pool.reserve(mac, offerHold, now); ok && w == a {
-			l, _ := s.pool.lease(mac, a, s.c.leaseTime, now)
+			l, ok := s.pool.lease(mac, a, s.c.leaseTime, now)
+			if !ok {
+				break // released by a racing message since reserve: NAK (see answer)
+			}
 			if err := s.leases.commit(l); err != nil {
 				s.fail(err)
 				return

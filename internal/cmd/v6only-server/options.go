@@ -57,6 +57,10 @@ type Options struct {
 	JSON bool
 	// Quiet prints no per-decision line (-quiet), for load tests.
 	Quiet bool
+	// MemoryLimit, when positive, is the Go runtime's soft memory limit
+	// while Run serves (the program sets DefaultMemoryLimit unless
+	// GOMEMLIMIT is in its environment); 0 leaves the limit alone.
+	MemoryLimit int64
 
 	// Conn, when set, is served instead of a socket opened on Interface
 	// (tests). Run does not close it.

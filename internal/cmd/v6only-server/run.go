@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -31,6 +32,12 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	c, handler, err := prepare(o)
 	if err != nil {
 		return err
+	}
+	if o.MemoryLimit > 0 {
+		// Set once the options are valid, and put back on return: the
+		// limit is process-wide, and Run may run inside a larger program
+		// (the lab, a test binary).
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(o.MemoryLimit))
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -153,8 +153,15 @@ func (s *server) answer(out []byte, r *wireRequest, mac []byte, t time.Time) ([]
 		if want == nil || [4]byte(want) == [4]byte{} {
 			want = r.b[12:16] // ciaddr
 		}
+		// lease fails when another worker released mac's address between
+		// the two steps (a RELEASE or DECLINE racing this REQUEST): a NAK,
+		// never an ACK of nothing, which would also write a record the
+		// next start refuses.
 		if a, ok := s.pool.reserve(mac, offerHold, t); ok && netip.AddrFrom4([4]byte(want)) == a {
-			l, _ := s.pool.lease(mac, a, s.c.leaseTime, t)
+			l, ok := s.pool.lease(mac, a, s.c.leaseTime, t)
+			if !ok {
+				return s.c.appendReply(out, r, dhcpv4.MessageTypeNak, netip.Addr{}, v), sendNow, lease{}
+			}
 			when := sendNow
 			if s.leases != nil {
 				when = sendWhenDurable
