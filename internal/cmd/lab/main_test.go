@@ -35,7 +35,8 @@ func TestBadInputs(t *testing.T) {
 		{Name: "down and json", Args: []string{"-down", "-json"}, Status: cli.ExitUsage, Line: "lab: -down only removes labs left behind; drop -keep, -svg, -peers and -json (or drop -down)"},
 		{Name: "down and break", Args: []string{"-down", "-break", "no-rdnss"}, Status: cli.ExitUsage, Line: "lab: -down only removes labs left behind; drop -break (or drop -down)"},
 		{Name: "unknown break", Args: []string{"-break", "everything"}, Status: cli.ExitUsage, Line: `lab: -break "everything" is not a way to break the lab; give dns64-prefix, nat64-down, no-rdnss or short-pref64`},
-		{Name: "short-pref64 under radvd", Args: []string{"-break", "short-pref64", "-peers"}, Status: cli.ExitUsage, Line: "lab: -break short-pref64 needs v6kit's advertiser (radvd 2.19 sends no PREF64); drop -peers"},
+		{Name: "short-pref64 under radvd", Args: []string{"-break", "short-pref64", "-peers"}, Status: cli.ExitUsage, Line: "lab: -break short-pref64 needs v6kit's advertiser (radvd 2.19 sends no PREF64 to disagree with); drop -peers"},
+		{Name: "dns64-prefix under radvd", Args: []string{"-break", "dns64-prefix", "-peers"}, Status: cli.ExitUsage, Line: "lab: -break dns64-prefix needs v6kit's advertiser (radvd 2.19 sends no PREF64 to disagree with); drop -peers"},
 		{Name: "unknown flag", Args: []string{"-verbose"}, Status: cli.ExitUsage, Line: "lab: -verbose: no such flag; see -h for the flags"},
 		{Name: "stray argument", Args: []string{"run"}, Status: cli.ExitUsage, Line: `lab: unexpected argument "run"; every option is a flag (see lab -h)`},
 	})

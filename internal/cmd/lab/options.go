@@ -80,8 +80,8 @@ func check(o Options) error {
 		return cli.Usagef("-down only removes labs left behind; drop -break (or drop -down)")
 	case o.Break != "" && Breaks[o.Break] == "":
 		return cli.Usagef("-break %q is not a way to break the lab; give dns64-prefix, nat64-down, no-rdnss or short-pref64", o.Break)
-	case o.Break == "short-pref64" && o.Peers:
-		return cli.Usagef("-break short-pref64 needs v6kit's advertiser (radvd 2.19 sends no PREF64); drop -peers")
+	case (o.Break == "short-pref64" || o.Break == "dns64-prefix") && o.Peers:
+		return cli.Usagef("-break %s needs v6kit's advertiser (radvd 2.19 sends no PREF64 to disagree with); drop -peers", o.Break)
 	}
 	if o.SVG != "" {
 		return checkSVGPath(o.SVG)
