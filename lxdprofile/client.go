@@ -31,8 +31,10 @@ var ErrWrongDaemon = errors.New("lxdprofile: the daemon on the socket is not the
 // package needs (/1.0, profiles, storage pools, instances). It satisfies
 // [ProfileServer] and [PoolLister]. Unlike [ConnectUnix]'s LXD client it knows which daemon it
 // talks to, and a program using it instead links about 2 MB less (see the
-// package documentation). Like the LXD client, it keeps the context given
-// to [Dial] for every later request. Close it when done.
+// package documentation). The context given to [Dial] bounds the dialling
+// only: later requests keep its values but not its deadline or
+// cancellation, so the usual Dial with a timeout and a deferred cancel
+// leaves a working client. Close it when done.
 type Client struct {
 	ctx    context.Context
 	socket string // or the URL
@@ -94,6 +96,7 @@ func Dial(ctx context.Context, opts DialOptions) (*Client, error) {
 		c := newClient(ctx, p)
 		err := c.hello(opts.Daemon)
 		if err == nil {
+			c.ctx = context.WithoutCancel(ctx)
 			return c, nil
 		}
 		c.Close()
@@ -175,6 +178,7 @@ func dialHTTPS(ctx context.Context, opts DialOptions) (*Client, error) {
 		}
 		return nil, fmt.Errorf("lxdprofile: connect %s: %w", base, err)
 	}
+	c.ctx = context.WithoutCancel(ctx)
 	return c, nil
 }
 

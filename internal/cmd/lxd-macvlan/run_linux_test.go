@@ -1,10 +1,12 @@
 package lxdmacvlan
 
 import (
+	"context"
 	"encoding/json"
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -24,16 +26,30 @@ func startPeer(t *testing.T, l *lab.Lab, kind lxdprofile.Daemon) peer {
 	t.Helper()
 	if kind == lxdprofile.Incus {
 		x := labtest.StartIncus(t, l)
-		return peer{x.Socket(), x.Dir, "INCUS_DIR", "6.0.4", func(args ...string) string {
+		return peer{x.Socket(), x.Dir, "INCUS_DIR", daemonVersion(t, x.Socket()), func(args ...string) string {
 			t.Helper()
 			return labtest.RunIncus(t, x, "", "incus", args...)
 		}}
 	}
 	x := labtest.StartLXD(t, l)
-	return peer{x.Socket(), x.Dir, "LXD_DIR", "5.0.2", func(args ...string) string {
+	return peer{x.Socket(), x.Dir, "LXD_DIR", daemonVersion(t, x.Socket()), func(args ...string) string {
 		t.Helper()
 		return labtest.RunLXD(t, x, "", "lxc", args...)
 	}}
+}
+
+// daemonVersion is what the daemon on socket says its version is (the
+// header names it; a point release of the peer must not break the test).
+func daemonVersion(t *testing.T, socket string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := lxdprofile.Dial(ctx, lxdprofile.DialOptions{Socket: socket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.Server().Version
 }
 
 // TestRunInterop runs lxd-macvlan against Debian's LXD 5.0.2 and Incus
