@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/netip"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -119,5 +120,26 @@ func TestClampedWaitIsReported(t *testing.T) {
 	_ = json.Unmarshal(out.Bytes(), &rep)
 	if c := rep.Checks[0]; !c.OK || c.Text != "V6ONLY_WAIT 0 s, clamped to 300 s (MIN_V6ONLY_WAIT, RFC 8925)" {
 		t.Errorf("option 108 line %+v", c)
+	}
+}
+
+// TestWithdrawnRAOptionsIgnored: a router that stops sends its DNS servers
+// and PREF64 with lifetime 0 (ndp.Advertiser, radvd's FlushRDNSS); the
+// probe must not report them, nor ask the withdrawn resolver.
+func TestWithdrawnRAOptionsIgnored(t *testing.T) {
+	live := ndp.Router{
+		RDNSS:  []ndp.RDNSS{{Servers: []netip.Addr{netip.MustParseAddr("2001:db8:1:1::53")}, Lifetime: time.Hour}},
+		PREF64: []ndp.PREF64{{Prefix: netip.MustParsePrefix("64:ff9b::/96"), Lifetime: 30 * time.Minute}},
+	}
+	gone := ndp.Router{
+		RDNSS:  []ndp.RDNSS{{Servers: []netip.Addr{netip.MustParseAddr("2001:db8:1:1::dead")}}},
+		PREF64: []ndp.PREF64{{Prefix: netip.MustParsePrefix("2001:db8:64::/96")}},
+	}
+	rep := noOffer([]ndp.Router{live, gone})
+	if !slices.Equal(rep.RDNSS, []string{"2001:db8:1:1::53"}) || !slices.Equal(rep.PREF64, []string{"64:ff9b::/96"}) {
+		t.Errorf("RDNSS %v, PREF64 %v: want only the live ones", rep.RDNSS, rep.PREF64)
+	}
+	if rep := noOffer([]ndp.Router{gone}); len(rep.RDNSS) != 0 || len(rep.PREF64) != 0 {
+		t.Errorf("only withdrawn options: RDNSS %v, PREF64 %v, want none", rep.RDNSS, rep.PREF64)
 	}
 }

@@ -125,11 +125,17 @@ func (rep *Report) addRAs(rs []ndp.Router) {
 	var pref64 []netip.Prefix
 	var rdnss []netip.Addr
 	for _, rt := range rs {
+		// Lifetime 0 withdraws (RFC 8781 4, RFC 8106 5.1): a stopping
+		// router's last RA says "no longer use these".
 		for _, p := range rt.PREF64 {
-			pref64 = append(pref64, p.Prefix)
+			if p.Lifetime > 0 {
+				pref64 = append(pref64, p.Prefix)
+			}
 		}
 		for _, s := range rt.RDNSS {
-			rdnss = append(rdnss, s.Servers...)
+			if s.Lifetime > 0 {
+				rdnss = append(rdnss, s.Servers...)
+			}
 		}
 	}
 	slices.SortFunc(pref64, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
