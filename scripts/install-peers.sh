@@ -126,4 +126,18 @@ export DEBIAN_FRONTEND=noninteractive
 apt_opts=(-o DPkg::Lock::Timeout=900 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 apt-get "${apt_opts[@]}" update -qq
 apt-get "${apt_opts[@]}" install -y -qq --no-install-recommends "${missing[@]}"
+# policy-rc.d kept them from starting now; keep the system-wide Incus and
+# unbound from starting at the next boot too (tests start their own, in
+# namespaces). Only for packages this run installed: a user's own services
+# stay as they were.
+for pkg in "${missing[@]}"; do
+	case "$pkg" in
+	incus-base/bookworm-backports) units="incus.socket incus.service incus-startup.service" ;;
+	unbound) units="unbound.service" ;;
+	*) continue ;;
+	esac
+	for unit in $units; do
+		systemctl disable --quiet "$unit" 2>/dev/null || true
+	done
+done
 echo "install-peers: done"
