@@ -60,7 +60,7 @@ type Evidence struct {
 //     (DAD counter 0 to 3), or ev.Local and the kernel flags it
 //     stable-privacy;
 //  5. [KindManual] for a low-byte identifier (upper 48 bits zero: ::1,
-//     ::53, ::1:1) or, when ev.Local, a global address the kernel holds as
+//     ::53, ::ffff; not ::1:1) or, when ev.Local, a global address the kernel holds as
 //     permanent (added by hand or by a static configuration);
 //  6. [KindLikelyTemporary] for a global address of a remote host
 //     (not ev.Local) when one of ev.Siblings in the same /64 is that
@@ -77,7 +77,8 @@ type Evidence struct {
 //
 // An EUI-64 form is taken as EUI-64: a random identifier carries ff:fe in
 // bytes 3 and 4 once in 65536 tries. Classify needs no host
-// configuration, does no I/O and does not allocate.
+// configuration and does no I/O. It does not allocate, unless a generator
+// of ev.Stable does when it refuses a DAD counter.
 func Classify(addr netip.Addr, ev Evidence) Kind {
 	if !addr.Is6() || addr.Is4In6() {
 		return KindUnknown
@@ -135,7 +136,12 @@ func verified(addr netip.Addr, gens []Generator) bool {
 		if g == nil {
 			continue
 		}
-		for dad := 0; dad <= IDGenRetries; dad++ {
+		last := IDGenRetries
+		switch g.(type) {
+		case EUI64Generator, StaticIID:
+			last = 0 // no retries: a second try only builds an error
+		}
+		for dad := 0; dad <= last; dad++ {
 			got, _, err := g.IID(p, dad)
 			if err != nil {
 				break
