@@ -21,12 +21,15 @@ const (
 	probeRounds    = 3
 	roundsPerQuiet = 4
 	// endGrace is how long a scan capped by Timeout waits for frames
-	// beyond those already queued in the socket (a reader behind a busy
-	// CPU loses nothing).
+	// beyond those already queued in the socket; the queued ones are read
+	// whatever the time (see read: a reader behind a busy CPU loses
+	// nothing).
 	endGrace = 10 * time.Millisecond
 	// drainGrace is the same for a scan that ends because the link went
 	// quiet: the reader has kept up, so only a frame in flight is left.
 	drainGrace = time.Millisecond
+	// maxDrain bounds how long the end reads frames already queued.
+	maxDrain = 50 * time.Millisecond
 )
 
 // errStopped is what run returns when the caller stopped the scan.
@@ -382,6 +385,10 @@ func (r *run) handle(o obs, emit func(*Host, sighting) bool) bool {
 	return emit(h, c)
 }
 
+// pender is a link that can tell whether frames wait in its receive
+// queue (v6frame.Conn).
+type pender interface{ Pending() (bool, error) }
+
 // read classifies frames until quit; it owns its buffer.
 func (r *run) read(obsc chan<- obs, errc chan<- error, quit <-chan struct{}) {
 	buf := make([]byte, 9216)
@@ -389,6 +396,7 @@ func (r *run) read(obsc chan<- obs, errc chan<- error, quit <-chan struct{}) {
 	for _, a := range r.own {
 		own[a.WithZone("")] = true
 	}
+	var drained time.Duration
 	for {
 		n, err := r.s.link.ReadFrame(buf)
 		select {
@@ -399,6 +407,16 @@ func (r *run) read(obsc chan<- obs, errc chan<- error, quit <-chan struct{}) {
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
+			}
+			// Past the end's deadline Go refuses every read, even of
+			// frames the socket already holds: drain those first, a
+			// millisecond at a time, for at most maxDrain (a busy LAN's
+			// traffic never leaves the queue empty).
+			if p, ok := r.s.link.(pender); ok && errors.Is(err, os.ErrDeadlineExceeded) && drained < maxDrain {
+				if queued, _ := p.Pending(); queued && r.s.link.SetReadDeadline(time.Now().Add(time.Millisecond)) == nil {
+					drained += time.Millisecond
+					continue
+				}
 			}
 			select {
 			case errc <- err:

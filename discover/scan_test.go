@@ -47,6 +47,9 @@ func labHosts() []*fakeHost {
 	}
 }
 
+// The real-clock tests below run to their Timeout (Quiet: time.Hour), as
+// a starved reader on a loaded machine must not end a scan early; the
+// quiet end is tested on synctest's clock (events_test.go).
 func TestScanMemLink(t *testing.T) {
 	hs := labHosts()
 	l := newMemLink(ourMAC, hs...)
@@ -58,7 +61,7 @@ func TestScanMemLink(t *testing.T) {
 		// A REACHABLE entry was confirmed moments ago: reported.
 		{Addr: a("fe80::dd"), MAC: net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xdd}, State: ndp.StateReachable},
 	}
-	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, cache), &Options{Timeout: 2 * time.Second})
+	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, cache), &Options{Timeout: 2 * time.Second, Quiet: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +130,7 @@ func TestScanSurvivesDroppedSends(t *testing.T) {
 	hs := labHosts()
 	l := newMemLink(ourMAC, hs...)
 	l.drop = 4 // the whole first round: MLD query, invalid-dst and echo from two sources
-	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 400 * time.Millisecond})
+	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 400 * time.Millisecond, Quiet: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +205,7 @@ func TestWatchMemLink(t *testing.T) {
 	l := newMemLink(ourMAC, hs[0])
 	gone := net.HardwareAddr{0xb8, 0x27, 0xeb, 0, 0, 0xee}
 	cache := []ndp.Neighbor{{Addr: a("fe80::ee"), MAC: gone, State: ndp.StateStale}}
-	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, cache), &Options{Timeout: 500 * time.Millisecond})
+	s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, cache), &Options{Timeout: 500 * time.Millisecond, Quiet: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,3 +104,23 @@ func (c *Conn) Drops() (int, error) {
 	}
 	return int(s.Drops), nil
 }
+
+// Pending reports whether a frame waits in the receive queue (SIOCINQ:
+// the size of the next frame, 0 when none). A reader whose deadline has
+// passed uses it to drain what already arrived: Go refuses every read
+// once the deadline is past, whatever the socket holds.
+func (c *Conn) Pending() (bool, error) {
+	rc, err := c.c.SyscallConn()
+	if err != nil {
+		return false, err
+	}
+	var n int
+	var serr error
+	err = rc.Control(func(fd uintptr) {
+		n, serr = unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+	})
+	if err != nil {
+		return false, err
+	}
+	return n > 0, serr
+}
