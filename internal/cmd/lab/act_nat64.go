@@ -110,6 +110,11 @@ type nat64Result struct {
 // does), by echo and TCP.
 func laptopThroughNAT64(ctx context.Context, h *host, prefix netip.Prefix, source string) (nat64Result, error) {
 	res := nat64Result{Prefix: prefix.String(), Source: source, Name: aOnlyName, Literal: inetServerV4.String()}
+	// Each step gets its own few seconds, as the probe's do: a dead NAT64
+	// is reported as such, not as the whole act running out of time.
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	step := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, 3*time.Second) }
 	err := h.NS.Run(func() error {
 		r := &nat64.Resolver{Server: netip.AddrPortFrom(routerLANAddr, 53)}
 		a, err := r.Lookup(ctx, aOnlyName, nat64.TypeAAAA)
@@ -128,11 +133,15 @@ func laptopThroughNAT64(ctx context.Context, h *host, prefix netip.Prefix, sourc
 			return err
 		}
 		res.Via = via.String()
-		echo, err := nat64.Ping(ctx, via)
+		pctx, pcancel := step()
+		defer pcancel()
+		echo, err := nat64.Ping(pctx, via)
 		if err != nil {
 			return err
 		}
-		tcp, err := nat64.Connect(ctx, netip.AddrPortFrom(via, 80))
+		cctx, ccancel := step()
+		defer ccancel()
+		tcp, err := nat64.Connect(cctx, netip.AddrPortFrom(via, 80))
 		if err != nil {
 			return err
 		}
