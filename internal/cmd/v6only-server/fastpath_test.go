@@ -142,7 +142,7 @@ func TestFastPathLeaves(t *testing.T) {
 		t.Fatal("a plain DISCOVER left the fast path")
 	}
 	edit := func(f func(b []byte) []byte) []byte { return f(append([]byte(nil), plain...)) }
-	end := bytes.LastIndexByte(plain[:len(plain)], byte(dhcpv4.OptionEnd))
+	end := bytes.LastIndexByte(plain, byte(dhcpv4.OptionEnd))
 	for name, b := range map[string][]byte{
 		"short":               plain[:239],
 		"BOOTREPLY":           edit(func(b []byte) []byte { b[0] = 2; return b }),
