@@ -53,7 +53,7 @@ func actRescue(ps []prediction) act {
 					return false
 				}
 				for _, a := range p.addrs {
-					if !slices.ContainsFunc(h.Addrs, func(x discover.Addr) bool { return x.Addr == a }) {
+					if !slices.ContainsFunc(h.Addrs, func(x discover.Addr) bool { return x.Addr.WithZone("") == a.WithZone("") }) {
 						return false
 					}
 				}
@@ -83,7 +83,7 @@ func actRescue(ps []prediction) act {
 					continue
 				}
 				for _, a := range p.addrs {
-					if !slices.ContainsFunc(h.Addrs, func(x discover.Addr) bool { return x.Addr == a }) {
+					if !slices.ContainsFunc(h.Addrs, func(x discover.Addr) bool { return x.Addr.WithZone("") == a.WithZone("") }) {
 						missing = append(missing, p.h.Role+" "+a.String())
 					}
 				}
@@ -99,13 +99,13 @@ func actRescue(ps []prediction) act {
 		for _, p := range ps {
 			h := found[p.h.MAC.String()]
 			for _, a := range p.addrs {
-				if slices.ContainsFunc(h.Addrs, func(x discover.Addr) bool { return x.Addr == a }) {
+				if slices.ContainsFunc(h.Addrs, func(x discover.Addr) bool { return x.Addr.WithZone("") == a.WithZone("") }) {
 					stableFound++
 				}
 			}
 			var addrs []string
 			for _, a := range h.Addrs {
-				addrs = append(addrs, a.Addr.String())
+				addrs = append(addrs, a.Addr.WithZone("").String()) // the index zone means nothing outside the lab
 			}
 			lines = append(lines, fmt.Sprintf("%-9s %s  %-32s by %s", p.h.Role, h.MAC, h.Vendor, h.Methods))
 			hosts = append(hosts, map[string]any{"role": p.h.Role, "mac": h.MAC.String(), "vendor": h.Vendor, "addrs": addrs, "methods": h.Methods.Names()})
