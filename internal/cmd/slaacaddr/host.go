@@ -131,6 +131,9 @@ func runHost(ctx context.Context, o Options, w io.Writer) error {
 			r := base
 			r.Prefix, r.Rule, r.Source = p.String(), rule.Name, rule.Source
 			iid, used, err := rule.Generator.IID(p, o.DAD)
+			if _, nm := rule.Generator.(*slaac.NetworkManager); nm && o.DAD > nmLastDAD(p) {
+				iid, used, err = slaac.IID{}, o.DAD, nmDADError(p, o.DAD)
+			}
 			switch {
 			case errors.Is(err, slaac.ErrIDGenRetries) && o.DAD > 0:
 				return cli.Usagef("-dad %d is past the retries %s makes (%s); give a smaller -dad", o.DAD, rule.Name, cli.Cause(err))

@@ -35,7 +35,7 @@ func TestHostBadInputs(t *testing.T) {
 func fakeHost(ifname string) (*slaac.Host, *host.Link, error) {
 	sysctls := map[string]string{"addr_gen_mode": "0"}
 	switch ifname {
-	case "eth0":
+	case "eth0", "nm0":
 	case "off0":
 		sysctls["accept_ra"] = "0"
 	default:
@@ -47,6 +47,14 @@ func fakeHost(ifname string) (*slaac.Host, *host.Link, error) {
 	}
 	mac := net.HardwareAddr{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}
 	h := &slaac.Host{IfName: ifname, Index: 2, MAC: mac, Kernel: k}
+	if ifname == "nm0" { // NetworkManager, stable-privacy
+		c, err := slaac.ParseNMConnection([]byte("[connection]\nid=lan\nuuid=5f7e0f3c-6c2b-4b6e-9a51-0d0e7e1c2a11\n[ipv6]\nmethod=auto\naddr-gen-mode=stable-privacy\n"))
+		if err != nil {
+			return nil, nil, err
+		}
+		h.Manager = slaac.ManagerNetworkManager
+		h.NM = &slaac.NMHost{Connection: c, ConnectionFile: "/etc/NetworkManager/system-connections/lan.nmconnection", HostID: []byte("host-id"), BootID: "boot"}
+	}
 	l := &host.Link{Name: ifname, Index: 2, MAC: mac,
 		Addrs:      []host.Addr{{Prefix: netip.MustParsePrefix("2001:db8:1:2:11:22ff:fe33:4455/64")}},
 		RAPrefixes: []netip.Prefix{netip.MustParsePrefix("2001:db8:1:2::/64"), netip.MustParsePrefix("fd00:db8:77::/64")},
@@ -91,4 +99,18 @@ func TestHostText(t *testing.T) {
 
 func TestHelpDocumentsHostKeys(t *testing.T) {
 	clitest.Documented(t, clitest.Help(t, Command), "interface", "manager", "prefix", "address", "iid", "dad_counter", "rule", "source", "present", "no_address")
+}
+
+// TestHostNMDADLimit: -i on a NetworkManager host holds -dad to the
+// counters NetworkManager's loop tries (0..2 global), as -mode nm does:
+// its hash takes any counter, but NetworkManager never forms counter 3.
+func TestHostNMDADLimit(t *testing.T) {
+	if out := runFake(t, Options{Interface: "nm0", DAD: 2}); !strings.Contains(out, "nm-stable-privacy") {
+		t.Fatalf("-dad 2 on an NM host: %q", out)
+	}
+	var out bytes.Buffer
+	err := Run(context.Background(), Options{Interface: "nm0", DAD: 3, read: fakeHost}, &out)
+	if err == nil || !strings.Contains(err.Error(), "-dad 3 is past the retries nm-stable-privacy makes") {
+		t.Errorf("-dad 3 on an NM host: %v, output %q", err, out.String())
+	}
 }
