@@ -25,7 +25,7 @@ const blanks = " \t\r"
 
 // iniEach calls fn for every key=value line of b, with its section, the
 // key and value trimmed of blanks (and unescaped for glibKeyfile), and the
-// byte offset of the line. A line that is none of blank, comment, [section]
+// byte offset of the value in b (so an error in the value points at it). A line that is none of blank, comment, [section]
 // or key=value stops it with a *ParseError of type typ.
 func iniEach(b []byte, syntax iniSyntax, typ string, fn func(section, key, value string, off int) error) error {
 	section := ""
@@ -82,7 +82,15 @@ func iniEach(b []byte, syntax iniSyntax, typ string, fn func(section, key, value
 		} else {
 			v = strings.Trim(v, blanks)
 		}
-		if err := fn(section, k, v, lineOff); err != nil {
+		// The '=' is on the line's first physical line: t starts there.
+		valueOff := lineOff
+		if eq := bytes.IndexByte(b[lineOff:], '='); eq >= 0 {
+			valueOff += eq + 1
+			for valueOff < len(b) && (b[valueOff] == ' ' || b[valueOff] == '\t') {
+				valueOff++
+			}
+		}
+		if err := fn(section, k, v, valueOff); err != nil {
 			return err
 		}
 	}

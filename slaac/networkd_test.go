@@ -1,6 +1,7 @@
 package slaac
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"net"
@@ -67,5 +68,19 @@ func TestNetworkdLinkLocalSecret(t *testing.T) {
 	s := NetworkdLinkLocalSecret(mid, "eth0")
 	if got, want := netip.AddrFrom16(s).String(), "d6f9:78e0:4f1b:1b5c:bd6a:9e84:b73a:ec66"; got != want {
 		t.Errorf("NetworkdLinkLocalSecret = %s, want %s", got, want)
+	}
+}
+
+// TestParseNetworkdNetworkOffset: a bad value's ParseError points at the
+// byte that is wrong, not at its line.
+func TestParseNetworkdNetworkOffset(t *testing.T) {
+	b := []byte("[IPv6AcceptRA]\nToken= static:zz\n")
+	_, err := ParseNetworkdNetwork(b)
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		t.Fatalf("ParseNetworkdNetwork = %v, want a *ParseError", err)
+	}
+	if want := bytes.Index(b, []byte("zz")); pe.Offset != want {
+		t.Errorf("offset %d (%q), want %d (%q)", pe.Offset, b[pe.Offset:], want, b[want:])
 	}
 }
