@@ -3,6 +3,7 @@ package discover
 import (
 	"context"
 	"errors"
+	"net"
 	"net/netip"
 	"testing"
 	"testing/synctest"
@@ -226,6 +227,33 @@ func TestScanWirelessFloor(t *testing.T) {
 				t.Errorf("Quiet %v on a wireless link: the scan took %v, want %v to %v", tt.quiet, took, tt.min, tt.max)
 			}
 			s.Close()
+		}
+	})
+}
+
+// TestCloseEndsScan: closing the Scanner while a scan waits ends the scan
+// at once with an error wrapping net.ErrClosed, not when Timeout runs out.
+func TestCloseEndsScan(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := newMemLink(ourMAC, labHosts()...)
+		s, err := newScanner(l, zonedEnv([]netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: time.Hour, Quiet: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		var last error
+		for _, err := range s.Scan(context.Background()) {
+			if err != nil {
+				last = err
+				continue
+			}
+			s.Close() // after the first host
+		}
+		if !errors.Is(last, net.ErrClosed) {
+			t.Errorf("scan after Close ended with %v, want net.ErrClosed", last)
+		}
+		if took := time.Since(start); took >= time.Minute {
+			t.Errorf("scan after Close took %v: it waited for its Timeout", took)
 		}
 	})
 }

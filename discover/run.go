@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/netip"
 	"os"
 	"time"
@@ -405,9 +404,6 @@ func (r *run) read(obsc chan<- obs, errc chan<- error, quit <-chan struct{}) {
 		default:
 		}
 		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
 			// Past the end's deadline Go refuses every read, even of
 			// frames the socket already holds: drain those first, a
 			// millisecond at a time, for at most maxDrain (a busy LAN's
