@@ -161,7 +161,7 @@ func v6discProcess(b testing.TB, ns *lab.Netns, want truth, args ...string) time
 	}
 	p.run.exit = time.Since(p.start)
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		p.run.maxRSS = ru.Maxrss
+		p.run.maxRSS = int64(ru.Maxrss) // int32 on 32-bit Linux
 	}
 	return p.run
 }
