@@ -28,7 +28,7 @@ const (
 	// quiet: the reader has kept up, so only a frame in flight is left.
 	drainGrace = time.Millisecond
 	// maxDrain bounds how long the end reads frames already queued.
-	maxDrain = 50 * time.Millisecond
+	maxDrain = 20 * time.Millisecond
 )
 
 // errStopped is what run returns when the caller stopped the scan.
@@ -395,7 +395,7 @@ func (r *run) read(obsc chan<- obs, errc chan<- error, quit <-chan struct{}) {
 	for _, a := range r.own {
 		own[a.WithZone("")] = true
 	}
-	var drained time.Duration
+	var drainUntil time.Time
 	for {
 		n, err := r.s.link.ReadFrame(buf)
 		select {
@@ -406,11 +406,15 @@ func (r *run) read(obsc chan<- obs, errc chan<- error, quit <-chan struct{}) {
 		if err != nil {
 			// Past the end's deadline Go refuses every read, even of
 			// frames the socket already holds: drain those first, a
-			// millisecond at a time, for at most maxDrain (a busy LAN's
-			// traffic never leaves the queue empty).
-			if p, ok := r.s.link.(pender); ok && errors.Is(err, os.ErrDeadlineExceeded) && drained < maxDrain {
-				if queued, _ := p.Pending(); queued && r.s.link.SetReadDeadline(time.Now().Add(time.Millisecond)) == nil {
-					drained += time.Millisecond
+			// millisecond at a time, for at most maxDrain of wall time
+			// (a busy LAN's traffic never leaves the queue empty, and
+			// Timeout stays the cap).
+			if p, ok := r.s.link.(pender); ok && errors.Is(err, os.ErrDeadlineExceeded) {
+				now := time.Now()
+				if drainUntil.IsZero() {
+					drainUntil = now.Add(maxDrain)
+				}
+				if queued, _ := p.Pending(); queued && now.Before(drainUntil) && r.s.link.SetReadDeadline(now.Add(time.Millisecond)) == nil {
 					continue
 				}
 			}
