@@ -1,18 +1,14 @@
 package nat64_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"io"
-	"net"
-	"net/http"
 	"net/netip"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/nat64"
 )
@@ -93,13 +89,14 @@ func TestTaygaCarriesICMPAndTCP(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			var rtt, connect time.Duration
-			var body, client string
+			var body string
+			var client netip.Addr
 			if err := n.Client.Run(func() error {
 				var err error
 				if rtt, err = nat64.Ping(ctx, dst); err != nil {
 					return err
 				}
-				body, client, err = fetch(ctx, netip.AddrPortFrom(dst, n.ServerPort))
+				body, client, err = lab.Fetch(ctx, netip.AddrPortFrom(dst, n.ServerPort))
 				if err != nil {
 					return err
 				}
@@ -112,7 +109,7 @@ func TestTaygaCarriesICMPAndTCP(t *testing.T) {
 			if body != "hello from the IPv4 internet\n" {
 				t.Errorf("fetched %q", body)
 			}
-			if host, _, _ := net.SplitHostPort(client); !labtest.NAT64Pool.Contains(netip.MustParseAddr(host)) {
+			if !labtest.NAT64Pool.Contains(client) {
 				t.Errorf("the server saw the client as %s, want an address of %s", client, labtest.NAT64Pool)
 			}
 		})
@@ -149,37 +146,6 @@ func TestNAT64DownWhileDNS64Synthesises(t *testing.T) {
 	if pingErr == nil || connErr == nil {
 		t.Errorf("NAT64 down, yet ping %v and connect %v", pingErr, connErr)
 	}
-}
-
-// fetch GETs / from dst and returns the body and the client address the
-// server saw (its X-Client header). It dials on the calling goroutine, so
-// inside the namespace the caller entered (http.Transport would dial from
-// another thread, outside it).
-func fetch(ctx context.Context, dst netip.AddrPort) (body, client string, err error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", dst.String())
-	if err != nil {
-		return "", "", err
-	}
-	defer c.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		_ = c.SetDeadline(dl)
-	}
-	req, err := http.NewRequestWithContext(ctx, "GET", "http://"+dst.String()+"/", nil)
-	if err != nil {
-		return "", "", err
-	}
-	req.Close = true
-	if err := req.Write(c); err != nil {
-		return "", "", err
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(c), req)
-	if err != nil {
-		return "", "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return string(b), strings.TrimSpace(resp.Header.Get("X-Client")), err
 }
 
 // BenchmarkDiscoverUnbound is RFC 7050 discovery's wall time against a

@@ -3,6 +3,7 @@
 package lab
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -45,4 +46,39 @@ func (n *Netns) ServeHTTP(addr netip.AddrPort, body string) (stop func(), err er
 		_ = srv.Shutdown(ctx)
 		<-done
 	}, nil
+}
+
+// Fetch GETs / from dst, as served by ServeHTTP, and returns the body and
+// the client address the server saw (its X-Client header; the zero Addr
+// when it sent none that parses). It dials on the calling goroutine, so a
+// caller inside Netns.Run fetches from inside the namespace
+// (http.Transport would dial from another thread, outside it).
+func Fetch(ctx context.Context, dst netip.AddrPort) (body string, client netip.Addr, err error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", dst.String())
+	if err != nil {
+		return "", netip.Addr{}, err
+	}
+	defer c.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		_ = c.SetDeadline(dl)
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://"+dst.String()+"/", nil)
+	if err != nil {
+		return "", netip.Addr{}, err
+	}
+	req.Close = true
+	if err := req.Write(c); err != nil {
+		return "", netip.Addr{}, err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), req)
+	if err != nil {
+		return "", netip.Addr{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if ap, perr := netip.ParseAddrPort(resp.Header.Get("X-Client")); perr == nil {
+		client = ap.Addr().Unmap()
+	}
+	return string(b), client, err
 }

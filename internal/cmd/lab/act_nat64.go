@@ -3,12 +3,8 @@
 package labcmd
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"net/netip"
 	"time"
 
@@ -125,8 +121,12 @@ func laptopThroughNAT64(ctx context.Context, h *host, prefix netip.Prefix, sourc
 			return fmt.Errorf("DNS64 synthesised no AAAA for %s", aOnlyName)
 		}
 		res.AAAA = a.Addrs[0].String()
-		if res.Fetched, res.SeenAs, err = fetch(ctx, netip.AddrPortFrom(a.Addrs[0], 80)); err != nil {
+		var seen netip.Addr
+		if res.Fetched, seen, err = lab.Fetch(ctx, netip.AddrPortFrom(a.Addrs[0], 80)); err != nil {
 			return fmt.Errorf("fetch %s: %w", aOnlyName, err)
+		}
+		if seen.IsValid() {
+			res.SeenAs = seen.String()
 		}
 		via, err := nat64.Synthesize(prefix, inetServerV4)
 		if err != nil {
@@ -155,38 +155,6 @@ func laptopThroughNAT64(ctx context.Context, h *host, prefix netip.Prefix, sourc
 var sourceName = map[string]string{"pref64": "PREF64", "dns64": "RFC 7050"}
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// fetch GETs / from dst over a connection dialled on the calling goroutine
-// (the namespace's thread: http.Transport would dial from another thread,
-// outside the namespace), and returns the body and the client address the
-// server saw.
-func fetch(ctx context.Context, dst netip.AddrPort) (body, seenAs string, err error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", dst.String())
-	if err != nil {
-		return "", "", err
-	}
-	defer c.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		_ = c.SetDeadline(dl)
-	}
-	req, err := http.NewRequestWithContext(ctx, "GET", "http://"+dst.String()+"/", nil)
-	if err != nil {
-		return "", "", err
-	}
-	req.Close = true
-	if err := req.Write(c); err != nil {
-		return "", "", err
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(c), req)
-	if err != nil {
-		return "", "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	host, _, _ := net.SplitHostPort(resp.Header.Get("X-Client"))
-	return string(b), host, err
-}
 
 // probeLines renders the probe's checks for the act's report; under radvd
 // the missing PREF64 is expected, and the line says so.
