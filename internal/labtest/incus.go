@@ -3,9 +3,7 @@
 package labtest
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/v6kit/v6kit/internal/lab"
 	"github.com/v6kit/v6kit/internal/sdktest"
@@ -24,15 +22,9 @@ func StartIncus(t testing.TB, l *lab.Lab) *lab.Incus {
 	return x
 }
 
-// RunIncus is x.Run for tests, with a generous deadline; it fails t on
-// error.
+// RunIncus is x.Run for tests, with a generous deadline (RunLXD: the two
+// daemons are one lab type); it fails t on error.
 func RunIncus(t testing.TB, x *lab.Incus, stdin string, name string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
-	defer cancel()
-	out, err := x.Run(ctx, stdin, name, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return RunLXD(t, x, stdin, name, args...)
 }
