@@ -44,22 +44,11 @@ type peer struct {
 func startPeer(t *testing.T, kind Daemon) *peer {
 	t.Helper()
 	l := labtest.New(t)
-	switch kind {
-	case LXD:
-		x := labtest.StartLXD(t, l)
-		return &peer{kind: kind, ns: x.NS, socket: x.Socket(), dir: x.Dir, cli: func(t *testing.T, args ...string) []byte {
-			t.Helper()
-			return []byte(labtest.RunLXD(t, x, "", "lxc", args...))
-		}}
-	case Incus:
-		x := labtest.StartIncus(t, l)
-		return &peer{kind: kind, ns: x.NS, socket: x.Socket(), dir: x.Dir, cli: func(t *testing.T, args ...string) []byte {
-			t.Helper()
-			return []byte(labtest.RunIncus(t, x, "", "incus", args...))
-		}}
-	}
-	t.Fatalf("no daemon %v", kind)
-	return nil
+	x := labtest.StartContainerDaemon(t, l, kind.String())
+	return &peer{kind: kind, ns: x.NS, socket: x.Socket(), dir: x.Dir, cli: func(t *testing.T, args ...string) []byte {
+		t.Helper()
+		return []byte(labtest.RunLXD(t, x, "", x.Client, args...))
+	}}
 }
 
 // TestDaemonInterop runs one table against a private LXD 5.0.2 and a

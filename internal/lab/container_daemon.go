@@ -20,7 +20,9 @@ type ContainerDaemon struct {
 	// Dir is LXD_DIR or INCUS_DIR; Conf is LXD_CONF or INCUS_CONF (the
 	// client's configuration).
 	Dir, Conf string
-	env       string // "LXD" or "INCUS": the variables' prefix
+	// Client is the command-line client: "lxc" or "incus".
+	Client string
+	env    string // "LXD" or "INCUS": the variables' prefix
 }
 
 // containerDaemonSpec is what differs between LXD and Incus here.
@@ -30,6 +32,7 @@ type containerDaemonSpec struct {
 	env     string   // the variables' prefix
 	argv    []string // the daemon's command, before --group root
 	client  []string // the command that runs waitready and init
+	cli     string   // the command-line client
 	preseed string
 }
 
@@ -41,7 +44,7 @@ func (l *Lab) startContainerDaemon(s containerDaemonSpec) (*ContainerDaemon, err
 	if err != nil {
 		return nil, err
 	}
-	x := &ContainerDaemon{NS: ns, Dir: filepath.Join(l.Dir, s.name), Conf: filepath.Join(l.Dir, s.conf), env: s.env}
+	x := &ContainerDaemon{NS: ns, Dir: filepath.Join(l.Dir, s.name), Conf: filepath.Join(l.Dir, s.conf), Client: s.cli, env: s.env}
 	for _, d := range []string{x.Dir, x.Conf} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("lab: %s: %w", s.name, err)
@@ -71,6 +74,10 @@ func (l *Lab) startContainerDaemon(s containerDaemonSpec) (*ContainerDaemon, err
 	}
 	return x, nil
 }
+
+// DirEnv is the variable that names Dir to the client: LXD_DIR or
+// INCUS_DIR.
+func (x *ContainerDaemon) DirEnv() string { return x.env + "_DIR" }
 
 // Socket is the daemon's unix socket.
 func (x *ContainerDaemon) Socket() string { return filepath.Join(x.Dir, "unix.socket") }

@@ -40,6 +40,7 @@ func (l *Lab) StartIncus() (*Incus, error) {
 		name: "incus", conf: "incus-conf", env: "INCUS",
 		argv:    []string{IncusDaemon},
 		client:  []string{"incus", "admin"},
+		cli:     "incus",
 		preseed: IncusPreseed,
 	})
 }

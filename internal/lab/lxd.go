@@ -34,6 +34,7 @@ func (l *Lab) StartLXD() (*LXD, error) {
 		name: "lxd", conf: "lxc-conf", env: "LXD",
 		argv:    []string{"lxd"},
 		client:  []string{"lxd"},
+		cli:     "lxc",
 		preseed: LXDPreseed,
 	})
 }

@@ -28,3 +28,17 @@ func RunIncus(t testing.TB, x *lab.Incus, stdin string, name string, args ...str
 	t.Helper()
 	return RunLXD(t, x, stdin, name, args...)
 }
+
+// StartContainerDaemon is StartLXD or StartIncus by name ("lxd" or
+// "incus"), for tests that run the same table against both daemons.
+func StartContainerDaemon(t testing.TB, l *lab.Lab, kind string) *lab.ContainerDaemon {
+	t.Helper()
+	switch kind {
+	case "lxd":
+		return StartLXD(t, l)
+	case "incus":
+		return StartIncus(t, l)
+	}
+	t.Fatalf("labtest: no container daemon %q; give lxd or incus", kind)
+	return nil
+}

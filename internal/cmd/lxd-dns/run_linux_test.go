@@ -23,19 +23,9 @@ func TestRunInterop(t *testing.T) {
 
 func runInterop(t *testing.T, kind lxdprofile.Daemon) {
 	l := labtest.New(t)
-	var (
-		socket, dir, dirEnv string
-		cli                 func(stdin string, args ...string) string
-	)
-	if kind == lxdprofile.Incus {
-		x := labtest.StartIncus(t, l)
-		socket, dir, dirEnv = x.Socket(), x.Dir, "INCUS_DIR"
-		cli = func(stdin string, args ...string) string { return labtest.RunIncus(t, x, stdin, "incus", args...) }
-	} else {
-		x := labtest.StartLXD(t, l)
-		socket, dir, dirEnv = x.Socket(), x.Dir, "LXD_DIR"
-		cli = func(stdin string, args ...string) string { return labtest.RunLXD(t, x, stdin, "lxc", args...) }
-	}
+	x := labtest.StartContainerDaemon(t, l, kind.String())
+	socket, dir, dirEnv := x.Socket(), x.Dir, x.DirEnv()
+	cli := func(stdin string, args ...string) string { return labtest.RunLXD(t, x, stdin, x.Client, args...) }
 	cli("", "profile", "create", "twointfrev")
 	cli("devices:\n  eth0:\n    name: eth0\n    nictype: bridged\n    parent: br0\n    type: nic\n  eth1:\n    name: eth1\n    nictype: bridged\n    parent: lxdbr0\n    type: nic\n",
 		"profile", "edit", "twointfrev")

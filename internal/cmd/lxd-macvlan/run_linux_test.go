@@ -24,17 +24,10 @@ type peer struct {
 
 func startPeer(t *testing.T, l *lab.Lab, kind lxdprofile.Daemon) peer {
 	t.Helper()
-	if kind == lxdprofile.Incus {
-		x := labtest.StartIncus(t, l)
-		return peer{x.Socket(), x.Dir, "INCUS_DIR", daemonVersion(t, x.Socket()), func(args ...string) string {
-			t.Helper()
-			return labtest.RunIncus(t, x, "", "incus", args...)
-		}}
-	}
-	x := labtest.StartLXD(t, l)
-	return peer{x.Socket(), x.Dir, "LXD_DIR", daemonVersion(t, x.Socket()), func(args ...string) string {
+	x := labtest.StartContainerDaemon(t, l, kind.String())
+	return peer{x.Socket(), x.Dir, x.DirEnv(), daemonVersion(t, x.Socket()), func(args ...string) string {
 		t.Helper()
-		return labtest.RunLXD(t, x, "", "lxc", args...)
+		return labtest.RunLXD(t, x, "", x.Client, args...)
 	}}
 }
 
