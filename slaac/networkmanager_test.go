@@ -126,64 +126,6 @@ func TestNMHostID(t *testing.T) {
 	}
 }
 
-// TestExpandNMStableID runs NetworkManager's test_stable_id_parse cases
-// (substitutions _DEVICE, _MAC, _BOOT, _CONNECTION) and checks the generated
-// text through NMGeneratedID.
-func TestExpandNMStableID(t *testing.T) {
-	in := NMStableIDInput{UUID: "_CONNECTION", Device: "_DEVICE", MAC: "_MAC", BootID: "_BOOT"}
-	tests := []struct {
-		template string
-		typ      NMStableType
-		expanded string // for generated
-	}{
-		{"", NMStableID, ""},
-		{"a", NMStableID, ""},
-		{"a$", NMStableID, ""},
-		{"a$x", NMStableID, ""},
-		{" ${a$x", NMStableID, ""},
-		{"${", NMStableID, ""},
-		{"${=", NMStableID, ""},
-		{"${a", NMStableID, ""},
-		{"${a$x", NMStableID, ""},
-		{"a$$", NMStableID, ""},
-		{"a$$x", NMStableID, ""},
-		{"a$${CONNECTION}", NMStableID, ""},
-		{"a$${CONNECTION}x", NMStableID, ""},
-		{"${CONNECTION}", NMStableGenerated, "${CONNECTION}=11{_CONNECTION}"},
-		{"${${CONNECTION}", NMStableGenerated, "${${CONNECTION}=11{_CONNECTION}"},
-		{"${CONNECTION}x", NMStableGenerated, "${CONNECTION}=11{_CONNECTION}x"},
-		{"x${CONNECTION}", NMStableGenerated, "x${CONNECTION}=11{_CONNECTION}"},
-		{"${BOOT}x", NMStableGenerated, "${BOOT}=5{_BOOT}x"},
-		{"x${BOOT}", NMStableGenerated, "x${BOOT}=5{_BOOT}"},
-		{"x${BOOT}${CONNECTION}", NMStableGenerated, "x${BOOT}=5{_BOOT}${CONNECTION}=11{_CONNECTION}"},
-		{"xX${BOOT}yY${CONNECTION}zZ", NMStableGenerated, "xX${BOOT}=5{_BOOT}yY${CONNECTION}=11{_CONNECTION}zZ"},
-		{"${MAC}x", NMStableGenerated, "${MAC}=4{_MAC}x"},
-		{"${DEVICE}", NMStableGenerated, "${DEVICE}=7{_DEVICE}"},
-		{"${NETWORK_SSID}", NMStableGenerated, "${NETWORK_SSID}=13{c:_CONNECTION}"},
-		{"${RANDOM}", NMStableRandom, ""},
-		{" ${RANDOM}", NMStableRandom, ""},
-		{"${BOOT}${RANDOM}", NMStableRandom, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.template, func(t *testing.T) {
-			typ, id := ExpandNMStableID(tt.template, in)
-			if typ != tt.typ {
-				t.Fatalf("type = %v, want %v", typ, tt.typ)
-			}
-			want := ""
-			switch typ {
-			case NMStableID:
-				want = tt.template
-			case NMStableGenerated:
-				want = NMGeneratedID(tt.expanded)
-			}
-			if diff := cmp.Diff(want, id); diff != "" {
-				t.Errorf("network ID (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
 func TestExpandNMStableIDSSID(t *testing.T) {
 	tests := []struct {
 		name     string
