@@ -125,8 +125,10 @@ func setKinds(addrs []Addr, mac net.HardwareAddr) {
 	}
 }
 
-// has reports whether h has address a (zone aside).
-func (h *Host) has(a netip.Addr) bool {
+// Has reports whether h has address a, zone aside: a link-local address
+// found by a scan is zoned with the interface index, one from elsewhere
+// (a configuration, a prediction) usually is not.
+func (h Host) Has(a netip.Addr) bool {
 	a = a.WithZone("")
 	for _, x := range h.Addrs {
 		if x.Addr.WithZone("") == a {

@@ -190,7 +190,7 @@ func (r *run) solicit(target netip.Addr, mac net.HardwareAddr, why nsReason) {
 		case nsCache:
 			return h.Methods&methodsActive != 0
 		case nsGuess:
-			return h.has(target) || !maybeEUI64(h)
+			return h.Has(target) || !maybeEUI64(h)
 		case nsSeen:
 			return h.Router
 		}

@@ -73,9 +73,12 @@ func (g *NetworkManager) LinkLocal(dadCounter int) (netip.Addr, int, error) {
 	return LinkLocal(iid), used, nil
 }
 
-// formLimit is the last DAD counter NetworkManager's loops try for prefix.
-func (g *NetworkManager) formLimit(prefix netip.Prefix) int {
-	if prefix.Addr() == linkLocalPrefix {
+// LastDADCounter is the last DAD counter NetworkManager's own loops try on
+// prefix: 2 on a global prefix, 5 on fe80::/64. The hash takes any counter
+// (IID, LinkLocal); [Form] and a caller predicting "after N conflicts"
+// stop here, since NetworkManager never forms the addresses beyond.
+func (g *NetworkManager) LastDADCounter(prefix netip.Prefix) int {
+	if prefix.Masked().Addr() == linkLocalPrefix {
 		return NMIDGenRetries + 2
 	}
 	return NMIDGenRetries - 1

@@ -50,7 +50,7 @@ func Form(g Generator, prefix netip.Prefix, duplicate func(netip.Addr) bool) (ne
 	}
 	limit := 255
 	if nm, ok := g.(*NetworkManager); ok && nm != nil {
-		limit = nm.formLimit(prefix.Masked())
+		limit = nm.LastDADCounter(prefix)
 	}
 	for dad := 0; ; dad++ {
 		if dad > limit {

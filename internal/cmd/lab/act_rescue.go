@@ -53,7 +53,7 @@ func actRescue(ps []prediction) act {
 					return false
 				}
 				for _, a := range p.addrs {
-					if !slices.ContainsFunc(h.Addrs, func(x discover.Addr) bool { return x.Addr.WithZone("") == a.WithZone("") }) {
+					if !h.Has(a) {
 						return false
 					}
 				}
@@ -83,7 +83,7 @@ func actRescue(ps []prediction) act {
 					continue
 				}
 				for _, a := range p.addrs {
-					if !slices.ContainsFunc(h.Addrs, func(x discover.Addr) bool { return x.Addr.WithZone("") == a.WithZone("") }) {
+					if !h.Has(a) {
 						missing = append(missing, p.h.Role+" "+a.String())
 					}
 				}
@@ -99,7 +99,7 @@ func actRescue(ps []prediction) act {
 		for _, p := range ps {
 			h := found[p.h.MAC.String()]
 			for _, a := range p.addrs {
-				if slices.ContainsFunc(h.Addrs, func(x discover.Addr) bool { return x.Addr.WithZone("") == a.WithZone("") }) {
+				if h.Has(a) {
 					stableFound++
 				}
 			}

@@ -108,23 +108,13 @@ func linuxGen(o Options) (slaac.Generator, error) {
 	return g, nil
 }
 
-// nmLastDAD is the last DAD counter NetworkManager's own loop tries on
-// prefix (as slaac.Form stops): its hash takes any counter, its loop does
-// not, and a prediction past it names an address NetworkManager never forms.
-func nmLastDAD(prefix netip.Prefix) int {
-	if prefix.Masked() == linkLocalPrefix {
-		return slaac.NMIDGenRetries + 2
-	}
-	return slaac.NMIDGenRetries - 1
-}
-
 // nmDADError is the error for a counter past nmLastDAD.
-func nmDADError(prefix netip.Prefix, dad int) error {
+func nmDADError(g *slaac.NetworkManager, prefix netip.Prefix, dad int) error {
 	kind := ""
 	if prefix.Masked() == linkLocalPrefix {
 		kind = "link-local "
 	}
-	return fmt.Errorf("%w: NetworkManager tries %sDAD counters 0..%d, got %d", slaac.ErrIDGenRetries, kind, nmLastDAD(prefix), dad)
+	return fmt.Errorf("%w: NetworkManager tries %sDAD counters 0..%d, got %d", slaac.ErrIDGenRetries, kind, g.LastDADCounter(prefix), dad)
 }
 
 type nmLinkLocal struct{ *slaac.NetworkManager }
@@ -132,8 +122,8 @@ type nmLinkLocal struct{ *slaac.NetworkManager }
 var linkLocalPrefix = netip.MustParsePrefix("fe80::/64")
 
 func (g nmLinkLocal) IID(_ netip.Prefix, dad int) (slaac.IID, int, error) {
-	if dad > nmLastDAD(linkLocalPrefix) {
-		return slaac.IID{}, dad, nmDADError(linkLocalPrefix, dad)
+	if dad > g.LastDADCounter(linkLocalPrefix) {
+		return slaac.IID{}, dad, nmDADError(g.NetworkManager, linkLocalPrefix, dad)
 	}
 	a, used, err := g.LinkLocal(dad)
 	return slaac.IIDFrom(a), used, err
@@ -144,8 +134,8 @@ func (g nmLinkLocal) IID(_ netip.Prefix, dad int) (slaac.IID, int, error) {
 type nmGlobal struct{ *slaac.NetworkManager }
 
 func (g nmGlobal) IID(p netip.Prefix, dad int) (slaac.IID, int, error) {
-	if dad > nmLastDAD(p) {
-		return slaac.IID{}, dad, nmDADError(p, dad)
+	if dad > g.LastDADCounter(p) {
+		return slaac.IID{}, dad, nmDADError(g.NetworkManager, p, dad)
 	}
 	return g.NetworkManager.IID(p, dad)
 }

@@ -131,8 +131,8 @@ func runHost(ctx context.Context, o Options, w io.Writer) error {
 			r := base
 			r.Prefix, r.Rule, r.Source = p.String(), rule.Name, rule.Source
 			iid, used, err := rule.Generator.IID(p, o.DAD)
-			if _, nm := rule.Generator.(*slaac.NetworkManager); nm && o.DAD > nmLastDAD(p) {
-				iid, used, err = slaac.IID{}, o.DAD, nmDADError(p, o.DAD)
+			if nm, ok := rule.Generator.(*slaac.NetworkManager); ok && o.DAD > nm.LastDADCounter(p) {
+				iid, used, err = slaac.IID{}, o.DAD, nmDADError(nm, p, o.DAD)
 			}
 			switch {
 			case errors.Is(err, slaac.ErrIDGenRetries) && o.DAD > 0:
