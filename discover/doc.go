@@ -44,9 +44,12 @@
 // A scan ends when the link has answered. Its multicast probes go out
 // three times, a quarter of a quiet period apart; once they have, and every
 // Neighbor Solicitation queued has gone, the scan ends when no answer has
-// come for a quiet period: [Options.Quiet], by default [DefaultQuiet] (25
-// ms) on a wired link, or twice the round trip of the slowest host seen —
-// in this scan or the scanner's previous one — if that is longer. The MLD
+// taught it anything new (a host, an address, that a host routes) for a
+// quiet period: [Options.Quiet], by default [DefaultQuiet] (25 ms) on a
+// wired link, or twice the round trip of the slowest host seen — in this
+// scan or the scanner's previous one — if that is longer. An answer that
+// repeats what the scan knows (a host answering the next round, a known
+// host's late MLD report) does not hold it open. The MLD
 // query lets hosts delay their reports by up to one quiet period. A host
 // the neighbour cache knows that has not answered yet keeps the scan
 // listening until [SleepyQuiet] (350 ms) after its start: a Wi-Fi station
@@ -78,6 +81,12 @@
 // frames and N to (4+G)N directed ones: a 1000-host link costs up to a
 // few seconds of them at the default rate (Timeout cuts them short),
 // after the multicast rounds found most hosts within milliseconds.
+// Directed frames go in the order of what they find: first those that
+// find hosts and addresses (the echo requests above, solicitations for
+// neighbour cache entries), then the EUI-64 guesses, last the
+// solicitations that only ask a host found whether it routes — on a
+// 1000-host link those are a thousand frames, half a second at the
+// default rate, and must not hold back the rest.
 //
 // # Names
 //

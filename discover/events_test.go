@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/v6kit/v6kit/internal/v6frame"
 	"github.com/v6kit/v6kit/ndp"
 	"github.com/v6kit/v6kit/slaac"
 )
@@ -254,6 +256,81 @@ func TestCloseEndsScan(t *testing.T) {
 		}
 		if took := time.Since(start); took >= time.Minute {
 			t.Errorf("scan after Close took %v: it waited for its Timeout", took)
+		}
+	})
+}
+
+// TestLateHostGetsDirectedEcho: a host whose answers to the multicast
+// rounds were all lost and whose MLD report comes only after the rounds
+// still gets its echo request in a frame to its MAC, so its global
+// address is found, not just the link-local its report came from.
+func TestLateHostGetsDirectedEcho(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		hs := labHosts()
+		late := *hs[3]
+		late.lostMulticast, late.ignoreMcastEcho = true, false
+		late.mldDelay = 20 * time.Millisecond // after the third round, within the report window
+		l := newMemLink(ourMAC, hs[0], &late)
+		s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		got, err := s.ScanAll(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range got {
+			if !bytes.Equal(h.MAC, late.mac.HardwareAddr()) {
+				continue
+			}
+			if !h.Has(late.addrs[1]) {
+				t.Errorf("late host %v has %v, want its global address %v too (a directed echo)", h.MAC, h.Addrs, late.addrs[1])
+			}
+			return
+		}
+		t.Errorf("late host %v not found (its MLD report came after the rounds)", late.mac)
+	})
+}
+
+// TestFindsBeforeAsks: on a big link whose multicast answers were lost,
+// the echo requests that find each host's global address go out before
+// the solicitations that only ask a host found whether it routes, so a
+// scan cut short by its Timeout has every address.
+func TestFindsBeforeAsks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var hs []*fakeHost
+		want := 0
+		for i := range 60 {
+			mac := v6frame.MAC{0xb8, 0x27, 0xeb, 0, 1, byte(i)}
+			ll := netip.AddrFrom16([16]byte{0xfe, 0x80, 14: 1, 15: byte(i)})
+			gua := netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, 1, 14: 1, 15: byte(i)})
+			// Found by its MLD report; its answers to the rounds were lost.
+			hs = append(hs, &fakeHost{mac: mac, addrs: []netip.Addr{ll, gua}, lostMulticast: true})
+			want += 2
+		}
+		l := newMemLink(ourMAC, hs...)
+		// 32 frames at once, then 400 per second: the rounds, 60 directed
+		// echoes and 60 asks need ~250 ms, the rounds and echoes ~120 ms.
+		s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 200 * time.Millisecond, Rate: 400})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		got, err := s.ScanAll(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, h := range got {
+			for _, ad := range h.Addrs {
+				if ad.Addr.IsLinkLocalUnicast() || netip.MustParsePrefix("2001:db8:1::100/120").Contains(ad.Addr) {
+					n++
+				}
+			}
+		}
+		if n != want {
+			t.Errorf("found %d of %d addresses before the Timeout: the asks (135) went before the echoes (128) that find global addresses; ICMPv6 types sent: %v", n, want, l.kinds)
 		}
 	})
 }

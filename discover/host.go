@@ -176,11 +176,16 @@ func usable(a netip.Addr) bool {
 
 // sighting is what one observation changed.
 type sighting struct {
-	changed bool // anything but an RTT: worth a new snapshot
-	newMAC  bool // the host is new
-	newAddr bool // Addr is new to the host
-	addr    Addr // the address observed (zoned if link-local), when valid
+	changed   bool // anything but an RTT: worth a new snapshot
+	newMAC    bool // the host is new
+	newAddr   bool // Addr is new to the host
+	newRouter bool // the host is now known to route
+	addr      Addr // the address observed (zoned if link-local), when valid
 }
+
+// news reports whether the sighting taught the scan something it looks
+// for: a host, an address, that a host routes.
+func (s sighting) news() bool { return s.newMAC || s.newAddr || s.newRouter }
 
 // observe records one sighting. It returns the host (nil when the
 // sighting is not of another host) and what changed.
@@ -210,7 +215,7 @@ func (t *table) observe(mac net.HardwareAddr, a netip.Addr, m Method, rtt time.D
 		s.changed, s.newMAC = true, true
 	}
 	if router && !h.Router {
-		h.Router, s.changed = true, true
+		h.Router, s.changed, s.newRouter = true, true, true
 	}
 	if h.Methods|m != h.Methods {
 		h.Methods, s.changed = h.Methods|m, true

@@ -24,20 +24,26 @@ type fakeHost struct {
 	router          bool
 	prefix          netip.Prefix  // advertised by a router
 	delay           time.Duration // answers this late (a slow or sleeping host)
+	mldDelay        time.Duration // sends its MLD report this late
+	// lostMulticast loses its answers to echo and invalid-dst probes sent
+	// in multicast frames, as a big link loses most of a round's burst;
+	// it answers those sent to its MAC, and MLD queries.
+	lostMulticast bool
 }
 
 // memLink is an in-memory link: every frame written reaches the fake hosts,
 // whose answers come back on ReadFrame.
 type memLink struct {
-	us   v6frame.MAC
-	in   chan []byte
-	mu   sync.Mutex
-	hs   []*fakeHost
-	dl   time.Time
-	wk   chan struct{}
-	cls  chan struct{}
-	once sync.Once
-	sent int
+	us    v6frame.MAC
+	in    chan []byte
+	mu    sync.Mutex
+	hs    []*fakeHost
+	dl    time.Time
+	wk    chan struct{}
+	cls   chan struct{}
+	once  sync.Once
+	sent  int
+	kinds []byte // the ICMPv6 type of every frame written, in order
 	// drop makes the first drop writes fail as a full kernel queue does.
 	drop int
 }
@@ -103,6 +109,7 @@ func (l *memLink) WriteFrame(b []byte) error {
 	l.mu.Lock()
 	hs := l.hs
 	l.sent++
+	l.kinds = append(l.kinds, p.ICMP[0])
 	if l.drop > 0 {
 		l.drop--
 		l.mu.Unlock()
@@ -119,8 +126,12 @@ func (l *memLink) WriteFrame(b []byte) error {
 			if err != nil {
 				panic(err)
 			}
-			if h.delay > 0 {
-				time.AfterFunc(h.delay, func() {
+			delay := h.delay
+			if f.ICMP[0] == icmpMLDv2Report && h.mldDelay > 0 {
+				delay = h.mldDelay
+			}
+			if delay > 0 {
+				time.AfterFunc(delay, func() {
 					select {
 					case l.in <- out:
 					case <-l.cls:
@@ -153,6 +164,12 @@ func (h *fakeHost) source(src netip.Addr) (netip.Addr, bool) {
 func (h *fakeHost) answer(p *v6frame.Packet, ip []byte) []v6frame.Packet {
 	m := p.ICMP
 	from, ok := h.source(p.Src)
+	if p.DstMAC[0]&1 == 0 && p.DstMAC != h.mac {
+		return nil // a frame to another host's MAC: the NIC filters it
+	}
+	if h.lostMulticast && p.DstMAC[0]&1 != 0 && m[0] != icmpMLDQuery {
+		return nil
+	}
 	switch {
 	case len(p.DestOpts) > 0 && p.DestOpts[0] == 0x80:
 		if !ok {

@@ -108,7 +108,8 @@ func (r *run) multicastProbes() {
 
 // direct prepares, for a host just found, an echo request to ff02::1 from
 // each global source, in an Ethernet frame to the host alone (RFC 6085),
-// sent once the multicast rounds are over unless the host has shown an
+// sent once the multicast rounds are over (at once for a host found
+// after them, by a late MLD report say) unless the host has shown an
 // address in that source's prefix by then. It finds the global addresses
 // of a host whose answers to the multicast rounds were lost — on a big
 // link every host answers each round at once — one host at a time, at the
@@ -129,7 +130,11 @@ func (r *run) direct(mac net.HardwareAddr) {
 			continue
 		}
 		prefix := netip.PrefixFrom(src, 64).Masked()
-		r.directed = append(r.directed, probe{frame: b, key: probeKey{m: MethodEcho, src: src}, obsolete: func() bool {
+		lane := &r.directed
+		if r.roundsOver {
+			lane = &r.queue
+		}
+		*lane = append(*lane, probe{frame: b, key: probeKey{m: MethodEcho, src: src}, obsolete: func() bool {
 			h := r.tb.hosts[key]
 			if h == nil {
 				return false
@@ -181,7 +186,14 @@ func (r *run) solicit(target netip.Addr, mac net.HardwareAddr, why nsReason) {
 		return
 	}
 	key := string(mac)
-	r.queue = append(r.queue, probe{frame: frame, key: probeKey{m: MethodNS, src: target}, obsolete: func() bool {
+	lane := &r.queue
+	switch why {
+	case nsGuess:
+		lane = &r.guesses
+	case nsSeen:
+		lane = &r.asks // it finds no address
+	}
+	*lane = append(*lane, probe{frame: frame, key: probeKey{m: MethodNS, src: target}, obsolete: func() bool {
 		h := r.tb.hosts[key]
 		if h == nil {
 			return false

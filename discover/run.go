@@ -36,12 +36,20 @@ var errStopped = errors.New("discover: scan stopped by the caller")
 
 // run is one scan's state, owned by the scanning goroutine.
 type run struct {
-	s        *Scanner
-	own      []netip.Addr
-	ll       netip.Addr // our link-local source, if any
-	id       uint16     // echo identifier
-	tb       *table
+	s   *Scanner
+	own []netip.Addr
+	ll  netip.Addr // our link-local source, if any
+	id  uint16     // echo identifier
+	tb  *table
+	// queue holds the probes that find hosts and addresses, sent first;
+	// guesses the solicitations of EUI-64 guesses, sent once queue is
+	// empty (a guess often lapses meanwhile); asks those that only ask a
+	// host found something more (whether it routes), sent last, once the
+	// rounds are over. On a big link a thousand of the later ones must
+	// not hold back the first.
 	queue    []probe
+	guesses  []probe
+	asks     []probe
 	sentAt   map[probeKey]time.Time
 	prefixes []netip.Prefix
 	guessed  map[netip.Addr]nsReason // NS targets queued, and why
@@ -50,14 +58,16 @@ type run struct {
 	// (STALE, DELAY, PROBE...): they count at the end only for a host
 	// this scan saw answer.
 	lingering []ndp.Neighbor
-	// directed are the probes queued once the rounds are over (see direct).
-	directed []probe
+	// directed are the probes queued once the rounds are over (see
+	// direct); after that, direct queues them at once.
+	directed   []probe
+	roundsOver bool
 	// waiting are the MACs of lingering entries that have not answered.
 	waiting map[string]bool
-	// For the end of the scan: the last probe sent or answer read, the
+	// For the end of the scan: the last probe sent or news read, the
 	// slowest host's round trip, and the fastest round trip per host
 	// (MLD reports are left out: hosts delay them at random on purpose).
-	last       time.Time // the last probe sent or answer read
+	last       time.Time // the last probe sent or answer that taught something (sighting.news)
 	lastAnswer time.Time
 	slowest    time.Duration
 	inherited  time.Duration // the slowest round trip of the scanner's last scan
@@ -158,7 +168,7 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 		if !now.Before(capAt) {
 			return r.end(ctx, obsc, rdone, endGrace, useCache, emit)
 		}
-		if len(r.queue) > 0 {
+		if r.queued() {
 			if d := r.rate.wait(now); d == 0 {
 				if err := r.send(ctx); err != nil {
 					return err
@@ -184,7 +194,7 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 				// The rounds are over: now ask each host that has not
 				// answered from every prefix, paced by the rate.
 				r.queue = append(r.queue, r.directed...)
-				r.directed = nil
+				r.directed, r.roundsOver = nil, true
 			}
 			nextRound = now.Add(r.quiet() / roundsPerQuiet)
 			continue
@@ -192,7 +202,7 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 		next := capAt
 		if rounds < probeRounds {
 			next = later(nextRound, r.lastAnswer.Add(r.quiet()/roundsPerQuiet))
-		} else if len(r.queue) == 0 {
+		} else if !r.queued() {
 			quietAt := r.last.Add(r.quiet())
 			if r.pending() {
 				quietAt = later(quietAt, start.Add(SleepyQuiet))
@@ -202,7 +212,7 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 			}
 			next = quietAt
 		}
-		if len(r.queue) == 0 {
+		if !r.queued() {
 			if next.After(capAt) {
 				next = capAt
 			}
@@ -229,10 +239,24 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// send sends the next queued probe.
+// queued reports whether a probe waits to be sent.
+// The asks wait for the rounds to be over: sent between rounds, they would
+// take the rate from the rounds and the probes that find.
+func (r *run) queued() bool {
+	return len(r.queue)+len(r.guesses) > 0 || r.roundsOver && len(r.asks) > 0
+}
+
+// send sends the next queued probe: from queue, else guesses, else asks.
 func (r *run) send(ctx context.Context) error {
-	p := r.queue[0]
-	r.queue = r.queue[1:]
+	var p probe
+	switch {
+	case len(r.queue) > 0:
+		p, r.queue = r.queue[0], r.queue[1:]
+	case len(r.guesses) > 0:
+		p, r.guesses = r.guesses[0], r.guesses[1:]
+	default:
+		p, r.asks = r.asks[0], r.asks[1:]
+	}
 	if p.obsolete != nil && p.obsolete() {
 		return nil
 	}
@@ -346,19 +370,10 @@ func (r *run) handle(o obs, emit func(*Host, sighting) bool) bool {
 		rtt = max(o.at.Sub(t), time.Microsecond)
 	}
 	if o.key.m != 0 {
-		// An answer to our probes: the link is not quiet yet.
-		r.last = later(r.last, o.at)
 		r.lastAnswer = later(r.lastAnswer, o.at)
 	}
 	if rtt > 0 && o.m != MethodMLD && len(o.mac) == 6 {
-		k := string(o.mac)
-		if f, ok := r.fastest[k]; !ok || rtt < f {
-			r.fastest[k] = rtt
-			r.slowest = 0
-			for _, f := range r.fastest {
-				r.slowest = max(r.slowest, f)
-			}
-		}
+		r.faster(string(o.mac), rtt)
 	}
 	for _, p := range o.prefixes {
 		if r.addPrefix(p) {
@@ -371,6 +386,13 @@ func (r *run) handle(o obs, emit func(*Host, sighting) bool) bool {
 	if h == nil {
 		return true
 	}
+	if o.key.m != 0 && c.news() {
+		// An answer that taught something: the link is not quiet yet.
+		// One that repeats what the scan knows (a host answering the
+		// next round, a known host's late MLD report) does not hold the
+		// scan open.
+		r.last = later(r.last, o.at)
+	}
 	if o.m&methodsActive != 0 {
 		delete(r.waiting, string(h.MAC))
 	}
@@ -382,6 +404,24 @@ func (r *run) handle(o obs, emit func(*Host, sighting) bool) bool {
 		r.solicit(o.addr.WithZone(""), h.MAC, nsSeen) // its NA tells whether it routes
 	}
 	return emit(h, c)
+}
+
+// faster records a host's round trip and keeps the slowest host's
+// fastest round trip, in constant time unless that host got faster.
+func (r *run) faster(mac string, rtt time.Duration) {
+	f, ok := r.fastest[mac]
+	if ok && rtt >= f {
+		return
+	}
+	r.fastest[mac] = rtt
+	if !ok || f < r.slowest {
+		r.slowest = max(r.slowest, rtt)
+		return
+	}
+	r.slowest = 0
+	for _, f := range r.fastest {
+		r.slowest = max(r.slowest, f)
+	}
 }
 
 // pender is a link that can tell whether frames wait in its receive
