@@ -207,7 +207,9 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 			if r.pending() {
 				quietAt = later(quietAt, start.Add(SleepyQuiet))
 			}
-			if !now.Before(quietAt) {
+			// Answers read but not yet handled may be news: handle them
+			// first (the select below takes them).
+			if !now.Before(quietAt) && len(obsc) == 0 {
 				return r.end(ctx, obsc, rdone, drainGrace, useCache, emit)
 			}
 			next = quietAt
@@ -267,9 +269,13 @@ func (r *run) send(ctx context.Context) error {
 	if _, ok := r.sentAt[p.key]; !ok {
 		r.sentAt[p.key] = now
 	}
-	r.last = now
 	r.sent++
-	if err := r.s.link.WriteFrame(p.frame); errors.Is(err, v6frame.ErrDropped) || errors.Is(err, os.ErrDeadlineExceeded) {
+	err := r.s.link.WriteFrame(p.frame)
+	// The quiet period runs from when the probe left: a send can take
+	// long when the kernel does the link's work on our thread (a bridge
+	// flooding a big link), and the answers need their time after it.
+	r.last = later(r.last, time.Now())
+	if errors.Is(err, v6frame.ErrDropped) || errors.Is(err, os.ErrDeadlineExceeded) {
 		// A full queue on the way out (a flooded bridge, say) loses this
 		// probe like a lossy wire would; the later rounds make up for it,
 		// so the scan goes on.
