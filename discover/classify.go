@@ -28,15 +28,17 @@ func classify(p *v6frame.Packet, id uint16, own map[netip.Addr]bool) (obs, bool)
 	m := p.ICMP
 	switch m[0] {
 	case icmpEchoReply:
-		if got, ok := echoID(m); !ok || got != id || !own[p.Dst] {
+		got, seq, ok := echoID(m)
+		if !ok || got != id || !own[p.Dst] {
 			return o, false
 		}
-		o.m, o.key = MethodEcho, probeKey{m: MethodEcho, src: p.Dst}
+		o.m, o.key = MethodEcho, probeKey{m: MethodEcho, src: p.Dst, seq: seq}
 	case icmpParamProblem: // invoked by our probe
 		if src, ok := invokingSource(m); !ok || !own[src] {
 			return o, false
 		}
-		o.m, o.key = MethodInvalidDst, probeKey{m: MethodInvalidDst, src: p.Dst}
+		seq, _ := invokingSeq(m)
+		o.m, o.key = MethodInvalidDst, probeKey{m: MethodInvalidDst, src: p.Dst, seq: seq}
 	case icmpMLDv1Report, icmpMLDv2Report:
 		if !p.Src.IsLinkLocalUnicast() {
 			o.addr = netip.Addr{}

@@ -334,3 +334,47 @@ func TestFindsBeforeAsks(t *testing.T) {
 		}
 	})
 }
+
+// TestRoundsNotHeldBack: answers that never pause — a hundred hosts' MLD
+// reports, one every 4 ms for 400 ms — hold a probe round back by at
+// most a quiet period, so the rounds, and the directed echoes after them,
+// still go out early and the scan ends long before the last report (every
+// host was known by then).
+func TestRoundsNotHeldBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var hs []*fakeHost
+		for i := range 100 {
+			mac := v6frame.MAC{0xb8, 0x27, 0xeb, 0, 2, byte(i)}
+			ll := netip.AddrFrom16([16]byte{0xfe, 0x80, 14: 2, 15: byte(i)})
+			gua := netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, 1, 14: 2, 15: byte(i)})
+			hs = append(hs, &fakeHost{mac: mac, addrs: []netip.Addr{ll, gua}, mldDelay: time.Duration(i+1) * 4 * time.Millisecond})
+		}
+		l := newMemLink(ourMAC, hs...)
+		s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		start := time.Now()
+		got, err := s.ScanAll(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		took := time.Since(start)
+		if len(got) != 100 {
+			t.Errorf("found %d hosts, want 100", len(got))
+		}
+		echoes := 0
+		for _, k := range l.kinds {
+			if k == icmpEchoRequest {
+				echoes++
+			}
+		}
+		if echoes < 2*probeRounds {
+			t.Errorf("sent %d multicast echo requests, want %d (every round, from both sources); ICMPv6 types sent: %v", echoes, 2*probeRounds, l.kinds)
+		}
+		if took >= 300*time.Millisecond {
+			t.Errorf("scan took %v: the rounds waited for the MLD reports to pause (the last at 400 ms)", took)
+		}
+	})
+}

@@ -13,6 +13,9 @@ import (
 type probeKey struct {
 	m   Method
 	src netip.Addr // our source (echo, invalid-dst) or the NS target
+	// seq names one send of an echo or invalid-dst probe: an answer to the
+	// third round is timed from the third round, not the first.
+	seq uint16
 }
 
 type probe struct {
@@ -45,6 +48,13 @@ func (r *run) enqueue(key probeKey, p v6frame.Packet) {
 	if b, ok := r.build(p); ok {
 		r.queue = append(r.queue, probe{frame: b, key: key})
 	}
+}
+
+// nextSeq returns the sequence number of the next echo or invalid-dst
+// probe built; it wraps after 65535 sends, far beyond a scan's.
+func (r *run) nextSeq() uint16 {
+	r.seq++
+	return r.seq
 }
 
 func (r *run) build(p v6frame.Packet) ([]byte, bool) {
@@ -93,13 +103,15 @@ func (r *run) multicastProbes() {
 			continue
 		}
 		if r.enabled(MethodInvalidDst) {
-			if b, ok := r.build(v6frame.Packet{Src: src, Dst: allNodes, HopLimit: 255, DestOpts: v6frame.UnknownOption, ICMP: unknownTypeMessage(r.id)}); ok {
-				round = append(round, probe{frame: b, key: probeKey{m: MethodInvalidDst, src: src}})
+			seq := r.nextSeq()
+			if b, ok := r.build(v6frame.Packet{Src: src, Dst: allNodes, HopLimit: 255, DestOpts: v6frame.UnknownOption, ICMP: unknownTypeMessage(r.id, seq)}); ok {
+				round = append(round, probe{frame: b, key: probeKey{m: MethodInvalidDst, src: src, seq: seq}})
 			}
 		}
 		if r.enabled(MethodEcho) {
-			if b, ok := r.build(v6frame.Packet{Src: src, Dst: allNodes, HopLimit: 255, ICMP: echoRequest(r.id)}); ok {
-				round = append(round, probe{frame: b, key: probeKey{m: MethodEcho, src: src}})
+			seq := r.nextSeq()
+			if b, ok := r.build(v6frame.Packet{Src: src, Dst: allNodes, HopLimit: 255, ICMP: echoRequest(r.id, seq)}); ok {
+				round = append(round, probe{frame: b, key: probeKey{m: MethodEcho, src: src, seq: seq}})
 			}
 		}
 	}
@@ -125,7 +137,8 @@ func (r *run) direct(mac net.HardwareAddr) {
 		if !src.IsGlobalUnicast() || !usable(src) {
 			continue
 		}
-		b, ok := r.build(v6frame.Packet{DstMAC: dst, Src: src, Dst: allNodes, HopLimit: 255, ICMP: echoRequest(r.id)})
+		seq := r.nextSeq()
+		b, ok := r.build(v6frame.Packet{DstMAC: dst, Src: src, Dst: allNodes, HopLimit: 255, ICMP: echoRequest(r.id, seq)})
 		if !ok {
 			continue
 		}
@@ -134,7 +147,7 @@ func (r *run) direct(mac net.HardwareAddr) {
 		if r.roundsOver {
 			lane = &r.queue
 		}
-		*lane = append(*lane, probe{frame: b, key: probeKey{m: MethodEcho, src: src}, obsolete: func() bool {
+		*lane = append(*lane, probe{frame: b, key: probeKey{m: MethodEcho, src: src, seq: seq}, obsolete: func() bool {
 			h := r.tb.hosts[key]
 			if h == nil {
 				return false

@@ -40,6 +40,7 @@ type run struct {
 	own []netip.Addr
 	ll  netip.Addr // our link-local source, if any
 	id  uint16     // echo identifier
+	seq uint16     // the last echo sequence number used (nextSeq)
 	tb  *table
 	// queue holds the probes that find hosts and addresses, sent first;
 	// guesses the solicitations of EUI-64 guesses, sent once queue is
@@ -185,10 +186,7 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 			}
 			continue
 		}
-		// A round goes out a quarter of a quiet period after the last,
-		// and once the answers to the last have paused as long: a big
-		// link's burst of answers is not met by another probe.
-		if due := later(nextRound, r.lastAnswer.Add(r.quiet()/roundsPerQuiet)); rounds < probeRounds && !now.Before(due) {
+		if due := r.roundDue(nextRound); rounds < probeRounds && !now.Before(due) {
 			r.multicastProbes()
 			if rounds++; rounds == probeRounds {
 				// The rounds are over: now ask each host that has not
@@ -201,7 +199,7 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 		}
 		next := capAt
 		if rounds < probeRounds {
-			next = later(nextRound, r.lastAnswer.Add(r.quiet()/roundsPerQuiet))
+			next = r.roundDue(nextRound)
 		} else if !r.queued() {
 			quietAt := r.last.Add(r.quiet())
 			if r.pending() {
@@ -232,6 +230,24 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 			}
 		}
 	}
+}
+
+// roundDue is when the next probe round goes out: at next (a quarter of a
+// quiet period after the last round), once the answers have paused as
+// long — a big link's burst of answers is not met by another probe — but
+// no later than a quiet period after next, for a link whose answers never
+// pause (a thousand hosts' MLD reports, late repeats) must still get its
+// rounds and the directed probes that follow them.
+func (r *run) roundDue(next time.Time) time.Time {
+	q := r.quiet()
+	return later(next, earlier(r.lastAnswer.Add(q/roundsPerQuiet), next.Add(q)))
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func later(a, b time.Time) time.Time {

@@ -380,3 +380,49 @@ func BenchmarkClassify(b *testing.B) {
 		}
 	}
 }
+
+// TestProbeSeqRoundTrip: the answer to an echo or invalid-dst probe names
+// the send it answers (its sequence number, quoted in a Parameter
+// Problem), so that a round trip is timed from that send, not from the
+// first round; a quote cut short still classifies, without one.
+func TestProbeSeqRoundTrip(t *testing.T) {
+	own := map[netip.Addr]bool{ourLL: true, ourGUA: true}
+	h := labHosts()[0]
+	for _, seq := range []uint16{1, 0x1234, 0xffff} {
+		for _, probe := range []v6frame.Packet{
+			{SrcMAC: ourMAC, DstMAC: v6frame.MulticastMAC(allNodes), Src: ourGUA, Dst: allNodes, HopLimit: 255, ICMP: echoRequest(0x1234, seq)},
+			{SrcMAC: ourMAC, DstMAC: v6frame.MulticastMAC(allNodes), Src: ourGUA, Dst: allNodes, HopLimit: 255, DestOpts: v6frame.UnknownOption, ICMP: unknownTypeMessage(0x1234, seq)},
+		} {
+			b, err := probe.Append(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			answers := h.answer(&probe, b[14:])
+			if len(answers) != 1 {
+				t.Fatalf("fake host gave %d answers to %v", len(answers), probe.ICMP[0])
+			}
+			a := answers[0]
+			a.SrcMAC, a.DstMAC = h.mac, ourMAC
+			w, err := a.Append(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var p v6frame.Packet
+			if err := v6frame.Parse(w, &p); err != nil {
+				t.Fatal(err)
+			}
+			o, ok := classify(&p, 0x1234, own)
+			if !ok || o.key.seq != seq || o.key.src != ourGUA {
+				t.Errorf("probe type %d seq %#x: classify = %+v, %v; want the key {src %v, seq %#x}", probe.ICMP[0], seq, o.key, ok, ourGUA, seq)
+			}
+			if p.ICMP[0] != icmpParamProblem {
+				continue
+			}
+			// A quote cut short after the IPv6 header: still ours, no seq.
+			p.ICMP = p.ICMP[:paramProblemHeaderLen+ipv6HeaderLen+4]
+			if o, ok := classify(&p, 0x1234, own); !ok || o.key.seq != 0 {
+				t.Errorf("truncated quote: classify = %+v, %v; want an invalid-dst answer without a seq", o.key, ok)
+			}
+		}
+	}
+}

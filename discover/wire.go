@@ -35,7 +35,6 @@ const (
 	echoIDOffset   = 4
 	echoSeqOffset  = 6
 	echoHeaderLen  = 8
-	echoProbeSeq   = 1
 	echoProbeData  = "v6kit"
 	mldQueryLen    = 28 // MLDv2 General Query without sources (RFC 3810, Section 5.1)
 	mldMRCOffset   = 4  // Maximum Response Code, in milliseconds below 32768
@@ -57,21 +56,24 @@ const (
 	ipv6SrcOffset             = 8
 )
 
-// echoRequest is our Echo Request with identifier id.
-func echoRequest(id uint16) []byte {
+// echoRequest is our Echo Request with identifier id and sequence number
+// seq (which names the send, for round trips).
+func echoRequest(id, seq uint16) []byte {
 	m := make([]byte, echoHeaderLen, echoHeaderLen+len(echoProbeData))
 	m[0] = icmpEchoRequest
 	binary.BigEndian.PutUint16(m[echoIDOffset:], id)
-	binary.BigEndian.PutUint16(m[echoSeqOffset:], echoProbeSeq)
+	binary.BigEndian.PutUint16(m[echoSeqOffset:], seq)
 	return append(m, echoProbeData...)
 }
 
 // unknownTypeMessage is the ICMPv6 message under the invalid-destination
-// probe's unknown option: of an unassigned type, with id where echo has it.
-func unknownTypeMessage(id uint16) []byte {
+// probe's unknown option: of an unassigned type, with id and seq where
+// echo has them.
+func unknownTypeMessage(id, seq uint16) []byte {
 	m := make([]byte, echoHeaderLen)
 	m[0] = unknownICMPType
 	binary.BigEndian.PutUint16(m[echoIDOffset:], id)
+	binary.BigEndian.PutUint16(m[echoSeqOffset:], seq)
 	return m
 }
 
@@ -87,12 +89,40 @@ func mldGeneralQuery(maxDelay time.Duration) []byte {
 	return q
 }
 
-// echoID returns the identifier of an Echo Reply.
-func echoID(m []byte) (uint16, bool) {
+// echoID returns the identifier and sequence number of an Echo Reply.
+func echoID(m []byte) (id, seq uint16, ok bool) {
 	if len(m) < echoHeaderLen {
+		return 0, 0, false
+	}
+	return binary.BigEndian.Uint16(m[echoIDOffset:]), binary.BigEndian.Uint16(m[echoSeqOffset:]), true
+}
+
+// IPv6 next-header values a quoted probe holds.
+const (
+	protoHopByHop = 0
+	protoDestOpts = 60
+	protoICMPv6   = 58
+)
+
+// invokingSeq returns the sequence number of the probe a Parameter Problem
+// quotes: past the quoted IPv6 header and its extension headers, the
+// unknown-type message's, where echo has it. A quote cut short has none.
+func invokingSeq(m []byte) (uint16, bool) {
+	if len(m) < paramProblemHeaderLen+ipv6HeaderLen {
 		return 0, false
 	}
-	return binary.BigEndian.Uint16(m[echoIDOffset:]), true
+	q := m[paramProblemHeaderLen:]
+	next, off := q[6], ipv6HeaderLen
+	for next == protoHopByHop || next == protoDestOpts {
+		if len(q) < off+2 {
+			return 0, false
+		}
+		next, off = q[off], off+(int(q[off+1])+1)*8
+	}
+	if next != protoICMPv6 || len(q) < off+echoHeaderLen || q[off] != unknownICMPType {
+		return 0, false
+	}
+	return binary.BigEndian.Uint16(q[off+echoSeqOffset:]), true
 }
 
 // invokingSource returns the source address of the packet a Parameter
