@@ -42,19 +42,20 @@
 // # When a scan ends
 //
 // A scan ends when the link has answered. Its multicast probes go out
-// three times, a quarter of a quiet period apart (held back while a burst
-// of answers arrives, by at most a quiet period); once they have, and every
-// Neighbor Solicitation queued has gone, the scan ends when no answer has
-// taught it anything new (a host, an address, that a host routes) for a
-// quiet period: [Options.Quiet], by default [DefaultQuiet] (25 ms) on a
-// wired link, or twice the round trip of the slowest host seen — in this
-// scan or the scanner's previous one — if that is longer. An answer that
-// repeats what the scan knows (a host answering the next round, a known
-// host's late MLD report) does not hold it open. The MLD query lets hosts
-// delay their reports by up to one quiet period. A host the neighbour
-// cache knows that has not answered yet keeps the scan listening until
-// [SleepyQuiet] (350 ms) after its start: a Wi-Fi station in power save
-// sees multicast only at the access point's next DTIM beacon. [Options.Timeout] (1 s) caps the scan. On a wired lab link of
+// three times, a quarter of the quiet period's floor apart (held back
+// while a burst of answers arrives, by at most the floor); once they have,
+// and every Neighbor Solicitation queued has gone, the scan ends when no
+// answer has taught it anything new (a host, an address, that a host
+// routes) for a quiet period: [Options.Quiet], by default [DefaultQuiet]
+// (25 ms) on a wired link, or twice the round trip of the slowest host
+// seen — in this scan or the scanner's previous one — if that is longer.
+// An answer that repeats what the scan knows (a host answering the next
+// round, a known host's late MLD report) does not hold it open. The MLD
+// query lets hosts delay their reports by up to one quiet period. A host
+// the neighbour cache knows that has not answered yet keeps the scan
+// listening until [SleepyQuiet] (350 ms) after its start: a Wi-Fi station
+// in power save sees multicast only at the access point's next DTIM
+// beacon. [Options.Timeout] (1 s) caps the scan. On a wired lab link of
 // nine nodes a scan ends about 60 ms after it starts, with every node
 // reported within a few milliseconds.
 //

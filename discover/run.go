@@ -15,8 +15,8 @@ import (
 
 // Timing of a scan (see the package doc, "When a scan ends").
 const (
-	// probeRounds is how many times the multicast probes go out, a
-	// quiet period over roundsPerQuiet apart.
+	// probeRounds is how many times the multicast probes go out, the
+	// quiet period's floor over roundsPerQuiet apart (roundGap).
 	probeRounds    = 3
 	roundsPerQuiet = 4
 	// endGrace is how long a scan capped by Timeout waits for frames
@@ -150,6 +150,9 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 
 	start := time.Now()
 	capAt := start.Add(r.s.opts.Timeout)
+	// Probing stops endGrace before the cap (a quarter of a tiny
+	// Timeout), so that reading what is in flight ends by Timeout.
+	endAt := capAt.Add(-min(endGrace, r.s.opts.Timeout/4))
 	// A write waiting for room in a flooded link's queue must not hold
 	// the scan past its cap.
 	_ = r.s.link.SetWriteDeadline(capAt)
@@ -161,12 +164,12 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 	useCache := r.enabled(MethodNeighbor) && r.s.env.neighbors != nil
 	cacheRead := false
 	rounds := 1
-	nextRound := start.Add(r.quiet() / roundsPerQuiet)
+	nextRound := start.Add(r.roundGap())
 	wake := time.NewTimer(time.Hour)
 	defer wake.Stop()
 	for {
 		now := time.Now()
-		if !now.Before(capAt) {
+		if !now.Before(endAt) {
 			return r.end(ctx, obsc, rdone, endGrace, useCache, emit)
 		}
 		if r.queued() {
@@ -194,10 +197,10 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 				r.queue = append(r.queue, r.directed...)
 				r.directed, r.roundsOver = nil, true
 			}
-			nextRound = now.Add(r.quiet() / roundsPerQuiet)
+			nextRound = now.Add(r.roundGap())
 			continue
 		}
-		next := capAt
+		next := endAt
 		if rounds < probeRounds {
 			next = r.roundDue(nextRound)
 		} else if !r.queued() {
@@ -213,8 +216,8 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 			next = quietAt
 		}
 		if !r.queued() {
-			if next.After(capAt) {
-				next = capAt
+			if next.After(endAt) {
+				next = endAt
 			}
 			wake.Reset(next.Sub(now))
 		}
@@ -232,15 +235,24 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 	}
 }
 
-// roundDue is when the next probe round goes out: at next (a quarter of a
-// quiet period after the last round), once the answers have paused as
-// long — a big link's burst of answers is not met by another probe — but
-// no later than a quiet period after next, for a link whose answers never
-// pause (a thousand hosts' MLD reports, late repeats) must still get its
-// rounds and the directed probes that follow them.
+// roundGap is the time between probe rounds: a quarter of the quiet
+// period's floor. The rounds make up for lost probes and answers, not for
+// slow hosts — answers to an earlier round still count, and the quiet
+// period at the end waits for the slowest — so a slow host must not
+// spread them out.
+func (r *run) roundGap() time.Duration {
+	return min(r.floor(), r.s.opts.Timeout) / roundsPerQuiet
+}
+
+// roundDue is when the next probe round goes out: at next (a round gap
+// after the last), once the answers have paused as long — a big link's
+// burst of answers is not met by another probe — but no later than a
+// floor's worth of time after next, for a link whose answers never pause
+// (a thousand hosts' MLD reports, late repeats) must still get its rounds
+// and the directed probes that follow them.
 func (r *run) roundDue(next time.Time) time.Time {
-	q := r.quiet()
-	return later(next, earlier(r.lastAnswer.Add(q/roundsPerQuiet), next.Add(q)))
+	gap := r.roundGap()
+	return later(next, earlier(r.lastAnswer.Add(gap), next.Add(roundsPerQuiet*gap)))
 }
 
 func earlier(a, b time.Time) time.Time {
