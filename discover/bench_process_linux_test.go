@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -166,10 +167,15 @@ func v6discProcess(b testing.TB, ns *lab.Netns, want truth, args ...string) time
 	return p.run
 }
 
-// spread is "median (min–max)" of some durations.
+// spread is "median (min–max)" of some durations. A zero duration is a run that never got there: the spread is of the
+// others, with how many of all got there ("2/3: …"), or "-" when none did.
 func spread(ds []time.Duration) string {
-	if len(ds) == 0 || slices.Contains(ds, 0) {
+	got := slices.DeleteFunc(slices.Clone(ds), func(d time.Duration) bool { return d == 0 })
+	if len(got) == 0 {
 		return "-"
+	}
+	if len(got) < len(ds) {
+		return fmt.Sprintf("%d/%d: %s", len(got), len(ds), spread(got))
 	}
 	s := slices.Clone(ds)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
