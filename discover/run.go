@@ -269,9 +269,9 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// queued reports whether a probe waits to be sent.
-// The asks wait for the rounds to be over: sent between rounds, they would
-// take the rate from the rounds and the probes that find.
+// queued reports whether a probe waits to be sent. The asks wait for the
+// rounds to be over: sent between rounds, they would take the rate from
+// the rounds and from the probes that find.
 func (r *run) queued() bool {
 	return len(r.queue)+len(r.guesses) > 0 || r.roundsOver && len(r.asks) > 0
 }

@@ -5,7 +5,7 @@
 #
 # Each round runs every server, each in a fresh process, under three loads:
 #   max   DISCOVER→OFFER as fast as perfdhcp sends (-r 100000): offers/s
-#   10k   DISCOVER→OFFER offered at 10 000/s: drops
+#   10k   DISCOVER→OFFER offered at 10 000/s: drops (any NNk: at NN 000/s)
 #   dora  DISCOVER-OFFER-REQUEST-ACK as fast as perfdhcp sends, every server
 #         allocating and writing its lease file: Kea's memfile (persist,
 #         no fsync), dnsmasq's lease file (rewritten, no fsync), ours
@@ -22,7 +22,9 @@
 # Two namespaces (server and client) on a veth pair, addressed from
 # 198.18.0.0/15 (RFC 2544's benchmarking range); everything is removed on
 # exit, also on Ctrl-C. Knobs: DURATION (s, 10), ROUNDS (3), CLIENTS
-# (30000), LOADS ("max 10k dora"), SERVERS ("v6only-server kea dnsmasq").
+# (30000), LOADS ("max 10k dora"), SERVERS ("v6only-server kea dnsmasq"),
+# PIN (set: the server on CPU 1 and perfdhcp on CPU 0, each with a core of
+# its own; unset, they share both, as the goals were first measured).
 set -euo pipefail
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
@@ -100,19 +102,19 @@ declare -A sum sent # [load,server] = perfdhcp's rates, the server's replies/s, 
 run() {
 	local load=$1 name=$2; shift 2
 	rm -f "$dir"/*.leases "$dir"/*.leases.*
-	KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=$dir ip netns exec "$srv" "$@" >"$dir/$name.log" 2>&1 &
+	KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=$dir ip netns exec "$srv" ${PIN:+taskset -c 1} "$@" >"$dir/$name.log" 2>&1 &
 	local pid=$!
 	pids+=("$pid")
 	listening "$name"
 	local args=(-r 100000)
 	case $load in
 	max) args+=(-i) ;;
-	10k) args=(-r 10000 -i) ;;
+	*k) args=(-r "${load%k}000" -i) ;; # 10k, 25k, ...: DISCOVER-OFFER at that rate
 	esac
 	local s0 c0 s1 c1 out
 	read -r -a s0 < <(udp "$srv")
 	read -r -a c0 < <(udp "$cli")
-	out=$(ip netns exec "$cli" perfdhcp -4 -l 198.18.0.2 "${args[@]}" -p "$DURATION" -R "$CLIENTS" \
+	out=$(ip netns exec "$cli" ${PIN:+taskset -c 0} perfdhcp -4 -l 198.18.0.2 "${args[@]}" -p "$DURATION" -R "$CLIENTS" \
 		-o 55,0103060f6c 198.18.0.1 2>&1 || true)
 	read -r -a s1 < <(udp "$srv")
 	read -r -a c1 < <(udp "$cli")
