@@ -37,7 +37,13 @@ func classify(p *v6frame.Packet, id uint16, own map[netip.Addr]bool) (obs, bool)
 		if src, ok := invokingSource(m); !ok || !own[src] {
 			return o, false
 		}
-		seq, _ := invokingSeq(m)
+		// A quote that shows another probe's identifier answers another
+		// scan (this scanner's last, another program's): its seq would
+		// time it from the wrong send. A quote cut short is still ours.
+		got, seq, quoted := invokingProbe(m)
+		if quoted && got != id {
+			return o, false
+		}
 		o.m, o.key = MethodInvalidDst, probeKey{m: MethodInvalidDst, src: p.Dst, seq: seq}
 	case icmpMLDv1Report, icmpMLDv2Report:
 		if !p.Src.IsLinkLocalUnicast() {

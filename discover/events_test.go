@@ -365,16 +365,46 @@ func TestRoundsNotHeldBack(t *testing.T) {
 			t.Errorf("found %d hosts, want 100", len(got))
 		}
 		echoes := 0
-		for _, k := range l.kinds {
+		for _, k := range l.mcast {
 			if k == icmpEchoRequest {
 				echoes++
 			}
 		}
-		if echoes < 2*probeRounds {
-			t.Errorf("sent %d multicast echo requests, want %d (every round, from both sources); ICMPv6 types sent: %v", echoes, 2*probeRounds, l.kinds)
+		if echoes != 2*probeRounds {
+			t.Errorf("sent %d multicast echo requests, want %d (every round, from both sources); ICMPv6 types sent to multicast MACs: %v", echoes, 2*probeRounds, l.mcast)
 		}
 		if took >= 300*time.Millisecond {
 			t.Errorf("scan took %v: the rounds waited for the MLD reports to pause (the last at 400 ms)", took)
+		}
+	})
+}
+
+// TestRoundTripFromItsRound: a host whose answers to the first round were
+// lost answers the second at once; its round trip is timed from the
+// second round's send, so the quiet period is not stretched by the gap
+// between rounds.
+func TestRoundTripFromItsRound(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		hs := labHosts()
+		lossy := *hs[0]
+		lossy.skip = 6 // the first round's echo and invalid-dst from three sources
+		l := newMemLink(ourMAC, &lossy)
+		// Echo and invalid-dst only: an NS's answer would time the host
+		// on its own.
+		s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, nil), &Options{Timeout: 5 * time.Second, Methods: MethodEcho | MethodInvalidDst})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		got, err := s.ScanAll(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("found %d hosts, want the lossy one", len(got))
+		}
+		if s.slowest >= DefaultQuiet/roundsPerQuiet {
+			t.Errorf("slowest round trip %v: timed from the first round, not from the round it answered", s.slowest)
 		}
 	})
 }

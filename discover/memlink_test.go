@@ -29,6 +29,9 @@ type fakeHost struct {
 	// in multicast frames, as a big link loses most of a round's burst;
 	// it answers those sent to its MAC, and MLD queries.
 	lostMulticast bool
+	// skip loses its first skip answers to echo and invalid-dst probes
+	// (say, to the first round).
+	skip int
 }
 
 // memLink is an in-memory link: every frame written reaches the fake hosts,
@@ -44,6 +47,7 @@ type memLink struct {
 	once  sync.Once
 	sent  int
 	kinds []byte // the ICMPv6 type of every frame written, in order
+	mcast []byte // the same, of the frames to a multicast MAC
 	// drop makes the first drop writes fail as a full kernel queue does.
 	drop int
 }
@@ -110,6 +114,9 @@ func (l *memLink) WriteFrame(b []byte) error {
 	hs := l.hs
 	l.sent++
 	l.kinds = append(l.kinds, p.ICMP[0])
+	if p.DstMAC[0]&1 != 0 {
+		l.mcast = append(l.mcast, p.ICMP[0])
+	}
 	if l.drop > 0 {
 		l.drop--
 		l.mu.Unlock()
@@ -168,6 +175,10 @@ func (h *fakeHost) answer(p *v6frame.Packet, ip []byte) []v6frame.Packet {
 		return nil // a frame to another host's MAC: the NIC filters it
 	}
 	if h.lostMulticast && p.DstMAC[0]&1 != 0 && m[0] != icmpMLDQuery {
+		return nil
+	}
+	if h.skip > 0 && (m[0] == icmpEchoRequest || len(p.DestOpts) > 0) {
+		h.skip--
 		return nil
 	}
 	switch {

@@ -69,9 +69,9 @@ func (r *run) build(p v6frame.Packet) ([]byte, bool) {
 func (r *run) initialProbes() {
 	if r.enabled(MethodMLD) && r.ll.IsValid() {
 		// Hosts delay their reports at random up to the Maximum Response
-		// Delay: the quiet period, so that the last report arrives while
-		// the probe rounds still go out and the scan need not wait longer
-		// for MLD than for the rest.
+		// Delay: the quiet period, so that the last report arrives within
+		// the quiet period that ends the scan, and the scan need not wait
+		// longer for MLD than for the rest.
 		q := mldGeneralQuery(r.quiet())
 		r.enqueue(probeKey{m: MethodMLD}, v6frame.Packet{Src: r.ll, Dst: allNodes, HopLimit: 1, HopByHop: v6frame.RouterAlertMLD, ICMP: q})
 	}
@@ -91,7 +91,7 @@ func (r *run) initialProbes() {
 
 // multicastProbes queues the invalid-dst probe and the echo to ff02::1
 // from every source, ahead of the Neighbor Solicitations already queued.
-// A scan sends them probeRounds times, a quarter of a quiet period apart,
+// A scan sends them probeRounds times, a round gap apart (see roundGap),
 // in case the first were lost or rate-limited (Parameter Problem counts
 // against the kernel's ICMP error limits) or a host's first answer waited
 // for address resolution: none of these needs a longer pause.

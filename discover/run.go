@@ -47,7 +47,9 @@ type run struct {
 	// empty (a guess often lapses meanwhile); asks those that only ask a
 	// host found something more (whether it routes), sent last, once the
 	// rounds are over. On a big link a thousand of the later ones must
-	// not hold back the first.
+	// not hold back the first. An ask for an address already queued (its
+	// EUI-64 link-local guessed, a cache entry) rides with that probe: one
+	// NS per target.
 	queue    []probe
 	guesses  []probe
 	asks     []probe
@@ -151,7 +153,8 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 	start := time.Now()
 	capAt := start.Add(r.s.opts.Timeout)
 	// Probing stops endGrace before the cap (a quarter of a tiny
-	// Timeout), so that reading what is in flight ends by Timeout.
+	// Timeout), so that reading what is in flight ends by Timeout — bar
+	// frames already queued in the socket, read for at most maxDrain.
 	endAt := capAt.Add(-min(endGrace, r.s.opts.Timeout/4))
 	// A write waiting for room in a flooded link's queue must not hold
 	// the scan past its cap.
@@ -170,7 +173,7 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 	for {
 		now := time.Now()
 		if !now.Before(endAt) {
-			return r.end(ctx, obsc, rdone, endGrace, useCache, emit)
+			return r.end(ctx, obsc, rdone, capAt.Sub(endAt), useCache, emit)
 		}
 		if r.queued() {
 			if d := r.rate.wait(now); d == 0 {
@@ -236,7 +239,7 @@ func (r *run) run(ctx context.Context, emit func(*Host, sighting) bool) error {
 }
 
 // roundGap is the time between probe rounds: a quarter of the quiet
-// period's floor. The rounds make up for lost probes and answers, not for
+// period's floor (or of Timeout, if that is shorter). The rounds make up for lost probes and answers, not for
 // slow hosts — answers to an earlier round still count, and the quiet
 // period at the end waits for the slowest — so a slow host must not
 // spread them out.

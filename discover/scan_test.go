@@ -384,7 +384,8 @@ func BenchmarkClassify(b *testing.B) {
 // TestProbeSeqRoundTrip: the answer to an echo or invalid-dst probe names
 // the send it answers (its sequence number, quoted in a Parameter
 // Problem), so that a round trip is timed from that send, not from the
-// first round; a quote cut short still classifies, without one.
+// first round; a Parameter Problem quoting another scan's identifier is
+// not ours; a quote cut short still classifies, without a seq.
 func TestProbeSeqRoundTrip(t *testing.T) {
 	own := map[netip.Addr]bool{ourLL: true, ourGUA: true}
 	h := labHosts()[0]
@@ -417,6 +418,20 @@ func TestProbeSeqRoundTrip(t *testing.T) {
 			}
 			if p.ICMP[0] != icmpParamProblem {
 				continue
+			}
+			// Another scan's probe (another identifier): not ours.
+			other := probe
+			other.ICMP = unknownTypeMessage(0x9999, seq)
+			ob, _ := other.Append(nil)
+			oa := h.answer(&other, ob[14:])[0]
+			oa.SrcMAC, oa.DstMAC = h.mac, ourMAC
+			ow, _ := oa.Append(nil)
+			var op v6frame.Packet
+			if err := v6frame.Parse(ow, &op); err != nil {
+				t.Fatal(err)
+			}
+			if o, ok := classify(&op, 0x1234, own); ok {
+				t.Errorf("Parameter Problem quoting identifier 0x9999 classified as ours: %+v", o.key)
 			}
 			// A quote cut short after the IPv6 header: still ours, no seq.
 			p.ICMP = p.ICMP[:paramProblemHeaderLen+ipv6HeaderLen+4]

@@ -41,8 +41,9 @@ type Options struct {
 	// answer, usually within milliseconds, and a scan ends before Timeout
 	// once the link has gone quiet (see Quiet).
 	Timeout time.Duration
-	// Quiet is the least time the link must stay silent, after the last
-	// probe round and the last answer, for a scan to end before Timeout.
+	// Quiet is the least time the link must stay silent — no probe sent,
+	// no answer that taught the scan something new — after the last probe
+	// round, for a scan to end before Timeout.
 	// The scan waits max(Quiet, 2 × the slowest host's round trip). The
 	// default is DefaultQuiet on a wired link and SleepyQuiet on a
 	// wireless one (see the package doc); set it to Timeout to always

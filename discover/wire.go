@@ -104,25 +104,26 @@ const (
 	protoICMPv6   = 58
 )
 
-// invokingSeq returns the sequence number of the probe a Parameter Problem
-// quotes: past the quoted IPv6 header and its extension headers, the
-// unknown-type message's, where echo has it. A quote cut short has none.
-func invokingSeq(m []byte) (uint16, bool) {
+// invokingProbe returns the identifier and sequence number of the probe a
+// Parameter Problem quotes: past the quoted IPv6 header and its extension
+// headers, the unknown-type message's, where echo has them. A quote cut
+// short has none.
+func invokingProbe(m []byte) (id, seq uint16, ok bool) {
 	if len(m) < paramProblemHeaderLen+ipv6HeaderLen {
-		return 0, false
+		return 0, 0, false
 	}
 	q := m[paramProblemHeaderLen:]
 	next, off := q[6], ipv6HeaderLen
 	for next == protoHopByHop || next == protoDestOpts {
 		if len(q) < off+2 {
-			return 0, false
+			return 0, 0, false
 		}
 		next, off = q[off], off+(int(q[off+1])+1)*8
 	}
 	if next != protoICMPv6 || len(q) < off+echoHeaderLen || q[off] != unknownICMPType {
-		return 0, false
+		return 0, 0, false
 	}
-	return binary.BigEndian.Uint16(q[off+echoSeqOffset:]), true
+	return binary.BigEndian.Uint16(q[off+echoIDOffset:]), binary.BigEndian.Uint16(q[off+echoSeqOffset:]), true
 }
 
 // invokingSource returns the source address of the packet a Parameter

@@ -33,6 +33,13 @@ LOADS=${LOADS:-max 10k dora}
 SERVERS=${SERVERS:-v6only-server kea dnsmasq}
 
 [ "$(id -u)" -eq 0 ] || { echo "bench-dhcp: needs root (network namespaces)" >&2; exit 1; }
+for load in $LOADS; do
+	[[ $load =~ ^(max|dora|[1-9][0-9]*k)$ ]] || { echo "bench-dhcp: load \"$load\": want max, dora or NNk (10k, 25k)" >&2; exit 1; }
+done
+if [ -n "${PIN:-}" ] && [ "$(nproc)" -lt 2 ]; then
+	echo "bench-dhcp: PIN needs two CPUs" >&2
+	exit 1
+fi
 for p in perfdhcp kea-dhcp4 dnsmasq; do
 	command -v "$p" >/dev/null || { echo "bench-dhcp: $p missing; run scripts/install-peers.sh" >&2; exit 1; }
 done
@@ -109,6 +116,7 @@ run() {
 	local args=(-r 100000)
 	case $load in
 	max) args+=(-i) ;;
+	dora) ;;
 	*k) args=(-r "${load%k}000" -i) ;; # 10k, 25k, ...: DISCOVER-OFFER at that rate
 	esac
 	local s0 c0 s1 c1 out

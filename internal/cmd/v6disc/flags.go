@@ -24,8 +24,8 @@ interface with carrier. Needs CAP_NET_RAW (root, or setcap cap_net_raw+ep
 on the binary). No host found is not an error: the output is then empty.
 
 A scan ends when the link has answered: once the probes have gone out
-three times and no answer has brought a new host or address for a quiet
-period — 25 ms on a wired link, 350 ms on a wireless one, or twice the
+three times and no answer has brought a new host, address or router for
+a quiet period — 25 ms on a wired link, 350 ms on a wireless one, or twice the
 slowest host's round trip if that is longer (-quiet sets the floor) — and
 a host the neighbour cache knows has answered or had 350 ms to (a
 sleeping Wi-Fi station answers at the next DTIM beacon). -timeout caps
