@@ -22,6 +22,24 @@ func zonedEnv(own []netip.Addr, cache []ndp.Neighbor) env {
 	return e
 }
 
+// scanMem runs one scan over l from a scanner with our addresses own and
+// options o, and returns the scanner (closed when the test ends), the
+// hosts and how long the scan took on the test's clock.
+func scanMem(t *testing.T, l *memLink, own []netip.Addr, o *Options) (*Scanner, []Host, time.Duration) {
+	t.Helper()
+	s, err := newScanner(l, memEnv(ourMAC, own, nil), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	start := time.Now()
+	got, err := s.ScanAll(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, got, time.Since(start)
+}
+
 // TestEvents: a host's FoundHost comes before its FoundAddr events, every
 // address comes exactly once, link-locals are zoned with the interface
 // index, Events and ScanAll agree, and the sequence ends once the link is
@@ -136,18 +154,7 @@ func TestScanWaitsForSlowHosts(t *testing.T) {
 		slow.delay = 15 * time.Millisecond
 		slower := *hs[3]
 		slower.delay = 45 * time.Millisecond
-		l := newMemLink(ourMAC, hs[0], &slow, &slower)
-		s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 5 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		start := time.Now()
-		got, err := s.ScanAll(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		took := time.Since(start)
+		s, got, took := scanMem(t, newMemLink(ourMAC, hs[0], &slow, &slower), []netip.Addr{ourLL, ourGUA}, &Options{Timeout: 5 * time.Second})
 		if len(got) != 3 {
 			t.Errorf("found %d hosts, want 3 (the slow ones too)", len(got))
 		}
@@ -270,16 +277,7 @@ func TestLateHostGetsDirectedEcho(t *testing.T) {
 		late := *hs[3]
 		late.lostMulticast, late.ignoreMcastEcho = true, false
 		late.mldDelay = 20 * time.Millisecond // after the third round, within the report window
-		l := newMemLink(ourMAC, hs[0], &late)
-		s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 5 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		got, err := s.ScanAll(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, got, _ := scanMem(t, newMemLink(ourMAC, hs[0], &late), []netip.Addr{ourLL, ourGUA}, &Options{Timeout: 5 * time.Second})
 		for _, h := range got {
 			if !bytes.Equal(h.MAC, late.mac.HardwareAddr()) {
 				continue
@@ -312,15 +310,7 @@ func TestFindsBeforeAsks(t *testing.T) {
 		l := newMemLink(ourMAC, hs...)
 		// 32 frames at once, then 400 per second: the rounds, 60 directed
 		// echoes and 60 asks need ~250 ms, the rounds and echoes ~120 ms.
-		s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 200 * time.Millisecond, Rate: 400})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		got, err := s.ScanAll(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, got, _ := scanMem(t, l, []netip.Addr{ourLL, ourGUA}, &Options{Timeout: 200 * time.Millisecond, Rate: 400})
 		n := 0
 		for _, h := range got {
 			for _, ad := range h.Addrs {
@@ -350,17 +340,7 @@ func TestRoundsNotHeldBack(t *testing.T) {
 			hs = append(hs, &fakeHost{mac: mac, addrs: []netip.Addr{ll, gua}, mldDelay: time.Duration(i+1) * 4 * time.Millisecond})
 		}
 		l := newMemLink(ourMAC, hs...)
-		s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA}, nil), &Options{Timeout: 5 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		start := time.Now()
-		got, err := s.ScanAll(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		took := time.Since(start)
+		_, got, took := scanMem(t, l, []netip.Addr{ourLL, ourGUA}, &Options{Timeout: 5 * time.Second})
 		if len(got) != 100 {
 			t.Errorf("found %d hosts, want 100", len(got))
 		}
@@ -388,18 +368,9 @@ func TestRoundTripFromItsRound(t *testing.T) {
 		hs := labHosts()
 		lossy := *hs[0]
 		lossy.skip = 6 // the first round's echo and invalid-dst from three sources
-		l := newMemLink(ourMAC, &lossy)
 		// Echo and invalid-dst only: an NS's answer would time the host
 		// on its own.
-		s, err := newScanner(l, memEnv(ourMAC, []netip.Addr{ourLL, ourGUA, ourULA}, nil), &Options{Timeout: 5 * time.Second, Methods: MethodEcho | MethodInvalidDst})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		got, err := s.ScanAll(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, got, _ := scanMem(t, newMemLink(ourMAC, &lossy), []netip.Addr{ourLL, ourGUA, ourULA}, &Options{Timeout: 5 * time.Second, Methods: MethodEcho | MethodInvalidDst})
 		if len(got) != 1 {
 			t.Fatalf("found %d hosts, want the lossy one", len(got))
 		}
