@@ -27,7 +27,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	fs.BoolVar(&o.ZeroYIAddr, "zero-yiaddr", false, "offer 0.0.0.0 and allocate nothing to clients that ask for 108")
 	fs.DurationVar(&o.LeaseTime, "lease", DefaultLeaseTime, "lease `time` (option 51), whole seconds from 1m to 4294967294s")
 	fs.IntVar(&o.Workers, "workers", dhcpv4opt108.DefaultWorkers, "serving `workers`, 1 to 1024")
-	fs.StringVar(&o.Leases, "leases", DefaultLeases, "lease `file` (its directory is created); empty keeps leases in memory only")
+	fs.StringVar(&o.Leases, "leases", DefaultLeases, "lease `file` (its directory is created; FILE.lock keeps a second server off it); empty keeps leases in memory only")
 	fs.BoolVar(&o.JSON, "json", false, "one JSON object per reply (keys in -h)")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no per-reply output (load tests)")
 	return func(ctx context.Context, stdout io.Writer) error {

@@ -48,6 +48,7 @@ const queueLen = 256
 
 type leaseFile struct {
 	path    string
+	lock    *os.File // path + ".lock", held while the file is open (nil: no flock here)
 	mu      sync.Mutex
 	f       *os.File
 	records int
@@ -87,8 +88,14 @@ func appendRecord(b []byte, r *record) []byte {
 	return append(b, '\n')
 }
 
-// openLeases reads path (if it exists) into p, compacts it and opens it
-// for appending. Its directory is created when missing.
+// errLeasesInUse is what openLeases returns when another server holds the
+// lease file: two servers appending to one file would hand out each
+// other's addresses after a restart.
+var errLeasesInUse = errors.New("in use by another v6only-server")
+
+// openLeases locks path (see lockLeases), reads it (if it exists) into p,
+// compacts it and opens it for appending. Its directory is created when
+// missing.
 func openLeases(path string, p *pool, now time.Time) (*leaseFile, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		if errors.Is(err, fs.ErrPermission) {
@@ -96,18 +103,31 @@ func openLeases(path string, p *pool, now time.Time) (*leaseFile, error) {
 		}
 		return nil, fmt.Errorf("lease file %q: %w", path, err)
 	}
+	lock, err := lockLeases(path)
+	if err != nil {
+		return nil, err
+	}
 	ls, err := readLeases(path)
 	if err != nil {
+		closeLock(lock)
 		return nil, err
 	}
 	for _, l := range ls {
 		p.restore(l, now)
 	}
-	lf := &leaseFile{path: path, live: func() iter.Seq[lease] { return p.each(time.Now()) }, compactAfter: compactAfter}
+	lf := &leaseFile{path: path, lock: lock, live: func() iter.Seq[lease] { return p.each(time.Now()) }, compactAfter: compactAfter}
 	if err := lf.compact(p.each(now)); err != nil {
+		closeLock(lock)
 		return nil, err
 	}
 	return lf, nil
+}
+
+// closeLock releases a lock lockLeases took, if any.
+func closeLock(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
 }
 
 // readLeases returns the leases the log at path ends with, in order.
@@ -388,13 +408,14 @@ func (lf *leaseFile) syncer() {
 	}
 }
 
-// Close closes the file.
+// Close closes the file and releases its lock.
 func (lf *leaseFile) Close() error {
 	if lf == nil {
 		return nil
 	}
 	lf.mu.Lock()
 	defer lf.mu.Unlock()
+	defer closeLock(lf.lock)
 	return lf.f.Close()
 }
 

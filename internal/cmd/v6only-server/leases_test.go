@@ -1,11 +1,13 @@
 package v6onlyserver
 
 import (
+	"errors"
 	"iter"
 	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,4 +231,30 @@ func TestParseHWAddr(t *testing.T) {
 			t.Errorf("parseHWAddr(%q) = %v", s, mac)
 		}
 	}
+}
+
+// TestLeaseFileLocked: a second server on the same lease file is refused
+// with an error that says so (two would hand out each other's addresses
+// after a restart), and the file is free again once the first closes it.
+func TestLeaseFileLocked(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("flock is checked on Linux")
+	}
+	path := filepath.Join(t.TempDir(), "v6only.leases")
+	lf, err := openLeases(path, newPool(first, last), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = openLeases(path, newPool(first, last), t0)
+	if !errors.Is(err, errLeasesInUse) || !strings.Contains(err.Error(), path+".lock") {
+		t.Errorf("second open = %v, want errLeasesInUse naming %s.lock", err, path)
+	}
+	if err := lf.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lf2, err := openLeases(path, newPool(first, last), t0)
+	if err != nil {
+		t.Fatalf("open after the first closed: %v", err)
+	}
+	lf2.Close()
 }
