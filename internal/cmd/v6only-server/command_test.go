@@ -84,7 +84,7 @@ func corruptLeases(t *testing.T) string {
 		if err := os.WriteFile(corruptPath, []byte(leaseHeader+"ack 02:00:5e:00:53:01 nonsense 1\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { os.Remove(corruptPath); corruptPath = "" })
+		t.Cleanup(func() { os.Remove(corruptPath); os.Remove(corruptPath + ".lock"); corruptPath = "" })
 	}
 	return corruptPath
 }

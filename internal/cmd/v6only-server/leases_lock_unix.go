@@ -16,7 +16,9 @@ import (
 // compaction replaces it by a rename.
 func lockLeases(path string) (*os.File, error) {
 	lock := path + ".lock"
-	f, err := os.OpenFile(lock, os.O_RDWR|os.O_CREATE, 0o644)
+	// Read-only is enough for flock, and opens a lock file another user
+	// left (root's, say, mode 0644) as readily as our own.
+	f, err := os.OpenFile(lock, os.O_RDONLY|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("lease file %q: %w", path, err)
 	}
