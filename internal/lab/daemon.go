@@ -65,6 +65,12 @@ func (n *Netns) Start(spec DaemonSpec) (*Daemon, error) {
 	if spec.StartTimeout == 0 {
 		spec.StartTimeout = 30 * time.Second
 	}
+	made, err := n.lab.begin()
+	if err != nil {
+		return nil, fmt.Errorf("lab: start %s: %w", spec.Name, err)
+	}
+	made = sync.OnceFunc(made)
+	defer made()
 	logf, err := os.CreateTemp(n.lab.Dir, spec.Name+"-*.log")
 	if err != nil {
 		return nil, fmt.Errorf("lab: start %s: %w", spec.Name, err)
@@ -91,6 +97,7 @@ func (n *Netns) Start(spec DaemonSpec) (*Daemon, error) {
 	n.lab.mu.Lock()
 	n.lab.daemons = append(n.lab.daemons, d)
 	n.lab.mu.Unlock()
+	made() // recorded: Close stops it from here on, not waiting for Ready
 
 	if err := d.waitReady(); err != nil {
 		_ = d.Stop()

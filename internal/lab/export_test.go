@@ -8,3 +8,10 @@ var (
 	PIDs  = (*Netns).pids
 	Alive = alive
 )
+
+// SetMakingHook sets a func Namespace calls as it begins, for the lifetime
+// of the test.
+func SetMakingHook(t interface{ Cleanup(func()) }, f func()) {
+	testHookMaking = f
+	t.Cleanup(func() { testHookMaking = nil })
+}

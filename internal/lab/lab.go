@@ -31,6 +31,30 @@ type Lab struct {
 	nss     []*Netns
 	daemons []*Daemon
 	closed  bool
+	// making counts namespaces and daemons being made: Close waits for
+	// them, so one an act's goroutine starts as the lab closes (a SIGINT
+	// mid-act) is deleted with the rest instead of left behind.
+	making sync.WaitGroup
+}
+
+// testHookMaking, when set by a test, runs as Namespace begins: the moment
+// a racing Close must not miss.
+var testHookMaking func()
+
+// errClosed is what making something in a closed Lab returns.
+var errClosed = errors.New("lab is closed")
+
+// begin registers something about to be made; the caller calls the
+// returned func once it is recorded in l (or failed). It fails once Close
+// has begun.
+func (l *Lab) begin() (done func(), err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return nil, errClosed
+	}
+	l.making.Add(1)
+	return l.making.Done, nil
 }
 
 // Open makes a Lab with a random ID for a program. The caller must call
@@ -67,12 +91,14 @@ func (l *Lab) Name(short string) string { return Prefix + l.ID + "-" + short }
 // Namespace creates a network namespace named l.Name(short), brings its
 // loopback up and returns it.
 func (l *Lab) Namespace(short string) (*Netns, error) {
-	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
-		return nil, errors.New("lab: namespace: lab is closed")
+	done, err := l.begin()
+	if err != nil {
+		return nil, fmt.Errorf("lab: namespace %s: %w", short, err)
 	}
-	l.mu.Unlock()
+	defer done()
+	if testHookMaking != nil {
+		testHookMaking()
+	}
 	ns := &Netns{Name: l.Name(short), lab: l}
 	if _, err := run(context.Background(), "ip", "netns", "add", ns.Name); err != nil {
 		return nil, err
@@ -103,6 +129,9 @@ func (l *Lab) Close() error {
 		return nil
 	}
 	l.closed = true
+	l.mu.Unlock()
+	l.making.Wait()
+	l.mu.Lock()
 	daemons, nss := l.daemons, l.nss
 	l.mu.Unlock()
 

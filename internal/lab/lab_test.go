@@ -367,3 +367,34 @@ func TestPing(t *testing.T) {
 		t.Fatalf("Ping of an absent address: err %v, want lab.ErrNoReply", err)
 	}
 }
+
+// TestCloseWhileMaking closes a lab while another goroutine is making a
+// namespace in it, as the lab program does when SIGINT ends it mid-act:
+// the namespace must go with the lab, not be left behind.
+func TestCloseWhileMaking(t *testing.T) {
+	l := labtest.New(t)
+	begun := make(chan struct{})
+	lab.SetMakingHook(t, func() { close(begun) })
+	made := make(chan error, 1)
+	go func() {
+		_, err := l.Namespace("late")
+		made <- err
+	}()
+	<-begun
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-made; err != nil {
+		t.Fatalf("Namespace begun before Close: %v", err)
+	}
+	names, err := lab.Leftovers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(names, l.Name("late")) {
+		t.Errorf("namespace %s, begun before Close, was left behind", l.Name("late"))
+	}
+	if _, err := l.Namespace("after"); err == nil || !strings.Contains(err.Error(), "lab is closed") {
+		t.Errorf("Namespace after Close: %v, want \"lab is closed\"", err)
+	}
+}
