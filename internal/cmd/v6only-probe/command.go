@@ -48,12 +48,13 @@ examples:
   v6only_wait_s      integer   V6ONLY_WAIT as sent, in seconds; null unless valid
   effective_wait_s   integer   how long a client stays IPv6-only, in seconds (at least 300); null unless valid
   pref64             [string]  NAT64 prefixes from the router advertisements (RFC 8781)
-  rdnss              [string]  DNS servers from the router advertisements (RFC 8106)
+  rdnss              [string]  DNS servers from the router advertisements, in their order (RFC 8106)
   v6only             bool      whether a capable client would stop DHCPv4 here
   ready              bool      option 108 valid, and the RAs carry PREF64 and RDNSS
   router_lifetime_s  integer   router lifetime of the RA whose PREF64 is used, in seconds; null without PREF64
   pref64_lifetime_s  integer   that PREF64's lifetime, in seconds; null without PREF64
-  dns_server         string    the DNS server asked, as [addr]:port; "" when there is none
+  dns_server         string    the DNS server asked, as [addr]:port: -dns, else the first RDNSS that answers; "" when there is none
+  rdnss_unanswered   [string]  RDNSS servers that did not answer (each is asked, without -dns); clients wait out each
   rfc7050_prefixes   [string]  prefixes found in the AAAA records of ipv4only.arpa (RFC 7050)
   rfc7050_error      string    why none were found; "" when found or not asked
   nat64_prefix       string    the prefix clients use: PREF64 if advertised, else RFC 7050's; "" for none

@@ -17,7 +17,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object (keys in -h)")
 	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "how long to wait for an OFFER, more than 0 and at most 10m")
 	fs.DurationVar(&o.RAWait, "ra-wait", DefaultRAWait, "how long to collect router advertisements, more than 0 and at most -timeout")
-	fs.Func("dns", "DNS `server` for the RFC 7050 and DNS64 checks, as 2001:db8::53 or [2001:db8::53]:5353 (default: the RDNSS of the RAs)", func(s string) error {
+	fs.Func("dns", "DNS `server` for the RFC 7050 and DNS64 checks, as 2001:db8::53 or [2001:db8::53]:5353 (default: the first RDNSS of the RAs that answers)", func(s string) error {
 		ap, err := parseAddrPort(s, 53)
 		if err != nil {
 			return fmt.Errorf("not an address: give one such as 2001:db8::53 or [2001:db8::53]:53")

@@ -54,6 +54,7 @@ const (
 	fixPREF64    = "announce the NAT64 prefix in the RAs: OpenWrt odhcpd: option ra_pref64 '64:ff9b::/96' (the jool pool6 prefix); radvd 2.20+: nat64prefix 64:ff9b::/96 {};"
 	fixLifetime  = "give PREF64 a lifetime of at least the router lifetime: odhcpd and radvd default to 3 × MaxRtrAdvInterval; do not set it below (opnsense core #10687: 16 s)"
 	fixRDNSS     = "announce the DNS64 resolver in the RAs: OpenWrt odhcpd: option ra_dns '1' with the router's address (dhcp.lan.dns); radvd: RDNSS ADDR {};"
+	fixDeadRDNSS = "announce only resolvers that answer: a client asks its RDNSS servers in order and waits out each dead one (glibc: 5 s) before the next; start it, or drop it from the RAs (odhcpd: dhcp.lan.dns; radvd: RDNSS)"
 	fixDNS64     = "turn on DNS64 in the resolver: unbound: module-config: \"dns64 validator iterator\" and dns64-prefix: PREFIX (the NAT64 prefix)"
 	fixAgree     = "use one prefix everywhere: unbound dns64-prefix, the NAT64's prefix (jool pool6, tayga prefix) and the RA's PREF64 must be equal"
 	fixNAT64     = "start the NAT64 and route the prefix to it: jool instance with pool6 PREFIX (modprobe jool), or tayga with 'ip route add PREFIX dev nat64'; the IPv4 side must route the pool back"
@@ -64,29 +65,39 @@ const (
 // fills the report's new keys.
 func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, now time.Time) {
 	n := o.net()
-	server := o.DNS
-	if !server.IsValid() && len(rep.RDNSS) > 0 {
-		a := netip.MustParseAddr(rep.RDNSS[0])
-		if a.IsLinkLocalUnicast() && o.ifIndex > 0 {
-			a = a.WithZone(fmt.Sprint(o.ifIndex))
-		}
-		server = netip.AddrPortFrom(a, 53)
-	}
-	if server.IsValid() {
-		rep.DNSServer = server.String()
-	}
 
-	// RFC 7050 discovery.
+	// RFC 7050 discovery, asked of -dns or of every RDNSS: the first in
+	// the RAs' order that answers is the server for the rest, as it is for
+	// a client; one that does not answer is a finding.
 	var disc *nat64.Discovery
-	rep.RFC7050 = []string{}
-	if server.IsValid() {
-		cctx, cancel := context.WithTimeout(ctx, checkTimeout)
-		a, err := n.lookup(cctx, server, nat64.WellKnownName, nat64.TypeAAAA)
-		cancel()
+	var server netip.AddrPort
+	var silent []string // why each of rep.RDNSSUnanswered did not answer
+	rep.RFC7050, rep.RDNSSUnanswered = []string{}, []string{}
+	if servers := o.dnsServers(rep.RDNSS); len(servers) > 0 {
+		asked := n.askInTurn(ctx, servers, nat64.WellKnownName, nat64.TypeAAAA)
+		chosen := asked[0] // when none answers: the first, with its error
+		for _, a := range asked {
+			if a.answered() {
+				chosen = a
+				break
+			}
+		}
+		for _, a := range asked {
+			if !a.answered() && o.DNS == (netip.AddrPort{}) {
+				rep.RDNSSUnanswered = append(rep.RDNSSUnanswered, a.server.Addr().WithZone("").String())
+				why := cli.Cause(a.err)
+				if errors.Is(a.err, context.DeadlineExceeded) {
+					why = fmt.Sprintf("nothing within %v", checkTimeout)
+				}
+				silent = append(silent, why)
+			}
+		}
+		server, rep.DNSServer = chosen.server, chosen.server.String()
+		err := chosen.err
 		if err == nil {
 			var ps []netip.Prefix
-			ps, err = nat64.PrefixesFrom(a.Addrs)
-			disc = &nat64.Discovery{Server: server, AAAA: a.Addrs, Prefixes: ps, TTL: a.TTL, Received: now}
+			ps, err = nat64.PrefixesFrom(chosen.answer.Addrs)
+			disc = &nat64.Discovery{Server: server, AAAA: chosen.answer.Addrs, Prefixes: ps, TTL: chosen.answer.TTL, Received: now}
 		}
 		if err != nil {
 			rep.RFC7050Error = cli.Cause(err)
@@ -184,15 +195,65 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 			rep.NAT64Error = strings.Join(msgs, "; ")
 		}
 	}
-	rep.Checks = rep.lines(c, o.Name, dns64Err)
+	rep.Checks = rep.lines(c, o.Name, dns64Err, silent)
 	rep.AllOK = true
 	for _, ch := range rep.Checks {
 		rep.AllOK = rep.AllOK && ch.OK
 	}
 }
 
+// dnsServers are the servers the probe asks: -dns alone, else every RDNSS
+// of the RAs in their order, a link-local one zoned to the interface.
+func (o *Options) dnsServers(rdnss []string) []netip.AddrPort {
+	if o.DNS.IsValid() {
+		return []netip.AddrPort{o.DNS}
+	}
+	var servers []netip.AddrPort
+	for _, s := range rdnss {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			continue // the report's own strings: cannot happen
+		}
+		if a.IsLinkLocalUnicast() && o.ifIndex > 0 {
+			a = a.WithZone(fmt.Sprint(o.ifIndex))
+		}
+		servers = append(servers, netip.AddrPortFrom(a, 53))
+	}
+	return servers
+}
+
+// asked is one server's answer to a query, or why there was none.
+type asked struct {
+	server netip.AddrPort
+	answer nat64.Answer
+	err    error
+}
+
+// answered reports whether the server answered at all: with records, an
+// empty answer, an error code or a response that does not parse. A
+// timeout or an unreachable server is no answer.
+func (a asked) answered() bool {
+	var pe *nat64.ParseError
+	return a.err == nil || errors.Is(a.err, nat64.ErrDNS) || errors.As(a.err, &pe)
+}
+
+// askInTurn asks every server the same question, in order, each within
+// checkTimeout, and returns their answers in that order. One after the
+// other, on this goroutine: it may run in a network namespace (setns holds
+// for this thread only), and a client too waits out each dead server.
+func (n nat64Net) askInTurn(ctx context.Context, servers []netip.AddrPort, name string, typ uint16) []asked {
+	out := make([]asked, len(servers))
+	for i, s := range servers {
+		cctx, cancel := context.WithTimeout(ctx, checkTimeout)
+		a, err := n.lookup(cctx, s, name, typ)
+		cancel()
+		out[i] = asked{server: s, answer: a, err: err}
+	}
+	return out
+}
+
 // lines turns the report into its ✔/✘ checks.
-func (rep *Report) lines(c nat64.Choice, name string, dns64Err error) []Check {
+func (rep *Report) lines(c nat64.Choice, name string, dns64Err error, silent []string) []Check {
 	var cs []Check
 	// option 108
 	switch {
@@ -220,9 +281,16 @@ func (rep *Report) lines(c nat64.Choice, name string, dns64Err error) []Check {
 		cs = append(cs, Check{Name: "pref64", Text: fmt.Sprintf("%s advertised with lifetime 0 or expired", strings.Join(rep.PREF64, ", ")), Fix: fixPREF64})
 	}
 	// RDNSS
-	if len(rep.RDNSS) == 0 {
+	switch {
+	case len(rep.RDNSS) == 0:
 		cs = append(cs, Check{Name: "rdnss", Text: "none in the router advertisements: IPv6-only clients have no DNS64 to ask", Fix: fixRDNSS})
-	} else {
+	case len(rep.RDNSSUnanswered) > 0:
+		var dead []string
+		for i, a := range rep.RDNSSUnanswered {
+			dead = append(dead, a+": "+silent[i])
+		}
+		cs = append(cs, Check{Name: "rdnss", Text: fmt.Sprintf("%s; no answer from %s", strings.Join(rep.RDNSS, ", "), strings.Join(dead, "; ")), Fix: fixDeadRDNSS})
+	default:
 		cs = append(cs, Check{Name: "rdnss", OK: true, Text: strings.Join(rep.RDNSS, ", ")})
 	}
 	// RFC 7050

@@ -30,6 +30,8 @@ func TestReadinessAgainstUnboundAndTayga(t *testing.T) {
 		return c
 	}
 	wkp := nat64.WellKnownPrefix
+	deadFirst := ra(nsp, true, 4*time.Second, 0)
+	deadFirst.RDNSS = []netip.Addr{netip.MustParseAddr("2001:db8:1:1::dead"), labtest.NAT64RouterAddr} // no host has ::dead
 	tests := []struct {
 		name string
 		o    labtest.NAT64Options
@@ -47,6 +49,10 @@ func TestReadinessAgainstUnboundAndTayga(t *testing.T) {
 			bad: map[string]string{"rdnss": "none in the router advertisements", "rfc7050": "not checked", "dns64": "not checked", "nat64": "not checked"}},
 		{name: "PREF64 lifetime shorter than the router lifetime", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp}, ra: ra(nsp, true, 4*time.Second, 1800*time.Second),
 			bad: map[string]string{"pref64": "2001:db8:64::/96, lifetime 16 s shorter than the router lifetime 1800 s"}},
+		// The first RDNSS is dead: the probe goes on with unbound, the
+		// second, and says so; everything else passes.
+		{name: "first RDNSS dead", o: labtest.NAT64Options{DNS64Prefix: nsp, NAT64Prefix: nsp}, ra: deadFirst,
+			bad: map[string]string{"rdnss": "2001:db8:1:1::dead, 2001:db8:1:1::1; no answer from 2001:db8:1:1::dead: "}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -101,6 +102,81 @@ func TestReadinessLines(t *testing.T) {
 				}
 				if rep.AllOK != (len(tt.want) == 0) {
 					t.Errorf("all_ok = %v", rep.AllOK)
+				}
+			})
+		})
+	}
+}
+
+// TestDeadRDNSSPassedOver: the first RDNSS does not answer, the second
+// does. The probe goes on with the second, as a client would after its
+// timeout, and says the first is dead.
+func TestDeadRDNSSPassedOver(t *testing.T) {
+	dead, alive := netip.MustParseAddr("2001:db8:1:1::dead"), netip.MustParseAddr("2001:db8:1:1::1")
+	tests := []struct {
+		name       string
+		rdnss      []netip.Addr
+		dead       []netip.Addr
+		wantServer string
+		wantDead   []string
+		wantChecks map[string]bool // check name → ok, for the lines asserted
+	}{
+		{name: "first dead", rdnss: []netip.Addr{dead, alive}, dead: []netip.Addr{dead},
+			wantServer: "[2001:db8:1:1::1]:53", wantDead: []string{"2001:db8:1:1::dead"},
+			wantChecks: map[string]bool{"rdnss": false, "rfc7050": true, "dns64": true, "nat64": true}},
+		{name: "last dead", rdnss: []netip.Addr{alive, dead}, dead: []netip.Addr{dead},
+			wantServer: "[2001:db8:1:1::1]:53", wantDead: []string{"2001:db8:1:1::dead"},
+			wantChecks: map[string]bool{"rdnss": false, "rfc7050": true, "dns64": true}},
+		{name: "all dead", rdnss: []netip.Addr{dead, alive}, dead: []netip.Addr{dead, alive},
+			wantServer: "[2001:db8:1:1::dead]:53", wantDead: []string{"2001:db8:1:1::dead", "2001:db8:1:1::1"},
+			wantChecks: map[string]bool{"rdnss": false, "rfc7050": false}},
+		{name: "none dead", rdnss: []netip.Addr{alive, dead},
+			wantServer: "[2001:db8:1:1::1]:53", wantDead: []string{},
+			wantChecks: map[string]bool{"rdnss": true, "rfc7050": true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := ra(nsp, 1800*time.Second, 1800*time.Second, true)
+				r.RDNSS = []ndp.RDNSS{{Servers: tt.rdnss, Lifetime: time.Hour}}
+				o := Options{JSON: true, Client: &fakeClient{offer: offer(t, []byte{0, 0, 7, 8})}, Routers: routers(r), Name: "a-only.example", Port: 80}
+				f := &fakeNet{dns64: nsp, up: true, dead: tt.dead}
+				f.apply(&o)
+				var out bytes.Buffer
+				if err := Run(context.Background(), o, &out); err != nil {
+					t.Fatal(err)
+				}
+				var rep Report
+				if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+					t.Fatal(err)
+				}
+				if rep.DNSServer != tt.wantServer {
+					t.Errorf("dns_server = %q, want %q", rep.DNSServer, tt.wantServer)
+				}
+				if !slices.Equal(rep.RDNSSUnanswered, tt.wantDead) {
+					t.Errorf("rdnss_unanswered = %q, want %q", rep.RDNSSUnanswered, tt.wantDead)
+				}
+				for _, c := range rep.Checks {
+					ok, asserted := tt.wantChecks[c.Name]
+					if asserted && c.OK != ok {
+						t.Errorf("%s ok = %v, want %v: %s", c.Name, c.OK, ok, c.Text)
+					}
+					if c.Name == "rdnss" && !ok && len(tt.wantDead) > 0 && (!strings.Contains(c.Text, "no answer from "+tt.wantDead[0]) || c.Fix != fixDeadRDNSS) {
+						t.Errorf("rdnss line %q (fix %q) does not name the dead server %s and its fix", c.Text, c.Fix, tt.wantDead[0])
+					}
+				}
+				// Every server asked, in the RAs' order, each dead one
+				// given checkTimeout before the next (as a client does).
+				for i, s := range tt.rdnss {
+					if f.asked[i].Addr() != s {
+						t.Errorf("query %d went to %s, want %s (the RAs' order)", i, f.asked[i], s)
+					}
+				}
+				for i := 1; i < len(tt.rdnss); i++ {
+					gap := f.askedAt[i].Sub(f.askedAt[i-1])
+					if wait := slices.Contains(tt.dead, tt.rdnss[i-1]); wait != (gap == checkTimeout) {
+						t.Errorf("server %s asked %v after %s (dead: %v), want %v", tt.rdnss[i], gap, tt.rdnss[i-1], wait, checkTimeout)
+					}
 				}
 			})
 		})

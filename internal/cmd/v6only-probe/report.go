@@ -48,9 +48,12 @@ type Report struct {
 	// whose PREF64 is in use; null without one.
 	RouterLifetimeS *int64 `json:"router_lifetime_s"`
 	PREF64LifetimeS *int64 `json:"pref64_lifetime_s"`
-	// DNSServer is the server asked (-dns, else the first RDNSS); "" when
-	// there is none.
+	// DNSServer is the server asked (-dns, else the first RDNSS that
+	// answers, else the first RDNSS); "" when there is none.
 	DNSServer string `json:"dns_server"`
+	// RDNSSUnanswered are the RDNSS servers that did not answer the RFC
+	// 7050 query (not asked with -dns).
+	RDNSSUnanswered []string `json:"rdnss_unanswered"`
 	// RFC7050 are the prefixes found in the AAAA records of ipv4only.arpa;
 	// RFC7050Error says why none were ("" when found).
 	RFC7050      []string `json:"rfc7050_prefixes"`
@@ -139,13 +142,16 @@ func (rep *Report) addRAs(rs []ndp.Router) {
 		}
 	}
 	slices.SortFunc(pref64, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
-	slices.SortFunc(rdnss, netip.Addr.Compare)
 	rep.PREF64, rep.RDNSS = []string{}, []string{}
 	for _, p := range slices.Compact(pref64) {
 		rep.PREF64 = append(rep.PREF64, p.String())
 	}
-	for _, a := range slices.Compact(rdnss) {
-		rep.RDNSS = append(rep.RDNSS, a.String())
+	// RDNSS in the RAs' order, which is a client's order of preference
+	// (RFC 8106 5.1), each once.
+	for i, a := range rdnss {
+		if !slices.Contains(rdnss[:i], a) {
+			rep.RDNSS = append(rep.RDNSS, a.String())
+		}
 	}
 	rep.Ready = rep.V6Only && len(rep.PREF64) > 0 && len(rep.RDNSS) > 0
 }

@@ -31,7 +31,8 @@ type Options struct {
 	RAWait time.Duration
 
 	// DNS is the DNS server for the RFC 7050 and DNS64 checks (-dns);
-	// the zero value means the first RDNSS of the router advertisements.
+	// the zero value means the RDNSS servers of the router advertisements,
+	// each asked in turn, the first that answers used.
 	DNS netip.AddrPort
 	// Name is the A-only name the DNS64 check asks for (-name; the
 	// command's default is DefaultName, "" skips the check).

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -63,8 +65,12 @@ func routers(rs ...ndp.Router) func(context.Context, *net.Interface, time.Durati
 type fakeNet struct {
 	dns64 netip.Prefix
 	up    bool
-	// asked records the servers the probe asked.
-	asked []netip.AddrPort
+	// dead servers never answer: their queries time out.
+	dead []netip.Addr
+	// asked records the servers the probe asked and when.
+	mu      *sync.Mutex
+	asked   []netip.AddrPort
+	askedAt []time.Time
 }
 
 var fakeA = map[string][]netip.Addr{
@@ -73,8 +79,16 @@ var fakeA = map[string][]netip.Addr{
 }
 
 func (f *fakeNet) apply(o *Options) {
-	o.Lookup = func(_ context.Context, server netip.AddrPort, name string, typ uint16) (nat64.Answer, error) {
+	f.mu = new(sync.Mutex)
+	o.Lookup = func(ctx context.Context, server netip.AddrPort, name string, typ uint16) (nat64.Answer, error) {
+		f.mu.Lock()
 		f.asked = append(f.asked, server)
+		f.askedAt = append(f.askedAt, time.Now())
+		f.mu.Unlock()
+		if slices.Contains(f.dead, server.Addr()) {
+			<-ctx.Done()
+			return nat64.Answer{}, fmt.Errorf("nat64: %s from %s: read udp: %w", name, server, ctx.Err())
+		}
 		if !strings.HasSuffix(name, ".") {
 			name += "."
 		}
@@ -106,7 +120,7 @@ func (f *fakeNet) apply(o *Options) {
 
 // legacy leaves out the keys the NAT64 checks added, for the tests of the
 // first report's keys.
-var legacy = cmpopts.IgnoreFields(Report{}, "RouterLifetimeS", "PREF64LifetimeS", "DNSServer", "RFC7050", "RFC7050Error",
+var legacy = cmpopts.IgnoreFields(Report{}, "RouterLifetimeS", "PREF64LifetimeS", "DNSServer", "RDNSSUnanswered", "RFC7050", "RFC7050Error",
 	"NAT64Prefix", "NAT64Source", "PrefixAgree", "DNS64Name", "DNS64AAAA", "DNS64Prefixes", "DNS64OK", "DNS64Error",
 	"NAT64Target", "NAT64Via", "EchoRTTMs", "TCPRTTMs", "NAT64Error", "Checks", "AllOK")
 
