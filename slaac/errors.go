@@ -1,16 +1,36 @@
 package slaac
 
 import (
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
 
+// ErrSyntax is wrapped by every [ParseError] whose input has no sentinel
+// of its own: a NetworkManager or systemd-networkd file, a sysctl value, a
+// version, a kind name. [ParseError.Type] says which.
+var ErrSyntax = errors.New("slaac: syntax error")
+
+// syntaxError is a cause that wraps ErrSyntax without printing it: the
+// ParseError around it already says "parse".
+type syntaxError struct{ msg string }
+
+func (e *syntaxError) Error() string { return e.msg }
+func (e *syntaxError) Unwrap() error { return ErrSyntax }
+
+// errSyntax formats a cause that wraps ErrSyntax.
+func errSyntax(format string, args ...any) error {
+	return &syntaxError{msg: fmt.Sprintf(format, args...)}
+}
+
 // ParseError reports input that does not parse: what was parsed, where, and
-// why. Type is "IID", "stable_secret" or "machine ID"; Err wraps the
-// sentinel for that kind of input ([ErrIID], [ErrSecret]) and quotes the
-// input, so errors.Is works and the message shows what was given.
+// why. Err wraps the sentinel for that kind of input ([ErrIID],
+// [ErrSecret], else [ErrSyntax]) and quotes the input, so errors.Is works
+// and the message shows what was given.
 type ParseError struct {
-	// Type names what was being parsed: "IID", "stable_secret", "machine ID".
+	// Type names what was being parsed: "IID", "stable_secret", "machine
+	// ID", "NetworkManager version", "networkd .network", "sysctl NAME"…
 	Type string
 	// Offset is the byte offset in the input of the first byte that is
 	// wrong, or the input's length when it ends too soon.

@@ -3,6 +3,7 @@ package slaac_test
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -194,4 +195,20 @@ addr-gen-mode=stable-privacy
 	// Output:
 	// 1234::4ceb:14cd:3d54:793f nm-stable-privacy
 	// Wired.nmconnection (Wired, 6b138152-9f3e-4b97-aaf7-e6e553f2a24e) ipv6.addr-gen-mode stable-privacy, uuid, host ID from a test
+}
+
+// A parse error says where the input went wrong and, for errors.Is, what
+// kind of input it was.
+func ExampleParseError() {
+	_, err := slaac.ParseNMVersion("one.42")
+	var pe *slaac.ParseError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Type, "at offset", pe.Offset)
+	}
+	fmt.Println(errors.Is(err, slaac.ErrSyntax))
+	fmt.Println(err)
+	// Output:
+	// NetworkManager version at offset 0
+	// true
+	// slaac: parse NetworkManager version at offset 0: "one.42": want MAJOR.MINOR such as 1.42
 }

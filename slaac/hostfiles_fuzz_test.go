@@ -1,6 +1,7 @@
 package slaac
 
 import (
+	"errors"
 	"net/netip"
 	"strings"
 	"testing"
@@ -19,6 +20,9 @@ func roundTrip[T interface{ AppendText([]byte) ([]byte, error) }](t *testing.T, 
 		if _, ok := err.(*ParseError); !ok {
 			t.Fatalf("error %v is not a *ParseError", err)
 		}
+		if !wrapsSentinel(err) {
+			t.Fatalf("error %v wraps none of ErrSyntax, ErrSecret, ErrIID", err)
+		}
 		return
 	}
 	text, err := v.AppendText(nil)
@@ -36,6 +40,12 @@ func roundTrip[T interface{ AppendText([]byte) ([]byte, error) }](t *testing.T, 
 	if string(text) != string(text2) {
 		t.Fatalf("marshal twice: %q then %q", text, text2)
 	}
+}
+
+// wrapsSentinel reports whether a parse error says, for errors.Is, what
+// kind of input was wrong.
+func wrapsSentinel(err error) bool {
+	return errors.Is(err, ErrSyntax) || errors.Is(err, ErrSecret) || errors.Is(err, ErrIID)
 }
 
 // FuzzParseNMConnection: keyfile profiles round-trip.
@@ -85,6 +95,9 @@ func FuzzParseNetworkdToken(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		tok, err := ParseNetworkdToken(s)
 		if err != nil {
+			if !wrapsSentinel(err) {
+				t.Fatalf("error %v wraps none of ErrSyntax, ErrSecret, ErrIID", err)
+			}
 			return
 		}
 		again, err := ParseNetworkdToken(tok.String())
@@ -104,8 +117,8 @@ func FuzzParseKernelConf(f *testing.F) {
 			"idgen_retries": retries, "use_tempaddr": tempaddr, "temp_valid_lft": valid, "retrans_time_ms": retrans}
 		c, err := ParseKernelConf("eth0", in)
 		if err != nil {
-			if pe, ok := err.(*ParseError); !ok || !strings.HasPrefix(pe.Type, "sysctl ") {
-				t.Fatalf("error %v is not a sysctl *ParseError", err)
+			if pe, ok := err.(*ParseError); !ok || !strings.HasPrefix(pe.Type, "sysctl ") || !wrapsSentinel(err) {
+				t.Fatalf("error %v is not a sysctl *ParseError wrapping a sentinel", err)
 			}
 			return
 		}

@@ -2,7 +2,6 @@ package slaac
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 )
 
@@ -63,7 +62,7 @@ func iniEach(b []byte, syntax iniSyntax, typ string, fn func(section, key, value
 			continue
 		case t[0] == '[':
 			if t[len(t)-1] != ']' || len(t) < 3 {
-				return &ParseError{Type: typ, Offset: lineOff, Err: fmt.Errorf("slaac: %q: a section header is [NAME]", t)}
+				return &ParseError{Type: typ, Offset: lineOff, Err: errSyntax("slaac: %q: a section header is [NAME]", t)}
 			}
 			section = t[1 : len(t)-1]
 			continue
@@ -71,10 +70,10 @@ func iniEach(b []byte, syntax iniSyntax, typ string, fn func(section, key, value
 		k, v, ok := strings.Cut(t, "=")
 		k = strings.Trim(k, blanks)
 		if !ok || k == "" {
-			return &ParseError{Type: typ, Offset: lineOff, Err: fmt.Errorf("slaac: %q: want KEY=VALUE, [SECTION] or a comment", t)}
+			return &ParseError{Type: typ, Offset: lineOff, Err: errSyntax("slaac: %q: want KEY=VALUE, [SECTION] or a comment", t)}
 		}
 		if section == "" {
-			return &ParseError{Type: typ, Offset: lineOff, Err: fmt.Errorf("slaac: %q: key outside any [SECTION]", t)}
+			return &ParseError{Type: typ, Offset: lineOff, Err: errSyntax("slaac: %q: key outside any [SECTION]", t)}
 		}
 		v = strings.TrimLeft(v, " \t")
 		if syntax == glibKeyfile {

@@ -1,7 +1,6 @@
 package slaac
 
 import (
-	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -134,7 +133,7 @@ func ParseKernelConf(ifname string, sysctls map[string]string) (KernelConf, erro
 			if i := firstBad(s, func(c byte) bool { return '0' <= c && c <= '9' || c == '-' }); i >= 0 {
 				off = i
 			}
-			return 0, &ParseError{Type: "sysctl " + name, Offset: off, Err: fmt.Errorf("slaac: %q: want an integer from %d to %d", s, lo, hi)}
+			return 0, &ParseError{Type: "sysctl " + name, Offset: off, Err: errSyntax("slaac: %q: want an integer from %d to %d", s, lo, hi)}
 		}
 		return n, nil
 	}

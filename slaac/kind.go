@@ -93,5 +93,5 @@ func ParseKind(s string) (Kind, error) {
 			return Kind(k), nil
 		}
 	}
-	return KindUnknown, &ParseError{Type: "kind", Offset: 0, Err: fmt.Errorf("slaac: %q: not a kind of address (eui64, eui64-other, stable-privacy, temporary, likely-temporary, reserved, manual, opaque, unknown)", s)}
+	return KindUnknown, &ParseError{Type: "kind", Offset: 0, Err: errSyntax("slaac: %q: not a kind of address (eui64, eui64-other, stable-privacy, temporary, likely-temporary, reserved, manual, opaque, unknown)", s)}
 }

@@ -1,6 +1,9 @@
 package slaac
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 // FuzzParseKind: a name that parses marshals back to itself.
 func FuzzParseKind(f *testing.F) {
@@ -11,6 +14,9 @@ func FuzzParseKind(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		k, err := ParseKind(s)
 		if err != nil {
+			if !errors.Is(err, ErrSyntax) {
+				t.Fatalf("ParseKind(%q): %v does not wrap ErrSyntax", s, err)
+			}
 			return
 		}
 		b, err := k.MarshalText()
@@ -29,6 +35,9 @@ func FuzzParseNMVersion(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		v, err := ParseNMVersion(s)
 		if err != nil {
+			if !errors.Is(err, ErrSyntax) {
+				t.Fatalf("ParseNMVersion(%q): %v does not wrap ErrSyntax", s, err)
+			}
 			return
 		}
 		back, err := ParseNMVersion(v.String())

@@ -56,7 +56,7 @@ type NetworkdToken struct {
 func ParseNetworkdToken(s string) (NetworkdToken, error) {
 	var t NetworkdToken
 	bad := func(off int, why string) error {
-		return &ParseError{Type: "networkd Token", Offset: off, Err: fmt.Errorf("slaac: Token=%q: %s", s, why)}
+		return &ParseError{Type: "networkd Token", Offset: off, Err: errSyntax("slaac: Token=%q: %s", s, why)}
 	}
 	rest, off := s, 0
 	switch {
@@ -239,7 +239,7 @@ func ParseNetworkdLinkState(b []byte) (NetworkdLinkState, error) {
 		if line != "" && line[0] != '#' {
 			k, v, ok := strings.Cut(line, "=")
 			if !ok || k == "" {
-				return s, &ParseError{Type: "networkd link state", Offset: off, Err: fmt.Errorf("slaac: %q: want KEY=VALUE", line)}
+				return s, &ParseError{Type: "networkd link state", Offset: off, Err: errSyntax("slaac: %q: want KEY=VALUE", line)}
 			}
 			switch k {
 			case "ADMIN_STATE":

@@ -1,7 +1,6 @@
 package slaac
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -248,7 +247,7 @@ func ParseNMDeviceState(b []byte) (NMDeviceState, error) {
 			case "false":
 				s.Managed, s.HasManaged = false, true
 			default:
-				return &ParseError{Type: "NetworkManager device state", Offset: off, Err: fmt.Errorf("slaac: managed=%q: want true or false", value)}
+				return &ParseError{Type: "NetworkManager device state", Offset: off, Err: errSyntax("slaac: managed=%q: want true or false", value)}
 			}
 		case "device.connection-uuid":
 			s.ConnectionUUID = value

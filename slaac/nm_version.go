@@ -1,7 +1,6 @@
 package slaac
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -53,7 +52,7 @@ func (v NMVersion) atLeast(w NMVersion) bool {
 // micro version and anything after it are ignored).
 func ParseNMVersion(s string) (NMVersion, error) {
 	bad := func(off int) error {
-		return &ParseError{Type: "NetworkManager version", Offset: off, Err: fmt.Errorf("slaac: %q: want MAJOR.MINOR such as 1.42", s)}
+		return &ParseError{Type: "NetworkManager version", Offset: off, Err: errSyntax("slaac: %q: want MAJOR.MINOR such as 1.42", s)}
 	}
 	major, rest, ok := strings.Cut(s, ".")
 	if !ok {

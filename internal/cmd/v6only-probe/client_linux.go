@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
+
 	"github.com/v6kit/v6kit/dhcpv4opt108"
 )
 
