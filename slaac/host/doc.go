@@ -25,7 +25,8 @@
 //     NetworkManager/system-connections), NetworkManager.conf and conf.d
 //     ([connection] defaults), /var/lib/NetworkManager/secret_key with
 //     /etc/machine-id, the boot ID, and the version `NetworkManager
-//     --version` prints (unknown: the newest rules);
+//     --version` prints (the binary on PATH, else in /usr/sbin or /sbin;
+//     unknown: the newest rules);
 //   - systemd-networkd, when /run/systemd/netif/links/IFINDEX names the
 //     .network file it applied: that file's Token= and link-local
 //     settings (drop-in directories are not read), and /etc/machine-id.

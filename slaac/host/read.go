@@ -252,12 +252,26 @@ func (r reader) networkd(h *slaac.Host) (*slaac.NetworkdHost, error) {
 	return nd, nil
 }
 
+// nmBinaries are where NetworkManager is looked for after PATH: Debian's
+// PATH for a user (and so `sudo -E`'s) has no sbin.
+var nmBinaries = []string{"/usr/sbin/NetworkManager", "/sbin/NetworkManager"}
+
 // nmVersion asks the NetworkManager binary for its version; "" when it
 // cannot.
 func nmVersion() string {
+	bin, err := exec.LookPath("NetworkManager")
+	for _, b := range nmBinaries {
+		if err == nil {
+			break
+		}
+		bin, err = exec.LookPath(b)
+	}
+	if err != nil {
+		return ""
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "NetworkManager", "--version").Output()
+	out, err := exec.CommandContext(ctx, bin, "--version").Output()
 	if err != nil {
 		return ""
 	}

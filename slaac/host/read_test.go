@@ -139,3 +139,33 @@ func TestReadErrors(t *testing.T) {
 		t.Error("no addr_gen_mode (IPv6 disabled) accepted")
 	}
 }
+
+// TestNMVersionOutsidePATH: Debian's PATH for a user has no /usr/sbin,
+// where NetworkManager lives; its version is still read, or the newest
+// rules would be used for an older NetworkManager.
+func TestNMVersionOutsidePATH(t *testing.T) {
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "NetworkManager")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho 1.42.4\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	saved := nmBinaries
+	t.Cleanup(func() { nmBinaries = saved })
+	t.Setenv("PATH", t.TempDir()) // nothing on PATH
+	nmBinaries = []string{filepath.Join(dir, "absent"), fake}
+	if v := nmVersion(); v != "1.42.4" {
+		t.Errorf("nmVersion() = %q with NetworkManager only at %s, want 1.42.4", v, fake)
+	}
+	nmBinaries = nil
+	if v := nmVersion(); v != "" {
+		t.Errorf("nmVersion() = %q with no NetworkManager anywhere, want \"\"", v)
+	}
+	// The real one, where Debian installs it.
+	nmBinaries = saved
+	if _, err := os.Stat("/usr/sbin/NetworkManager"); err != nil {
+		t.Skip("NetworkManager is not installed (scripts/install-peers.sh)")
+	}
+	if _, err := slaac.ParseNMVersion(nmVersion()); err != nil {
+		t.Errorf("nmVersion() of /usr/sbin/NetworkManager with an empty PATH: %v", err)
+	}
+}
