@@ -3,7 +3,8 @@
 // opens; a usage error exits 2 with one line "prog: what is wrong; what to
 // do" followed by the synopsis; a runtime error exits 1 with one line naming
 // the object; a closed stdout ends the program quietly; SIGINT, SIGTERM,
-// SIGHUP and SIGPIPE cancel the context so the program cleans up.
+// SIGHUP and SIGPIPE cancel the context so the program cleans up, and a
+// program they end before it is done exits 128 + the signal's number.
 //
 // A program is a [Command] declared in its internal/cmd package, so tests
 // drive [Main] in-process with arguments and read its exit status and its
@@ -29,7 +30,33 @@ const (
 	ExitOK      = 0
 	ExitFailure = 1 // the program ran and failed
 	ExitUsage   = 2 // it was called wrongly
+	// ExitInterrupted is the status of a program a signal ended before
+	// it was done, as a shell reports one the signal killed: 128 + the
+	// signal's number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP);
+	// this one when the signal is not known.
+	ExitInterrupted = 128 + int(syscall.SIGINT)
 )
+
+// Signalled is the cause of a context a signal cancelled: [Exit] cancels
+// the program's context with it, and [Main] reads it back.
+type Signalled struct{ Signal syscall.Signal }
+
+func (s Signalled) Error() string { return signalName(s.Signal) + " received" }
+
+// signalName is the signal's conventional name ("SIGINT").
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	case syscall.SIGPIPE:
+		return "SIGPIPE"
+	}
+	return s.String()
+}
 
 // ErrUsage is wrapped by every usage error: the program was called wrongly
 // and nothing was done. Test with errors.Is.
@@ -108,9 +135,29 @@ func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Write
 		return c.usage(stderr, err.Error())
 	case ClosedOutput(err):
 		return ExitOK
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		return c.interrupted(ctx, stderr)
 	}
 	fmt.Fprintln(stderr, c.line(err.Error()))
 	return ExitFailure
+}
+
+// interrupted reports a program a signal ended before it was done: one
+// line naming the signal, and 128 + its number, so a script tells it from
+// a result and from a failure. A closed pipe (SIGPIPE) ends it quietly, as
+// a closed stdout does. (A program that runs until it is stopped returns
+// nil when stopped and exits 0.)
+func (c Command) interrupted(ctx context.Context, stderr io.Writer) int {
+	var sig Signalled
+	if !errors.As(context.Cause(ctx), &sig) {
+		fmt.Fprintln(stderr, c.Name+": interrupted before it was done")
+		return ExitInterrupted
+	}
+	if sig.Signal == syscall.SIGPIPE {
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "%s: interrupted by %s before it was done\n", c.Name, signalName(sig.Signal))
+	return 128 + int(sig.Signal)
 }
 
 // Exit runs c with the process's arguments under a context that SIGINT,
@@ -121,10 +168,35 @@ func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Write
 func Exit(c Command) { exit(c, os.Args[1:]) }
 
 func exit(c Command, args []string) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
+	ctx, stop := signalContext()
 	status := Main(ctx, c, args, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(status)
+}
+
+// signalContext is cancelled by the first SIGINT, SIGTERM, SIGHUP or
+// SIGPIPE, with [Signalled] as its cause; stop releases the signals.
+func signalContext() (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			if n, ok := s.(syscall.Signal); ok {
+				cancel(Signalled{Signal: n})
+			} else {
+				cancel(errors.New(s.String()))
+			}
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(context.Canceled)
+	}
 }
 
 // ExitMulti is a multi-call program (busybox-style) of cmds: called by one
@@ -133,13 +205,27 @@ func exit(c Command, args []string) {
 func ExitMulti(name string, cmds []Command) {
 	c, args, ok := Pick(cmds, os.Args)
 	if !ok {
-		fmt.Fprint(os.Stderr, multiUsage(name, cmds, args))
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-			os.Exit(ExitOK)
-		}
-		os.Exit(ExitUsage)
+		os.Exit(multiMain(name, cmds, args, os.Stdout, os.Stderr))
 	}
 	exit(c, args)
+}
+
+// multiMain answers a multi-call binary called without a program's name:
+// -h to stdout (exit 0) and -version, as every program does; anything else
+// is a usage error.
+func multiMain(name string, cmds []Command, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch strings.TrimLeft(args[0], "-") {
+		case "h", "help":
+			fmt.Fprint(stdout, multiUsage(name, cmds, nil))
+			return ExitOK
+		case "version":
+			fmt.Fprintln(stdout, name, Version())
+			return ExitOK
+		}
+	}
+	fmt.Fprint(stderr, multiUsage(name, cmds, args))
+	return ExitUsage
 }
 
 // Pick finds the command a multi-call binary runs for argv: by the name it
@@ -238,13 +324,14 @@ func (c Command) line(msg string) string {
 var sdkPackages = []string{"dhcpv4opt108", "discover", "lxdprofile", "macvlan", "nat64", "ndp", "ripng", "slaac/host", "slaac"}
 
 // Cause is err's text without the "pkg: " prefixes of v6kit's packages, at
-// its start or after a ": ", for a program that puts an SDK error into a
+// its start or after ": " or "(", for a program that puts an SDK error into a
 // line of its own ("-pool: storage pool not found …").
 func Cause(err error) string { return trimPackages(err.Error()) }
 
 func trimPackages(msg string) string {
 	for _, p := range sdkPackages {
 		msg = strings.ReplaceAll(strings.TrimPrefix(msg, p+": "), ": "+p+": ", ": ")
+		msg = strings.ReplaceAll(msg, "("+p+": ", "(")
 	}
 	return msg
 }

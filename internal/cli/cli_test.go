@@ -30,6 +30,12 @@ var demo = Command{
 				return fmt.Errorf("interface \"eth6\": %w", fmt.Errorf("ndp: %w", errors.New("ripng: no usable link-local address")))
 			case *n == 8:
 				return fmt.Errorf("write /dev/stdout: %w", syscall.EPIPE)
+			case *n == 5: // a one-shot program a signal ends mid-way
+				<-ctx.Done()
+				return fmt.Errorf("interface %q: %w", "eth5", ctx.Err())
+			case *n == 4: // a program that runs until it is stopped
+				<-ctx.Done()
+				return nil
 			}
 			_, err := fmt.Fprintln(stdout, *n)
 			return err
@@ -122,9 +128,90 @@ func TestCause(t *testing.T) {
 		{"ripng: read on eth0: ripng: closed", "read on eth0: closed"},
 		{"open /x: no such file", "open /x: no such file"},
 		{"ndpx: not ours", "ndpx: not ours"},
+		{"no daemon on /s (lxdprofile: GET /1.0: not JSON)", "no daemon on /s (GET /1.0: not JSON)"},
 	} {
 		if got := Cause(errors.New(tt.in)); got != tt.want {
 			t.Errorf("Cause(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestMain_interrupted: a one-shot program a signal ends before it is done
+// exits 128 + the signal's number with one line naming it, so a script
+// tells it from a result (0) and a failure (1); a program that runs until
+// stopped exits 0; SIGPIPE (a closed stdout) is quiet.
+func TestMain_interrupted(t *testing.T) {
+	tests := []struct {
+		name   string
+		n      string
+		cause  error
+		status int
+		line   string
+	}{
+		{"SIGINT", "5", Signalled{syscall.SIGINT}, 130, "demo: interrupted by SIGINT before it was done"},
+		{"SIGTERM", "5", Signalled{syscall.SIGTERM}, 143, "demo: interrupted by SIGTERM before it was done"},
+		{"SIGHUP", "5", Signalled{syscall.SIGHUP}, 129, "demo: interrupted by SIGHUP before it was done"},
+		{"SIGPIPE is a closed stdout", "5", Signalled{syscall.SIGPIPE}, ExitOK, ""},
+		{"cancelled without a signal", "5", nil, ExitInterrupted, "demo: interrupted before it was done"},
+		{"stopped daemon", "4", Signalled{syscall.SIGTERM}, ExitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			cancel(tt.cause)
+			var out, errb bytes.Buffer
+			if got := Main(ctx, demo, []string{"-n", tt.n}, &out, &errb); got != tt.status {
+				t.Errorf("status %d, want %d", got, tt.status)
+			}
+			if want := tt.line; want != "" {
+				want += "\n"
+				if errb.String() != want {
+					t.Errorf("stderr %q, want %q", errb.String(), want)
+				}
+			} else if errb.Len() > 0 {
+				t.Errorf("stderr %q, want nothing", errb.String())
+			}
+		})
+	}
+}
+
+// TestSignalContext: a real SIGHUP to this process cancels the context
+// with its name as the cause (SIGHUP: the test runner does not use it).
+func TestSignalContext(t *testing.T) {
+	ctx, stop := signalContext()
+	defer stop()
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	var sig Signalled
+	if !errors.As(context.Cause(ctx), &sig) || sig.Signal != syscall.SIGHUP {
+		t.Errorf("cause %v, want Signalled{SIGHUP}", context.Cause(ctx))
+	}
+}
+
+// TestMultiMain: the multi-call binary without a program name answers -h
+// on stdout and -version like every program; anything else is a usage
+// error on stderr.
+func TestMultiMain(t *testing.T) {
+	cmds := []Command{demo}
+	tests := []struct {
+		args           []string
+		status         int
+		stdout, stderr string // prefixes; "" for empty
+	}{
+		{[]string{"-h"}, ExitOK, "usage: v6kit PROGRAM", ""},
+		{[]string{"--help"}, ExitOK, "usage: v6kit PROGRAM", ""},
+		{[]string{"-version"}, ExitOK, "v6kit ", ""},
+		{nil, ExitUsage, "", "usage: v6kit PROGRAM"},
+		{[]string{"nosuch"}, ExitUsage, "", `v6kit: no program "nosuch"`},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		got := multiMain("v6kit", cmds, tt.args, &out, &errb)
+		if got != tt.status || !strings.HasPrefix(out.String(), tt.stdout) || (tt.stdout == "") != (out.Len() == 0) ||
+			!strings.HasPrefix(errb.String(), tt.stderr) || (tt.stderr == "") != (errb.Len() == 0) {
+			t.Errorf("%q: status %d, stdout %q, stderr %q; want %d, %q…, %q…", tt.args, got, out.String(), errb.String(), tt.status, tt.stdout, tt.stderr)
 		}
 	}
 }

@@ -135,7 +135,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	case p.err == nil:
 		rep = report(p.r, rs)
 	case raCtx.Err() != nil:
-		return nil // stopped by a signal: no verdict
+		return raCtx.Err() // stopped by a signal: no verdict, and the exit status says so
 	case isNoResponse(p.err) || errors.Is(p.err, context.DeadlineExceeded):
 		rep = noOffer(rs)
 	default:
@@ -143,7 +143,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 	}
 	rep.checkNAT64(raCtx, &o, rs, time.Now())
 	if raCtx.Err() != nil {
-		return nil // stopped by a signal: no verdict
+		return raCtx.Err() // stopped by a signal: no verdict, and the exit status says so
 	}
 	if o.JSON {
 		b, err := json.Marshal(rep)
