@@ -55,6 +55,7 @@ const (
 	fixLifetime  = "give PREF64 a lifetime of at least the router lifetime: odhcpd and radvd default to 3 × MaxRtrAdvInterval; do not set it below (opnsense core #10687: 16 s)"
 	fixRDNSS     = "announce the DNS64 resolver in the RAs: OpenWrt odhcpd: option ra_dns '1' with the router's address (dhcp.lan.dns); radvd: RDNSS ADDR {};"
 	fixDeadRDNSS = "announce only resolvers that answer: a client asks its RDNSS servers in order and waits out each dead one (glibc: 5 s) before the next; start it, or drop it from the RAs (odhcpd: dhcp.lan.dns; radvd: RDNSS)"
+	fixResolver  = "the DNS server did not answer: check that it runs and listens on that address (-dns, else the RDNSS of the RAs) and that nothing drops UDP and TCP port 53 to it"
 	fixDNS64     = "turn on DNS64 in the resolver: unbound: module-config: \"dns64 validator iterator\" and dns64-prefix: PREFIX (the NAT64 prefix)"
 	fixAgree     = "use one prefix everywhere: unbound dns64-prefix, the NAT64's prefix (jool pool6, tayga prefix) and the RA's PREF64 must be equal"
 	fixNAT64     = "start the NAT64 and route the prefix to it: jool instance with pool6 PREFIX (modprobe jool), or tayga with 'ip route add PREFIX dev nat64'; the IPv4 side must route the pool back"
@@ -71,7 +72,7 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 	// a client; one that does not answer is a finding.
 	var disc *nat64.Discovery
 	var server netip.AddrPort
-	var silent []string // why each of rep.RDNSSUnanswered did not answer
+	var f findings
 	rep.RFC7050, rep.RDNSSUnanswered = []string{}, []string{}
 	if servers := o.dnsServers(rep.RDNSS); len(servers) > 0 {
 		asked := n.askInTurn(ctx, servers, nat64.WellKnownName, nat64.TypeAAAA)
@@ -89,10 +90,11 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 				if errors.Is(a.err, context.DeadlineExceeded) {
 					why = fmt.Sprintf("nothing within %v", checkTimeout)
 				}
-				silent = append(silent, why)
+				f.silent = append(f.silent, why)
 			}
 		}
 		server, rep.DNSServer = chosen.server, chosen.server.String()
+		f.serverDead = !chosen.answered()
 		err := chosen.err
 		if err == nil {
 			var ps []netip.Prefix
@@ -121,7 +123,6 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 	// DNS64 synthesis of an A-only name, under the prefix in use.
 	rep.DNS64Name, rep.DNS64AAAA = o.Name, []string{}
 	var aOnly []netip.Addr
-	var dns64Err error
 	if server.IsValid() && o.Name != "" {
 		cctx, cancel := context.WithTimeout(ctx, checkTimeout)
 		a, err := n.lookup(cctx, server, o.Name, nat64.TypeA)
@@ -149,7 +150,7 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 			}
 			rep.DNS64OK = err == nil
 		}
-		dns64Err = err
+		f.dns64Err = err
 		for _, p := range ps {
 			rep.DNS64Prefixes = append(rep.DNS64Prefixes, p.String())
 		}
@@ -195,7 +196,7 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 			rep.NAT64Error = strings.Join(msgs, "; ")
 		}
 	}
-	rep.Checks = rep.lines(c, o.Name, dns64Err, silent)
+	rep.Checks = rep.lines(c, o.Name, f)
 	rep.AllOK = true
 	for _, ch := range rep.Checks {
 		rep.AllOK = rep.AllOK && ch.OK
@@ -206,6 +207,10 @@ func (rep *Report) checkNAT64(ctx context.Context, o *Options, rs []ndp.Router, 
 // of the RAs in their order, a link-local one zoned to the interface.
 func (o *Options) dnsServers(rdnss []string) []netip.AddrPort {
 	if o.DNS.IsValid() {
+		// A link-local -dns without a zone is on the probed link.
+		if a := o.DNS.Addr(); a.IsLinkLocalUnicast() && a.Zone() == "" && o.ifIndex > 0 {
+			return []netip.AddrPort{netip.AddrPortFrom(a.WithZone(fmt.Sprint(o.ifIndex)), o.DNS.Port())}
+		}
 		return []netip.AddrPort{o.DNS}
 	}
 	var servers []netip.AddrPort
@@ -253,7 +258,15 @@ func (n nat64Net) askInTurn(ctx context.Context, servers []netip.AddrPort, name 
 }
 
 // lines turns the report into its ✔/✘ checks.
-func (rep *Report) lines(c nat64.Choice, name string, dns64Err error, silent []string) []Check {
+// findings are what the checks learnt beyond the report's keys, for the
+// lines and their fixes.
+type findings struct {
+	dns64Err   error    // why the DNS64 check failed
+	silent     []string // why each of Report.RDNSSUnanswered did not answer
+	serverDead bool     // the server asked (-dns, else every RDNSS) did not answer at all
+}
+
+func (rep *Report) lines(c nat64.Choice, name string, f findings) []Check {
 	var cs []Check
 	// option 108
 	switch {
@@ -287,7 +300,7 @@ func (rep *Report) lines(c nat64.Choice, name string, dns64Err error, silent []s
 	case len(rep.RDNSSUnanswered) > 0:
 		var dead []string
 		for i, a := range rep.RDNSSUnanswered {
-			dead = append(dead, a+": "+silent[i])
+			dead = append(dead, a+": "+f.silent[i])
 		}
 		cs = append(cs, Check{Name: "rdnss", Text: fmt.Sprintf("%s; no answer from %s", strings.Join(rep.RDNSS, ", "), strings.Join(dead, "; ")), Fix: fixDeadRDNSS})
 	default:
@@ -301,6 +314,8 @@ func (rep *Report) lines(c nat64.Choice, name string, dns64Err error, silent []s
 	switch {
 	case rep.DNSServer == "":
 		cs = append(cs, Check{Name: "rfc7050", Skipped: true, Text: "not checked: no DNS server (no RDNSS; give -dns)"})
+	case rep.RFC7050Error != "" && f.serverDead:
+		cs = append(cs, Check{Name: "rfc7050", Text: "ipv4only.arpa" + via + ": " + rep.RFC7050Error, Fix: fixResolver})
 	case rep.RFC7050Error != "":
 		cs = append(cs, Check{Name: "rfc7050", Text: "ipv4only.arpa" + via + ": " + rep.RFC7050Error, Fix: fixDNS64})
 	case len(c.PREF64) > 0 && !c.Agree:
@@ -316,9 +331,11 @@ func (rep *Report) lines(c nat64.Choice, name string, dns64Err error, silent []s
 		cs = append(cs, Check{Name: "dns64", Skipped: true, Text: "not checked: no DNS server or no -name"})
 	case rep.DNS64OK:
 		cs = append(cs, Check{Name: "dns64", OK: true, Text: fmt.Sprintf("%s → %s (under %s)", name, strings.Join(rep.DNS64AAAA, ", "), strings.Join(rep.DNS64Prefixes, ", "))})
-	case errors.Is(dns64Err, nat64.ErrNotEmbedded):
+	case f.serverDead:
+		cs = append(cs, Check{Name: "dns64", Text: rep.DNS64Error, Fix: fixResolver})
+	case errors.Is(f.dns64Err, nat64.ErrNotEmbedded):
 		cs = append(cs, Check{Name: "dns64", Text: rep.DNS64Error, Fix: fixName})
-	case errors.Is(dns64Err, nat64.ErrPrefixMismatch):
+	case errors.Is(f.dns64Err, nat64.ErrPrefixMismatch):
 		cs = append(cs, Check{Name: "dns64", Text: rep.DNS64Error + " (" + string(c.Source) + ")", Fix: fixAgree})
 	default:
 		cs = append(cs, Check{Name: "dns64", Text: rep.DNS64Error, Fix: fixDNS64})

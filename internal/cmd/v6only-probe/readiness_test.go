@@ -183,6 +183,38 @@ func TestDeadRDNSSPassedOver(t *testing.T) {
 	}
 }
 
+// TestDeadDNSServer: a -dns that does not answer is not "no DNS64": the
+// RFC 7050 and DNS64 lines say the server did not answer and give the fix
+// for that. A link-local -dns without a zone is asked on the probed link.
+func TestDeadDNSServer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dead := netip.MustParseAddr("fe80::53")
+		o := Options{JSON: true, Client: &fakeClient{offer: offer(t, []byte{0, 0, 7, 8})}, Routers: routers(ra(nsp, 1800*time.Second, 1800*time.Second, true)),
+			Name: "a-only.example", Port: 80, DNS: netip.AddrPortFrom(dead, 53), ifIndex: 7}
+		f := &fakeNet{dns64: nsp, up: true, dead: []netip.Addr{dead.WithZone("7")}}
+		f.apply(&o)
+		var out bytes.Buffer
+		if err := Run(context.Background(), o, &out); err != nil {
+			t.Fatal(err)
+		}
+		var rep Report
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.asked) == 0 || f.asked[0] != netip.MustParseAddrPort("[fe80::53%7]:53") {
+			t.Errorf("asked %v, want [fe80::53%%7]:53 first (the probed link's zone)", f.asked)
+		}
+		if len(rep.RDNSSUnanswered) != 0 {
+			t.Errorf("rdnss_unanswered = %q: the RDNSS were not asked (-dns)", rep.RDNSSUnanswered)
+		}
+		for _, c := range rep.Checks {
+			if (c.Name == "rfc7050" || c.Name == "dns64") && (c.OK || c.Fix != fixResolver) {
+				t.Errorf("%s line %+v, want ✘ with the fix for a server that does not answer", c.Name, c)
+			}
+		}
+	})
+}
+
 // TestClampedWaitIsReported: V6ONLY_WAIT 0 works, as 300 s; the line says
 // so.
 func TestClampedWaitIsReported(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/v6kit/v6kit/dhcpv4opt108"
@@ -72,6 +73,13 @@ func (o *Options) validate() error {
 		return cli.Usagef("-target %v is not an IPv4 address and port; give the IPv4 literal to reach through NAT64, e.g. -target 192.0.2.1:443", o.Target)
 	case o.Target.IsValid() && o.Target.Port() == 0:
 		return cli.Usagef("-target %v has port 0; give the TCP port to connect to, e.g. -target %v:443", o.Target, o.Target.Addr())
+	case o.DNS.IsValid() && o.DNS.Addr().Unmap().Is4():
+		return cli.Usagef("-dns %v is IPv4, which IPv6-only clients cannot ask; give the DNS64's IPv6 address, e.g. -dns 2001:db8::53", o.DNS.Addr())
+	case o.DNS.IsValid() && (o.DNS.Port() == 0 || o.DNS.Addr().IsMulticast() || o.DNS.Addr().IsUnspecified()):
+		return cli.Usagef("-dns %v is not a DNS server's address and port; give one such as 2001:db8::53 or [2001:db8::53]:53", o.DNS)
+	}
+	if why := nameProblem(o.Name); why != "" {
+		return cli.Usagef("-name %q is not a DNS name (%s); give an A-only name such as %s, or -name \"\" to skip the check", o.Name, why, DefaultName)
 	}
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
@@ -80,6 +88,33 @@ func (o *Options) validate() error {
 		o.RAWait = min(DefaultRAWait, o.Timeout)
 	}
 	return nil
+}
+
+// nameProblem says what makes s no DNS name (RFC 1035 2.3.4: labels of 1
+// to 63 bytes, at most 253 in all; letters, digits, '-' and '_'), or "".
+// The empty name is allowed: it skips the check.
+func nameProblem(s string) string {
+	if s == "" {
+		return ""
+	}
+	n := strings.TrimSuffix(s, ".")
+	if len(n) > 253 {
+		return fmt.Sprintf("%d bytes; at most 253", len(n))
+	}
+	for _, label := range strings.Split(n, ".") {
+		switch {
+		case label == "":
+			return "an empty label"
+		case len(label) > 63:
+			return fmt.Sprintf("a label of %d bytes; at most 63", len(label))
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+				return fmt.Sprintf("%q is not a letter, digit, '-' or '_'", r)
+			}
+		}
+	}
+	return ""
 }
 
 // Run probes the link once and prints the report; no OFFER is a report
