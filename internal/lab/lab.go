@@ -82,6 +82,10 @@ func OpenID(id string) (*Lab, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lab: %w", err)
 	}
+	if err := writeOwner(dir); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("lab: %w", err)
+	}
 	return &Lab{ID: id, Dir: dir}, nil
 }
 
@@ -182,39 +186,60 @@ func Leftovers() ([]string, error) {
 	return names, nil
 }
 
+// Running is a lab whose process is still alive: RemoveLeftovers leaves it
+// alone.
+type Running struct {
+	ID  string
+	PID int
+}
+
 // RemoveLeftovers deletes the namespaces [Leftovers] names, after killing
-// every process still inside them (only processes in those namespaces).
-// A non-empty id limits it to that lab's namespaces.
-func RemoveLeftovers(id string) ([]string, error) {
+// every process still inside them (only processes in those namespaces),
+// and the labs' directories. A non-empty id limits it to that lab's. A lab
+// whose process is alive (not this one) is running, not left behind: it is
+// skipped and returned in running.
+func RemoveLeftovers(id string) (removed []string, running []Running, err error) {
 	all, err := Leftovers()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var names []string
-	for _, name := range all {
-		if id == "" || strings.HasPrefix(name, Prefix+id+"-") {
-			names = append(names, name)
-		}
-	}
-	var errs []error
-	for _, name := range names {
-		ns := &Netns{Name: name}
-		if err := ns.delete(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	// And the labs' private directories (configs, logs, sockets).
 	pattern := "v6kit-lab-*"
 	if id != "" {
 		pattern = "v6kit-lab-" + id + "-*"
 	}
 	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), pattern))
+	live := map[string]bool{}
+	var gone []string
 	for _, d := range dirs {
+		labID, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), "v6kit-lab-"), "-")
+		if pid, ok := ownerAlive(d); ok {
+			if !live[labID] {
+				running = append(running, Running{ID: labID, PID: pid})
+			}
+			live[labID] = true
+			continue
+		}
+		gone = append(gone, d)
+	}
+	for _, name := range all {
+		labID, _, _ := strings.Cut(strings.TrimPrefix(name, Prefix), "-")
+		if (id == "" || labID == id) && !live[labID] {
+			removed = append(removed, name)
+		}
+	}
+	var errs []error
+	for _, name := range removed {
+		ns := &Netns{Name: name}
+		if err := ns.delete(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, d := range gone {
 		if err := os.RemoveAll(d); err != nil {
 			errs = append(errs, fmt.Errorf("lab: %w", err))
 		}
 	}
-	return names, errors.Join(errs...)
+	return removed, running, errors.Join(errs...)
 }
 
 // run runs a command and returns its combined output, with the output in the

@@ -58,7 +58,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	var o Options
 	fs.BoolVar(&o.JSON, "json", false, "print one JSON object per act (keys above)")
 	fs.BoolVar(&o.Keep, "keep", false, "leave the lab up and print how to enter each namespace")
-	fs.BoolVar(&o.Down, "down", false, "remove every lab left behind (v6k-* namespaces) and exit")
+	fs.BoolVar(&o.Down, "down", false, "remove every lab left behind (v6k-* namespaces, -keep'd labs) and exit; a running lab is left alone")
 	fs.StringVar(&o.SVG, "svg", "", "write a picture of the lab to `FILE` (its directory must exist)")
 	fs.BoolVar(&o.Peers, "peers", false, "use the real daemons where installed (radvd, BIRD, dnsmasq, dhclient)")
 	fs.StringVar(&o.ID, "id", "", "name the lab `ID`: 1 to 16 lower-case letters and digits (default random); with -down, remove only that lab")

@@ -27,14 +27,19 @@ func Run(ctx context.Context, opts Options, stdout io.Writer) error {
 		return err
 	}
 	if opts.Down {
-		names, err := lab.RemoveLeftovers(opts.ID)
+		names, running, err := lab.RemoveLeftovers(opts.ID)
+		var b strings.Builder
 		for _, name := range names {
-			if _, werr := fmt.Fprintln(stdout, "removed", name); werr != nil && err == nil {
-				err = werr
-			}
+			fmt.Fprintln(&b, "removed", name)
 		}
-		if len(names) == 0 && err == nil {
-			_, err = fmt.Fprintln(stdout, "no lab namespaces left behind")
+		for _, r := range running {
+			fmt.Fprintf(&b, "lab %s is running (pid %d): left alone; stop it with Ctrl-C, or kill %d\n", r.ID, r.PID, r.PID)
+		}
+		if len(names) == 0 && len(running) == 0 && err == nil {
+			b.WriteString("no lab namespaces left behind\n")
+		}
+		if _, werr := io.WriteString(stdout, b.String()); werr != nil && err == nil {
+			err = werr
 		}
 		return err
 	}

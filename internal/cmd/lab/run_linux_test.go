@@ -4,6 +4,7 @@ package labcmd
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -53,7 +54,7 @@ func assertNothingLeft(t *testing.T, id string) {
 
 // cleanupLab removes lab id's namespaces should the test fail half-way.
 func cleanupLab(t *testing.T, id string) {
-	t.Cleanup(func() { _, _ = lab.RemoveLeftovers(id) })
+	t.Cleanup(func() { _, _, _ = lab.RemoveLeftovers(id) })
 }
 
 func TestLabEndToEnd(t *testing.T) {
@@ -195,6 +196,70 @@ func TestLabDownRemovesOnlyThatLab(t *testing.T) {
 	if _, err := os.Stat(dirs[other]); err != nil {
 		t.Errorf("-down -id %s removed another lab's directory: %v", mine, err)
 	}
+}
+
+// TestLabDownLeavesRunningLab: -down must not pull a running lab's
+// namespaces from under it (a second terminal, a `make test` meanwhile):
+// the lab program runs in another process while -down names it running
+// and removes nothing; once that process is gone, -down removes what it
+// left.
+func TestLabDownLeavesRunningLab(t *testing.T) {
+	sdktest.RequireRoot(t)
+	bin := clitest.Build(t, "github.com/v6kit/v6kit/examples/lab")
+	id := randomID(t)
+	cleanupLab(t, id)
+	cmd := exec.Command(bin, "-id", id, "-keep")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{}) // closed when the lab process has ended
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-done })
+	// Wait until the lab has a namespace (poll, generous deadline).
+	deadline := time.Now().Add(60 * time.Second)
+	mine := func() []string {
+		names, _ := lab.Leftovers()
+		var m []string
+		for _, n := range names {
+			if strings.HasPrefix(n, lab.Prefix+id+"-") {
+				m = append(m, n)
+			}
+		}
+		return m
+	}
+	for len(mine()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("lab %s made no namespace within 60 s:\n%s", id, out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var down bytes.Buffer
+	if err := Run(context.Background(), Options{Down: true, ID: id}, &down); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("lab %s is running (pid %d): left alone", id, cmd.Process.Pid)
+	if !strings.Contains(down.String(), want) || strings.Contains(down.String(), "removed") {
+		t.Errorf("-down -id %s while the lab runs printed %q, want %q and nothing removed", id, down.String(), want)
+	}
+	if len(mine()) == 0 {
+		t.Errorf("-down removed the running lab's namespaces")
+	}
+	// The lab ends (-keep leaves it up); now it is left behind.
+	select {
+	case <-done:
+	case <-time.After(120 * time.Second):
+		t.Fatalf("lab did not finish within 120 s:\n%s", out.String())
+	}
+	down.Reset()
+	if err := Run(context.Background(), Options{Down: true, ID: id}, &down); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(down.String(), "removed "+lab.Prefix+id+"-") {
+		t.Errorf("-down after the lab ended printed %q, want it to remove the kept lab", down.String())
+	}
+	assertNothingLeft(t, id)
 }
 
 // TestLabInterrupted sends SIGINT to the lab program at several moments
