@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/insomniacslk/dhcp/dhcpv4/nclient4"
+
 	"github.com/v6kit/v6kit/dhcpv4opt108"
 	v6onlyprobe "github.com/v6kit/v6kit/internal/cmd/v6only-probe"
 	v6onlyserver "github.com/v6kit/v6kit/internal/cmd/v6only-server"

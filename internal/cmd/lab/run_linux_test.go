@@ -4,13 +4,13 @@ package labcmd
 
 import (
 	"bytes"
-	"fmt"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
