@@ -77,8 +77,10 @@ type Options struct {
 	Key string
 
 	// Valid and Preferred are the advertised prefix lifetimes (-valid,
-	// -preferred; temporary).
+	// -preferred; temporary). Preferred 0 means the default (24 hours, or
+	// Valid when shorter) unless HasPreferred says -preferred 0 was given.
 	Valid, Preferred time.Duration
+	HasPreferred     bool
 	// Profile is rfc8981 or linux (-profile; temporary).
 	Profile string
 	// For is the simulated span (-for; temporary).
