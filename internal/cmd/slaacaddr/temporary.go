@@ -32,6 +32,24 @@ type Event struct {
 // with preferred lifetime 0 is deprecated and gets no temporary address).
 const defaultPreferred = 24 * time.Hour
 
+// Bounds of the simulation, so that it ends soon and prints what it
+// computes: an RA interval of 1ns would make the run spin for days (RFC
+// 4861 routers wait at least MinRtrAdvInterval, 3 s; 1 s leaves room for
+// tests), and so would a million RAs.
+const (
+	minRAInterval = time.Second
+	maxRAs        = 1_000_000
+)
+
+// -start's range: Unix time's epoch on, and far enough from year 10000
+// that every time printed, at most -for (a time.Duration: 292 years) plus
+// a valid lifetime (136 years) later, is one JSON can hold; before year 1
+// the manager's clock would stop and the run print nothing.
+var (
+	minStart = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxStart = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 // checkTemporary validates the flags of -mode temporary and returns the
 // profile, the start and the advertised preferred lifetime to simulate.
 func checkTemporary(o Options) (slaac.TempProfile, time.Time, time.Duration, error) {
@@ -68,6 +86,10 @@ func checkTemporary(o Options) (slaac.TempProfile, time.Time, time.Duration, err
 		return fail("-for %v is negative; give the span to simulate, such as 72h", o.For)
 	case o.RAInterval < 0:
 		return fail("-ra-interval %v is negative; give how often the router re-advertises, such as 10m (0: once)", o.RAInterval)
+	case o.RAInterval > 0 && o.RAInterval < minRAInterval:
+		return fail("-ra-interval %v is below %v; give how often the router re-advertises, such as 10m (RFC 4861 routers wait at least 3s), or leave it out for one RA", o.RAInterval, minRAInterval)
+	case o.RAInterval > 0 && ras(o.For, o.RAInterval) > maxRAs:
+		return fail("-for %v with -ra-interval %v simulates %d RAs; give at most %d, with a longer -ra-interval or a shorter -for", o.For, o.RAInterval, ras(o.For, o.RAInterval), maxRAs)
 	}
 	// A temporary address lives no longer than its prefix is advertised
 	// to (RFC 8981 section 3.4), so the manager's own rule on lifetimes
@@ -89,8 +111,21 @@ func checkTemporary(o Options) (slaac.TempProfile, time.Time, time.Duration, err
 		if start, err = time.Parse(time.RFC3339, o.Start); err != nil {
 			return fail("-start %q is not an RFC 3339 time; give one such as 2026-01-01T00:00:00Z", o.Start)
 		}
+		if start.Before(minStart) || start.After(maxStart) {
+			return fail("-start %s is outside %s to %s; give a time in that range, such as 2026-01-01T00:00:00Z", o.Start, minStart.Format(time.DateOnly), maxStart.Format(time.DateOnly))
+		}
 	}
 	return profile, start, preferred, nil
+}
+
+// ras is how many RAs runTemporary simulates: one at the start and one
+// every interval before the end.
+func ras(span, interval time.Duration) int64 {
+	n := int64(span / interval)
+	if span%interval != 0 {
+		n++
+	}
+	return max(n, 1)
 }
 
 func runTemporary(ctx context.Context, o Options, w io.Writer) error {
