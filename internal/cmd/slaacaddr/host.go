@@ -78,7 +78,9 @@ func runHost(ctx context.Context, o Options, w io.Writer) error {
 	}
 	h, l, err := read(o.Interface)
 	if errors.Is(err, host.ErrNoInterface) {
-		return fmt.Errorf("interface %q not found; list them with 'ip link'", o.Interface)
+		// Nothing was done: a usage error, as in v6disc and the v6only
+		// programs (netx.Interface's words).
+		return cli.Usagef("-i: interface %q not found; list them with 'ip link'", o.Interface)
 	}
 	if err != nil {
 		return err

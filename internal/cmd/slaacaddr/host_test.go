@@ -3,9 +3,11 @@ package slaacaddr
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -16,7 +18,13 @@ import (
 )
 
 func TestHostBadInputs(t *testing.T) {
-	clitest.BadInputs(t, Command, []clitest.BadInput{
+	var linux []clitest.BadInput
+	if runtime.GOOS == "linux" { // elsewhere -i is unsupported (exit 1)
+		// An interface this host lacks is a usage error, as in v6disc
+		// and the v6only programs; it was a failure (exit 1).
+		linux = append(linux, clitest.BadInput{Name: "no such interface", Args: []string{"-i", "v6k-sa-nosuch"}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface "v6k-sa-nosuch" not found; list them with 'ip link'`})
+	}
+	clitest.BadInputs(t, Command, append(linux, []clitest.BadInput{
 		{Name: "i and mode", Args: []string{"-i", "eth0", "-mode", "linux"}, Status: cli.ExitUsage, Line: `slaacaddr: -i reads this host's own configuration, -mode computes from flags; give one of them`},
 		{Name: "empty i", Args: []string{"-i", ""}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface name is empty; give a name such as eth0`},
 		{Name: "long i", Args: []string{"-i", "a-very-long-interface"}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface name "a-very-long-interface" is 21 bytes; Linux takes at most 15`},
@@ -25,7 +33,7 @@ func TestHostBadInputs(t *testing.T) {
 		{Name: "i linklocal and prefix", Args: []string{"-i", "eth0", "-linklocal", "-prefix", "2001:db8::/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -linklocal and -prefix exclude each other; give -prefix for a global address or -linklocal for fe80::/64`},
 		{Name: "i with a mode flag", Args: []string{"-i", "eth0", "-secret", "::1"}, Status: cli.ExitUsage, Line: `slaacaddr: -secret does not apply to -i (it reads the host's own configuration); drop it`},
 		{Name: "i negative dad", Args: []string{"-i", "eth0", "-dad", "-2"}, Status: cli.ExitUsage, Line: `slaacaddr: -dad -2 is negative; give the number of DAD conflicts before this address (0 for the first)`},
-	})
+	}...))
 }
 
 // fakeHost is a kernel host in addr_gen_mode 0 (EUI-64: the same on
@@ -92,7 +100,7 @@ func TestHostText(t *testing.T) {
 	}
 	var out bytes.Buffer
 	err := Run(context.Background(), Options{Interface: "eth9", read: fakeHost}, &out)
-	if err == nil || err.Error() != `interface "eth9" not found; list them with 'ip link'` {
+	if !errors.Is(err, cli.ErrUsage) || err.Error() != `-i: interface "eth9" not found; list them with 'ip link'` {
 		t.Errorf("eth9: %v", err)
 	}
 }
