@@ -111,6 +111,9 @@ func TestBadInputs(t *testing.T) {
 		{Name: "random stable type", Args: []string{"-mode", "nm", "-ifname", "eth0", "-host-id", "k", "-stable-type", "random", "-network-id", "x", "-prefix", "2001:db8::/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -stable-type "random" is not predictable; give uuid, stable-id or generated`},
 		{Name: "random stable-id", Args: []string{"-mode", "nm", "-ifname", "eth0", "-host-id", "k", "-uuid", "u", "-stable-id", "${RANDOM}", "-prefix", "2001:db8::/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -stable-id "${RANDOM}" contains ${RANDOM}, a new random ID on each activation, which cannot be predicted; give a template without it`},
 		{Name: "bad nm version", Args: []string{"-mode", "nm", "-ifname", "eth0", "-host-id", "k", "-uuid", "u", "-nm-version", "new", "-prefix", "2001:db8::/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -nm-version "new" is not a version; give MAJOR.MINOR such as 1.42`},
+		// No address is an answer, said once (it read "no address: no
+		// address can be generated: …").
+		{Name: "systemd reserved prefix", Args: []string{"-mode", "systemd", "-ifname", "eth0", "-mac", "00:16:3e:65:2b:99", "-key", "86b123b969ba4b7eb8b3d8605123525a", "-prefix", "200:5eff:fe00::/64"}, Status: cli.ExitOK, Stdout: "no address: systemd-networkd rejects every address in 200:5eff:fe00::/64 (its reserved-range test covers the prefix)\n"},
 		{Name: "missing secret key file", Args: []string{"-mode", "nm", "-ifname", "eth0", "-secret-key", "/nonexistent/secret_key", "-uuid", "u", "-prefix", "2001:db8::/64"}, Status: cli.ExitFailure, Line: `slaacaddr: secret key file "/nonexistent/secret_key": no such file or directory`},
 	})
 }

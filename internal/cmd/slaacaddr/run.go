@@ -146,7 +146,7 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 		if o.JSON {
 			return json.NewEncoder(w).Encode(Result{Mode: o.Mode, DADCounter: o.DAD, NoAddress: why})
 		}
-		_, err = fmt.Fprintf(w, "no address: %s\n", why)
+		_, err = fmt.Fprintf(w, "no address: %s\n", noAddressWhy(why))
 		return err
 	}
 	if err != nil {
