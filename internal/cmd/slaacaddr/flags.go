@@ -121,7 +121,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	fs.StringVar(&o.NetworkID, "network-id", "", "nm: the network ID NetworkManager hashes; rfc7217: Network_ID")
 	fs.StringVar(&o.UUID, "uuid", "", "nm: connection.uuid")
 	fs.StringVar(&o.StableID, "stable-id", "", "nm: connection.stable-id `template` (${CONNECTION}, ${DEVICE}, ${MAC}, ${BOOT}, ${NETWORK_SSID})")
-	fs.StringVar(&o.BootID, "boot-id", "", "nm: boot ID for ${BOOT}")
+	fs.StringVar(&o.BootID, "boot-id", "", "nm: the predicted host's /proc/sys/kernel/random/boot_id, for ${BOOT} (required with it)")
 	fs.StringVar(&o.NMVersion, "nm-version", "", "nm: NetworkManager `version` whose stable-id rules apply: 1.42, 1.44 (\"default${CONNECTION}\" means the UUID) or 1.46+ (${NETWORK_SSID} expands); default the newest")
 	fs.StringVar(&o.Key, "key", "", "systemd: Token=prefixstable secret (32 hex digits)")
 	fs.DurationVar(&o.Valid, "valid", 0, "temporary: advertised valid lifetime")

@@ -30,6 +30,8 @@ func TestHostBadInputs(t *testing.T) {
 		{Name: "long i", Args: []string{"-i", "a-very-long-interface"}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface name "a-very-long-interface" is 21 bytes; Linux takes at most 15`},
 		{Name: "i with slash", Args: []string{"-i", "../eth0"}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface name "../eth0" has '/', ':' or white space; Linux refuses those`},
 		{Name: "i bad prefix", Args: []string{"-i", "eth0", "-prefix", "2001:db8::/48"}, Status: cli.ExitUsage, Line: `slaacaddr: -prefix 2001:db8::/48 is not an IPv6 /64; SLAAC forms addresses only in a /64 (RFC 4862), such as 2001:db8:1:2::/64`},
+		{Name: "i multicast prefix", Args: []string{"-i", "eth0", "-prefix", "ff02::/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -prefix ff02::/64 is multicast; SLAAC forms unicast addresses, give a unicast /64 such as 2001:db8:1:2::/64`},
+		{Name: "i prefix host bits", Args: []string{"-i", "eth0", "-prefix", "2001:db8:1:2::1/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -prefix 2001:db8:1:2::1/64 has host bits set; give the prefix, 2001:db8:1:2::/64`},
 		{Name: "i linklocal and prefix", Args: []string{"-i", "eth0", "-linklocal", "-prefix", "2001:db8::/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -linklocal and -prefix exclude each other; give -prefix for a global address or -linklocal for fe80::/64`},
 		{Name: "i with a mode flag", Args: []string{"-i", "eth0", "-secret", "::1"}, Status: cli.ExitUsage, Line: `slaacaddr: -secret does not apply to -i (it reads the host's own configuration); drop it`},
 		{Name: "i negative dad", Args: []string{"-i", "eth0", "-dad", "-2"}, Status: cli.ExitUsage, Line: `slaacaddr: -dad -2 is negative; give the number of DAD conflicts before this address (0 for the first)`},

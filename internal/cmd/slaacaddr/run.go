@@ -206,7 +206,15 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	if err := slaac.CheckPrefix(p); err != nil {
 		return netip.Prefix{}, cli.Usagef("-prefix %s is not an IPv6 /64; SLAAC forms addresses only in a /64 (RFC 4862), such as 2001:db8:1:2::/64", s)
 	}
-	return p.Masked(), nil
+	if p.Addr().IsMulticast() {
+		return netip.Prefix{}, cli.Usagef("-prefix %s is multicast; SLAAC forms unicast addresses, give a unicast /64 such as 2001:db8:1:2::/64", s)
+	}
+	// Host bits are refused, not masked, as ripngd and lxd-dns do (the
+	// same words as lxd-dns): they are a typo more often than a prefix.
+	if p.Masked() != p {
+		return netip.Prefix{}, cli.Usagef("-prefix %s has host bits set; give the prefix, %s", s, p.Masked())
+	}
+	return p, nil
 }
 
 // parseMAC parses a MAC flag.
