@@ -121,11 +121,11 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	fs.StringVar(&o.NetworkID, "network-id", "", "nm: the network ID NetworkManager hashes; rfc7217: Network_ID")
 	fs.StringVar(&o.UUID, "uuid", "", "nm: connection.uuid")
 	fs.StringVar(&o.StableID, "stable-id", "", "nm: connection.stable-id `template` (${CONNECTION}, ${DEVICE}, ${MAC}, ${BOOT}, ${NETWORK_SSID})")
-	fs.StringVar(&o.BootID, "boot-id", "", "nm: boot ID for ${BOOT}")
+	fs.StringVar(&o.BootID, "boot-id", "", "nm: the predicted host's /proc/sys/kernel/random/boot_id, for ${BOOT} (required with it)")
 	fs.StringVar(&o.NMVersion, "nm-version", "", "nm: NetworkManager `version` whose stable-id rules apply: 1.42, 1.44 (\"default${CONNECTION}\" means the UUID) or 1.46+ (${NETWORK_SSID} expands); default the newest")
 	fs.StringVar(&o.Key, "key", "", "systemd: Token=prefixstable secret (32 hex digits)")
 	fs.DurationVar(&o.Valid, "valid", 0, "temporary: advertised valid lifetime")
-	fs.DurationVar(&o.Preferred, "preferred", 0, "temporary: advertised preferred lifetime")
+	fs.DurationVar(&o.Preferred, "preferred", 0, "temporary: advertised preferred lifetime (default 24h, RFC 8981's TEMP_PREFERRED_LIFETIME, or -valid when shorter)")
 	fs.StringVar(&o.Profile, "profile", "rfc8981", "temporary: rfc8981 or linux defaults")
 	fs.DurationVar(&o.For, "for", 0, "temporary: simulated span")
 	fs.DurationVar(&o.RAInterval, "ra-interval", 0, "temporary: re-advertise the prefix this often (default once)")
@@ -136,6 +136,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 		return nil
 	})
 	return func(ctx context.Context, stdout io.Writer) error {
+		o.HasPreferred = isSet(fs, "preferred")
 		if o.Interface != "" || o.Mode == "" && isSet(fs, "i") {
 			if err := checkHost(o); err != nil {
 				return err

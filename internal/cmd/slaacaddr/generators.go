@@ -12,12 +12,20 @@ import (
 	"strings"
 
 	"github.com/v6kit/v6kit/internal/cli"
+	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/slaac"
 )
 
 // generator checks the flags of the stable modes and returns the
 // generator they describe.
 func generator(o Options) (slaac.Generator, error) {
+	if o.IfName != "" {
+		// docs/cli.md: interface names are 1–15 bytes without '/', ':'
+		// or white space, as Linux takes them.
+		if err := netx.CheckName(o.IfName); err != nil {
+			return nil, cli.Usagef("-ifname: %v", err)
+		}
+	}
 	switch o.Mode {
 	case "eui64":
 		return eui64(o)
@@ -145,6 +153,10 @@ func nmGen(o Options) (slaac.Generator, error) {
 		return nil, cli.Usagef("-mode nm needs -ifname; give the interface name NetworkManager hashes (its ${DEVICE})")
 	}
 	g := &slaac.NetworkManager{IfName: o.IfName}
+	version, err := nmVersion(o.NMVersion)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case o.UUID != "" && (o.NetworkID != "" || o.StableType != ""):
 		return nil, cli.Usagef("-uuid and -stable-type/-network-id exclude each other; give -uuid [-stable-id TEMPLATE] or -stable-type TYPE -network-id ID")
@@ -153,16 +165,14 @@ func nmGen(o Options) (slaac.Generator, error) {
 			g.StableType, g.NetworkID = slaac.NMStableUUID, o.UUID
 			break
 		}
-		in := slaac.NMStableIDInput{UUID: o.UUID, Device: o.IfName, MAC: strings.ToUpper(o.MAC), BootID: o.BootID}
-		if o.NMVersion != "" {
-			v, err := slaac.ParseNMVersion(o.NMVersion)
-			if err != nil {
-				return nil, cli.Usagef("-nm-version %q is not a version; give MAJOR.MINOR such as 1.42", o.NMVersion)
-			}
-			in.Version = v
-		}
+		in := slaac.NMStableIDInput{UUID: o.UUID, Device: o.IfName, MAC: strings.ToUpper(o.MAC), BootID: o.BootID, Version: version}
 		if o.HasSSID {
 			in.SSID = []byte(o.SSID)
+		}
+		if o.BootID == "" && usesBoot(o.StableID, in) {
+			// An empty boot ID would be hashed silently. -mode predicts
+			// any host, so this one's boot ID is no default (-i reads it).
+			return nil, cli.Usagef("-stable-id %q uses ${BOOT}; give -boot-id, the predicted host's /proc/sys/kernel/random/boot_id (it changes at each boot)", o.StableID)
 		}
 		g.StableType, g.NetworkID = slaac.ExpandNMStableID(o.StableID, in)
 		if g.StableType == slaac.NMStableRandom {
@@ -183,9 +193,6 @@ func nmGen(o Options) (slaac.Generator, error) {
 	if o.StableID != "" && o.UUID == "" {
 		return nil, cli.Usagef("-stable-id needs -uuid (its ${CONNECTION}); give -uuid too")
 	}
-	if o.NMVersion != "" && !validVersion(o.NMVersion) {
-		return nil, cli.Usagef("-nm-version %q is not a version; give MAJOR.MINOR such as 1.42", o.NMVersion)
-	}
 	if strings.IndexByte(o.IfName, 0) >= 0 || strings.IndexByte(g.NetworkID, 0) >= 0 {
 		return nil, cli.Usagef("-ifname and the network ID must not contain NUL; give them as NetworkManager shows them")
 	}
@@ -200,10 +207,32 @@ func nmGen(o Options) (slaac.Generator, error) {
 	return nmGlobal{g}, nil
 }
 
-func validVersion(v string) bool {
-	var major, minor int
-	_, err := fmt.Sscanf(v, "%d.%d", &major, &minor)
-	return err == nil && major >= 0 && minor >= 0
+// nmVersion parses -nm-version; empty means the newest rules. Only
+// NetworkManager 1.x from 1.4 on, which brought connection.stable-id, has
+// rules to follow.
+func nmVersion(s string) (slaac.NMVersion, error) {
+	if s == "" {
+		return slaac.NMVersion{}, nil
+	}
+	v, err := slaac.ParseNMVersion(s)
+	if err != nil {
+		return v, cli.Usagef("-nm-version %q is not a version; give MAJOR.MINOR such as 1.42", s)
+	}
+	if v.Major != 1 || v.Minor < 4 {
+		return v, cli.Usagef("-nm-version %q is not a NetworkManager 1.x from 1.4 on (when connection.stable-id came); give the predicted host's version: the rules differ for %v and older, %v, and %v and newer", s, slaac.NM142, slaac.NM144, slaac.NM146)
+	}
+	return v, nil
+}
+
+// usesBoot reports whether template expands ${BOOT}: whether the boot ID
+// changes the network ID, so the package's own parser (its $$ escapes,
+// its per-version rules) decides.
+func usesBoot(template string, in slaac.NMStableIDInput) bool {
+	in.BootID = "a"
+	_, a := slaac.ExpandNMStableID(template, in)
+	in.BootID = "b"
+	_, b := slaac.ExpandNMStableID(template, in)
+	return a != b
 }
 
 func nmHostID(o Options) ([]byte, error) {

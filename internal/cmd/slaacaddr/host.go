@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strings"
 
 	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/netx"
@@ -78,7 +79,9 @@ func runHost(ctx context.Context, o Options, w io.Writer) error {
 	}
 	h, l, err := read(o.Interface)
 	if errors.Is(err, host.ErrNoInterface) {
-		return fmt.Errorf("interface %q not found; list them with 'ip link'", o.Interface)
+		// Nothing was done: a usage error, as in v6disc and the v6only
+		// programs (netx.Interface's words).
+		return cli.Usagef("-i: interface %q not found; list them with 'ip link'", o.Interface)
 	}
 	if err != nil {
 		return err
@@ -90,7 +93,7 @@ func runHost(ctx context.Context, o Options, w io.Writer) error {
 	var rules []slaac.Rule
 	switch {
 	case o.LinkLocal:
-		prefixes = []netip.Prefix{netip.MustParsePrefix("fe80::/64")}
+		prefixes = []netip.Prefix{linkLocalPrefix}
 		var r slaac.Rule
 		if r, err = h.LinkLocalRule(); err == nil {
 			rules = []slaac.Rule{r}
@@ -99,25 +102,36 @@ func runHost(ctx context.Context, o Options, w io.Writer) error {
 		if o.Prefix != "" {
 			p, _ := parsePrefix(o.Prefix)
 			prefixes = []netip.Prefix{p}
-		} else if prefixes = l.RAPrefixes; len(prefixes) == 0 {
-			return fmt.Errorf("interface %s learns no prefix from router advertisements (yet); give -prefix", o.Interface)
+		} else {
+			prefixes = l.RAPrefixes
 		}
 		rules, err = h.Rules()
 	}
 	enc := json.NewEncoder(w)
 	base := HostResult{Interface: o.Interface, Manager: h.Manager.String()}
 	if errors.Is(err, slaac.ErrNoAddress) {
-		// The host itself forms no address: that is the answer.
+		// The host itself forms no address: that is the answer, on each
+		// prefix asked about (or learnt), or once without one (a kernel
+		// that does not autoconfigure learns none, so "give -prefix"
+		// would mislead).
 		r := base
 		r.NoAddress = cli.Cause(err)
-		if o.JSON {
-			return enc.Encode(r)
+		if len(prefixes) == 0 {
+			return writeHost(enc, w, o.JSON, r)
 		}
-		_, err = fmt.Fprintf(w, "no address: %s\n", r.NoAddress)
-		return err
+		for _, p := range prefixes {
+			r.Prefix = p.String()
+			if err := writeHost(enc, w, o.JSON, r); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %s", o.Interface, cli.Cause(err))
+	}
+	if len(prefixes) == 0 {
+		return fmt.Errorf("interface %s learns no prefix from router advertisements (yet); give -prefix", o.Interface)
 	}
 	held := map[netip.Addr]bool{}
 	for _, a := range l.Addrs {
@@ -153,12 +167,22 @@ func runHost(ctx context.Context, o Options, w io.Writer) error {
 	return nil
 }
 
+// noAddressWhy is a no_address reason without slaac.ErrNoAddress's own
+// words, which the text line's "no address:" already says.
+func noAddressWhy(why string) string {
+	return strings.TrimPrefix(why, cli.Cause(slaac.ErrNoAddress)+": ")
+}
+
 func writeHost(enc *json.Encoder, w io.Writer, asJSON bool, r HostResult) error {
 	if asJSON {
 		return enc.Encode(r)
 	}
 	if r.NoAddress != "" {
-		_, err := fmt.Fprintf(w, "%s no address: %s\n", r.Prefix, r.NoAddress)
+		line := "no address: " + noAddressWhy(r.NoAddress) + "\n"
+		if r.Prefix != "" {
+			line = r.Prefix + " " + line
+		}
+		_, err := io.WriteString(w, line)
 		return err
 	}
 	state := "absent"

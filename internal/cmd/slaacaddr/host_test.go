@@ -3,9 +3,11 @@ package slaacaddr
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -16,22 +18,30 @@ import (
 )
 
 func TestHostBadInputs(t *testing.T) {
-	clitest.BadInputs(t, Command, []clitest.BadInput{
+	var linux []clitest.BadInput
+	if runtime.GOOS == "linux" { // elsewhere -i is unsupported (exit 1)
+		// An interface this host lacks is a usage error, as in v6disc
+		// and the v6only programs; it was a failure (exit 1).
+		linux = append(linux, clitest.BadInput{Name: "no such interface", Args: []string{"-i", "v6k-sa-nosuch"}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface "v6k-sa-nosuch" not found; list them with 'ip link'`})
+	}
+	clitest.BadInputs(t, Command, append(linux, []clitest.BadInput{
 		{Name: "i and mode", Args: []string{"-i", "eth0", "-mode", "linux"}, Status: cli.ExitUsage, Line: `slaacaddr: -i reads this host's own configuration, -mode computes from flags; give one of them`},
 		{Name: "empty i", Args: []string{"-i", ""}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface name is empty; give a name such as eth0`},
 		{Name: "long i", Args: []string{"-i", "a-very-long-interface"}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface name "a-very-long-interface" is 21 bytes; Linux takes at most 15`},
 		{Name: "i with slash", Args: []string{"-i", "../eth0"}, Status: cli.ExitUsage, Line: `slaacaddr: -i: interface name "../eth0" has '/', ':' or white space; Linux refuses those`},
 		{Name: "i bad prefix", Args: []string{"-i", "eth0", "-prefix", "2001:db8::/48"}, Status: cli.ExitUsage, Line: `slaacaddr: -prefix 2001:db8::/48 is not an IPv6 /64; SLAAC forms addresses only in a /64 (RFC 4862), such as 2001:db8:1:2::/64`},
+		{Name: "i multicast prefix", Args: []string{"-i", "eth0", "-prefix", "ff02::/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -prefix ff02::/64 is multicast; SLAAC forms unicast addresses, give a unicast /64 such as 2001:db8:1:2::/64`},
+		{Name: "i prefix host bits", Args: []string{"-i", "eth0", "-prefix", "2001:db8:1:2::1/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -prefix 2001:db8:1:2::1/64 has host bits set; give the prefix, 2001:db8:1:2::/64`},
 		{Name: "i linklocal and prefix", Args: []string{"-i", "eth0", "-linklocal", "-prefix", "2001:db8::/64"}, Status: cli.ExitUsage, Line: `slaacaddr: -linklocal and -prefix exclude each other; give -prefix for a global address or -linklocal for fe80::/64`},
 		{Name: "i with a mode flag", Args: []string{"-i", "eth0", "-secret", "::1"}, Status: cli.ExitUsage, Line: `slaacaddr: -secret does not apply to -i (it reads the host's own configuration); drop it`},
 		{Name: "i negative dad", Args: []string{"-i", "eth0", "-dad", "-2"}, Status: cli.ExitUsage, Line: `slaacaddr: -dad -2 is negative; give the number of DAD conflicts before this address (0 for the first)`},
-	})
+	}...))
 }
 
 // fakeHost is a kernel host in addr_gen_mode 0 (EUI-64: the same on
 // every CPU, unlike the kernel's stable-privacy hash) that has learnt two
 // prefixes from RAs and holds its address on the first; "off0" has
-// accept_ra 0.
+// accept_ra 0, so it learns none.
 func fakeHost(ifname string) (*slaac.Host, *host.Link, error) {
 	sysctls := map[string]string{"addr_gen_mode": "0"}
 	switch ifname {
@@ -59,6 +69,9 @@ func fakeHost(ifname string) (*slaac.Host, *host.Link, error) {
 		Addrs:      []host.Addr{{Prefix: netip.MustParsePrefix("2001:db8:1:2:11:22ff:fe33:4455/64")}},
 		RAPrefixes: []netip.Prefix{netip.MustParsePrefix("2001:db8:1:2::/64"), netip.MustParsePrefix("fd00:db8:77::/64")},
 	}
+	if ifname == "off0" {
+		l.RAPrefixes = nil
+	}
 	return h, l, nil
 }
 
@@ -74,7 +87,8 @@ func runFake(t *testing.T, o Options) string {
 
 func TestHostJSONKeys(t *testing.T) {
 	clitest.Golden(t, filepath.Join("testdata", "host.golden"), []byte(runFake(t, Options{Interface: "eth0", JSON: true})))
-	clitest.Golden(t, filepath.Join("testdata", "host-no-address.golden"), []byte(runFake(t, Options{Interface: "off0", JSON: true})))
+	// The prefix asked about stays in the line (it was "").
+	clitest.Golden(t, filepath.Join("testdata", "host-no-address.golden"), []byte(runFake(t, Options{Interface: "off0", Prefix: "2001:db8:1:2::/64", JSON: true})))
 }
 
 func TestHostText(t *testing.T) {
@@ -84,15 +98,22 @@ func TestHostText(t *testing.T) {
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	if got := runFake(t, Options{Interface: "off0"}); got != "no address: no address can be generated: the kernel does not autoconfigure off0 (accept_ra 0, forwarding 0, autoconf true)\n" {
-		t.Errorf("off0: %q", got)
+	// A host that forms no address says so once per prefix, or once
+	// without one: it learns none, and "give -prefix" would mislead.
+	for _, tt := range []struct{ prefix, want string }{
+		{"2001:db8:1:2::/64", "2001:db8:1:2::/64 no address: the kernel does not autoconfigure off0 (accept_ra 0, forwarding 0, autoconf true)\n"},
+		{"", "no address: the kernel does not autoconfigure off0 (accept_ra 0, forwarding 0, autoconf true)\n"},
+	} {
+		if got := runFake(t, Options{Interface: "off0", Prefix: tt.prefix}); got != tt.want {
+			t.Errorf("off0 -prefix %q:\n%q\nwant\n%q", tt.prefix, got, tt.want)
+		}
 	}
 	if ll := runFake(t, Options{Interface: "eth0", LinkLocal: true}); !strings.HasPrefix(ll, "fe80::") {
 		t.Errorf("-linklocal: %q", ll)
 	}
 	var out bytes.Buffer
 	err := Run(context.Background(), Options{Interface: "eth9", read: fakeHost}, &out)
-	if err == nil || err.Error() != `interface "eth9" not found; list them with 'ip link'` {
+	if !errors.Is(err, cli.ErrUsage) || err.Error() != `-i: interface "eth9" not found; list them with 'ip link'` {
 		t.Errorf("eth9: %v", err)
 	}
 }

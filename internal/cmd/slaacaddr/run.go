@@ -77,8 +77,10 @@ type Options struct {
 	Key string
 
 	// Valid and Preferred are the advertised prefix lifetimes (-valid,
-	// -preferred; temporary).
+	// -preferred; temporary). Preferred 0 means the default (24 hours, or
+	// Valid when shorter) unless HasPreferred says -preferred 0 was given.
 	Valid, Preferred time.Duration
+	HasPreferred     bool
 	// Profile is rfc8981 or linux (-profile; temporary).
 	Profile string
 	// For is the simulated span (-for; temporary).
@@ -144,7 +146,7 @@ func Run(ctx context.Context, o Options, w io.Writer) error {
 		if o.JSON {
 			return json.NewEncoder(w).Encode(Result{Mode: o.Mode, DADCounter: o.DAD, NoAddress: why})
 		}
-		_, err = fmt.Fprintf(w, "no address: %s\n", why)
+		_, err = fmt.Fprintf(w, "no address: %s\n", noAddressWhy(why))
 		return err
 	}
 	if err != nil {
@@ -204,7 +206,15 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	if err := slaac.CheckPrefix(p); err != nil {
 		return netip.Prefix{}, cli.Usagef("-prefix %s is not an IPv6 /64; SLAAC forms addresses only in a /64 (RFC 4862), such as 2001:db8:1:2::/64", s)
 	}
-	return p.Masked(), nil
+	if p.Addr().IsMulticast() {
+		return netip.Prefix{}, cli.Usagef("-prefix %s is multicast; SLAAC forms unicast addresses, give a unicast /64 such as 2001:db8:1:2::/64", s)
+	}
+	// Host bits are refused, not masked, as ripngd and lxd-dns do (the
+	// same words as lxd-dns): they are a typo more often than a prefix.
+	if p.Masked() != p {
+		return netip.Prefix{}, cli.Usagef("-prefix %s has host bits set; give the prefix, %s", s, p.Masked())
+	}
+	return p, nil
 }
 
 // parseMAC parses a MAC flag.
