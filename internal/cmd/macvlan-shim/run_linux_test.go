@@ -133,8 +133,9 @@ func TestRuntimeErrors(t *testing.T) {
 		{Args: []string{"-parent", "eth7"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
 		{Args: []string{"-parent", "eth7", "-list"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
 		{Args: []string{"-parent", "eth7", "-remove"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
-		{Args: []string{"-parent", "lo"}, Status: 1, Line: `macvlan-shim: parent "lo" is not an Ethernet link (link type loopback, MAC ""); give the LAN interface, such as eth0`},
-		{Args: []string{"-parent", "eth0", "-name", "ctr0"}, Status: 1, Line: `macvlan-shim: interface "ctr0" exists and is not our shim on "eth0" (kind "macvlan", mode private, MAC ` + mustMAC(t, host, "ctr0") + `); give the shim another name`},
+		{Args: []string{"-parent", "lo"}, Status: 1, Line: `macvlan-shim: parent "lo" is not an Ethernet link (link type loopback, no MAC); give the LAN interface, such as eth0`},
+		{Args: []string{"-parent", "eth0", "-name", "ctr0"}, Status: 1, Line: `macvlan-shim: interface "ctr0" exists and is not our shim on "eth0" (a macvlan in private mode with MAC ` + mustMAC(t, host, "ctr0") + `); give the shim another name`},
+		{Args: []string{"-parent", "eth0", "-name", "lo"}, Status: 1, Line: `macvlan-shim: interface "lo" exists and is not our shim on "eth0" (a loopback device with no MAC); give the shim another name`},
 		{Args: []string{"-parent", "eth0", "-name", "ctr0", "-remove"}, Status: 1, Line: `macvlan-shim: interface "ctr0" is not our shim on "eth0"; left alone`},
 	})
 	if _, err := host.Interface("host-shim"); err == nil {
