@@ -35,16 +35,16 @@ examples:
   macvlan-shim -parent eth0 -remove
 
 -json prints one object per line.
+Every key listed is always there.
   ensure:  action "ensure", name, parent (strings), mac (string, aa:bb:..),
            index (number, the shim's ifindex), created, changed (booleans),
-           addrs (strings, the shim's /128s; omitted when none),
-           routes (objects: dst (prefix), src (address, IPv4 only, omitted
-           otherwise), metric (number), pref_high (boolean, omitted when false);
-           omitted when none)
+           addrs (strings, the shim's /128s; [] when none),
+           routes (objects: dst (prefix), src (address; null for IPv6
+           routes), metric (number), pref_high (boolean); [] when none)
   -remove: action "remove", name, parent (strings), changed, removed (booleans)
   -list:   one object per macvlan on IF: name, parent, mac, mode ("bridge",
-           "private", "vepa", "passthru", "source") (strings), index (number),
-           up (boolean)
+           "private", "vepa", "passthru", "source" or "unknown") (strings),
+           index (number), up (boolean)
 `,
 	Setup: setup,
 }

@@ -76,8 +76,8 @@ func TestRunInterop(t *testing.T) {
 	}
 	wantObj := map[string]any{
 		"action": "ensure", "name": "host-shim", "parent": "eth0", "mac": "02:16:3e:65:2b:99", "index": float64(shim.Index),
-		"changed": false, "addrs": []any{"2001:db8:1:2:16:3eff:fe65:2b99/128"},
-		"routes": []any{map[string]any{"dst": "2001:db8:1:2::/64", "metric": float64(100), "pref_high": true}},
+		"created": false, "changed": false, "addrs": []any{"2001:db8:1:2:16:3eff:fe65:2b99/128"},
+		"routes": []any{map[string]any{"dst": "2001:db8:1:2::/64", "src": nil, "metric": float64(100), "pref_high": true}},
 	}
 	if diff := cmp.Diff(wantObj, obj); diff != "" {
 		t.Errorf("second run -json (-want +got):\n%s", diff)

@@ -2,9 +2,13 @@ package macvlanshim
 
 import (
 	"bytes"
+	"encoding/json"
+	"maps"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/v6kit/v6kit/internal/clitest"
@@ -85,6 +89,46 @@ func TestJSONGolden(t *testing.T) {
 	must(printLinks(&b, "eth0", []macvlan.Link{{Name: "ctr0", Index: 3, MAC: []byte{2, 0, 0x5e, 0x10, 0, 3}, Mode: macvlan.ModePrivate}, {Name: "host-shim", Index: 4, MAC: shim.MAC, Mode: macvlan.ModeBridge, Up: true}}, true))
 	clitest.Golden(t, "testdata/json.golden", b.Bytes())
 	clitest.Mentioned(t, clitest.Help(t, Command), clitest.Keys(t, b.Bytes())...)
+}
+
+// TestJSONKeysAlwaysThere: every key -h lists for an object is in it,
+// whatever its value: false, 0, none (an empty list) or no source (null).
+// created was left out when false.
+func TestJSONKeysAlwaysThere(t *testing.T) {
+	var ensure, remove, list = []string{"action", "name", "parent", "mac", "index", "created", "changed", "addrs", "routes"},
+		[]string{"action", "name", "parent", "changed", "removed"},
+		[]string{"name", "parent", "mac", "mode", "index", "up"}
+	route := []string{"dst", "src", "metric", "pref_high"}
+	var b bytes.Buffer
+	bare := &macvlan.Shim{Name: "host-shim", Parent: "eth0", MAC: []byte{2, 0, 0, 0, 0, 1}}
+	v6 := &macvlan.Shim{Name: "host-shim", Parent: "eth0", Index: 4, MAC: bare.MAC, Routes: []macvlan.Route{{Dst: netip.MustParsePrefix("2001:db8::/64"), Metric: 1}}}
+	for _, s := range []*macvlan.Shim{bare, v6} {
+		if err := printShim(&b, s, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := printRemoved(&b, "host-shim", "eth0", false, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := printLinks(&b, "eth0", []macvlan.Link{{Name: "mv0"}}, true); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	for i, want := range [][]string{ensure, ensure, remove, list} {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &obj); err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.Sorted(maps.Keys(obj)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+			t.Errorf("%s\nhas keys %q, want %q", lines[i], got, slices.Sorted(slices.Values(want)))
+		}
+		if i == 1 {
+			r := obj["routes"].([]any)[0].(map[string]any)
+			if got := slices.Sorted(maps.Keys(r)); !slices.Equal(got, slices.Sorted(slices.Values(route))) || r["src"] != nil {
+				t.Errorf("route %v: keys %q, want %q with src null", r, got, slices.Sorted(slices.Values(route)))
+			}
+		}
+	}
 }
 
 // TestPrintReturnsWriteErrors: output errors are returned, so a closed
