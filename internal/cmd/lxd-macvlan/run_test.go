@@ -65,7 +65,8 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-parent", "eth0", "-remote", "x"}, Status: 2, Line: "lxd-macvlan: -remote: no such flag; see -h for the flags"},
 		{Args: []string{"-parent", "eth0", "-socket"}, Status: 2, Line: "lxd-macvlan: -socket: needs a value"},
 		// unknown or unfit parent, before the daemon is contacted
-		{Args: []string{"-parent", "eth7"}, Status: 1, Line: `lxd-macvlan: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7"}, Status: 2, Line: `lxd-macvlan: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-shim", "-socket", dead}, Status: 2, Line: `lxd-macvlan: -parent: interface "eth7" not found; list them with 'ip link'`},
 		{Args: []string{"-parent", "lo"}, Status: 1, Line: `lxd-macvlan: interface "lo" is not an Ethernet link; give -parent the host's LAN interface, such as eth0`},
 		{Args: []string{"-parent", "wlan0", "-shim"}, Status: 1, Line: `lxd-macvlan: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
 		// no daemon

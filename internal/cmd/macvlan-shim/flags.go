@@ -128,5 +128,13 @@ func (o *options) check(set map[string]bool) error {
 			return cli.Usagef("-name has no effect with -list; drop it")
 		}
 	}
+	// A parent that is not there is a wrong command line, caught before
+	// anything is made, in the words v6disc and v6only-server use.
+	if _, err := iface(o.parent); err != nil {
+		return cli.Usagef("-parent: %v", err)
+	}
 	return nil
 }
+
+// iface looks the parent up; tests replace it.
+var iface = netx.Interface

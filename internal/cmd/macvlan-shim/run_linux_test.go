@@ -125,14 +125,15 @@ func TestMetricConverges(t *testing.T) {
 	}
 }
 
-// TestRuntimeErrors: errors only the kernel can tell, each one line naming
-// the interface, exit 1, nothing created.
+// TestRuntimeErrors: a missing parent is a usage error (exit 2: nothing
+// was done), as in v6disc; errors only the kernel can tell are one line
+// naming the interface, exit 1. Nothing is created.
 func TestRuntimeErrors(t *testing.T) {
 	host := hostLab(t)
 	clitest.BadInputsIn(t, host.Run, Command, []clitest.BadInput{
-		{Args: []string{"-parent", "eth7"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
-		{Args: []string{"-parent", "eth7", "-list"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
-		{Args: []string{"-parent", "eth7", "-remove"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-list"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-remove"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
 		{Args: []string{"-parent", "lo"}, Status: 1, Line: `macvlan-shim: parent "lo" is not an Ethernet link (link type loopback, no MAC); give the LAN interface, such as eth0`},
 		{Args: []string{"-parent", "eth0", "-name", "ctr0"}, Status: 1, Line: `macvlan-shim: interface "ctr0" exists and is not our shim on "eth0" (a macvlan in private mode with MAC ` + mustMAC(t, host, "ctr0") + `); give the shim another name`},
 		{Args: []string{"-parent", "eth0", "-name", "lo"}, Status: 1, Line: `macvlan-shim: interface "lo" exists and is not our shim on "eth0" (a loopback device with no MAC); give the shim another name`},

@@ -3,7 +3,9 @@ package macvlanshim
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -25,6 +27,7 @@ func TestBadInputs(t *testing.T) {
 	}
 	sysRoot = root
 	t.Cleanup(func() { sysRoot = "" })
+	fakeLinks(t)
 	clitest.BadInputs(t, Command, []clitest.BadInput{
 		// required
 		{Status: 2, Line: "macvlan-shim: -parent is required; give the LAN interface the containers' macvlans sit on, such as -parent eth0"},
@@ -58,9 +61,26 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-parent", "eth0", "-mode", "bridge"}, Status: 2, Line: "macvlan-shim: -mode: no such flag; see -h for the flags"},
 		{Args: []string{"-parent"}, Status: 2, Line: "macvlan-shim: -parent: needs a value"},
 		{Args: []string{"-parent", "eth0", "-ipv4=maybe"}, Status: 2, Line: `macvlan-shim: -ipv4 "maybe": not a boolean; give true or false`},
-		// refused parent, before anything is created
+		// unknown or refused parent, before anything is created
+		{Args: []string{"-parent", "eth7"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-list"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-remove"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
 		{Args: []string{"-parent", "wlan0"}, Status: 1, Line: `macvlan-shim: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
 	})
+}
+
+// fakeLinks stands in for the lookup of the parent, so the table runs
+// unprivileged and never depends on the machine's own links: only wlan0
+// is there (what happens next is decided by the fake sysfs and netlink).
+func fakeLinks(t *testing.T) {
+	old := iface
+	iface = func(name string) (*net.Interface, error) {
+		if name == "wlan0" {
+			return &net.Interface{Name: name, Index: 2, HardwareAddr: net.HardwareAddr{0, 0x16, 0x3e, 0x65, 0x2b, 0x99}}, nil
+		}
+		return nil, fmt.Errorf("interface %q not found; list them with 'ip link'", name)
+	}
+	t.Cleanup(func() { iface = old })
 }
 
 // TestJSONGolden pins the -json keys of every output the program prints;

@@ -107,6 +107,13 @@ func (opts *Options) parse(ifs string, announce []string, tag, cost int64, durat
 		seenP[p] = true
 		opts.Announce = append(opts.Announce, p)
 	}
+	// Last, the interfaces themselves: one that is not there is a wrong
+	// command line (nothing is opened yet), in the words v6disc uses.
+	for _, name := range opts.Interfaces {
+		if _, err := netx.Interface(name); err != nil {
+			return cli.Usagef("-i: %v", err)
+		}
+	}
 	return nil
 }
 
