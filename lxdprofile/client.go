@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/canonical/lxd/shared/api"
 )
@@ -73,8 +74,10 @@ type DialOptions struct {
 
 // Dial connects to an LXD or Incus daemon on its unix socket, or at
 // DialOptions.URL over HTTPS, and reads its /1.0 answer. When no socket
-// answers the error wraps [ErrNoDaemon] and names every socket tried with
-// why it did not answer. Over HTTPS the client presents HTTPSOptions's
+// answers the error wraps [ErrNoDaemon] and each socket's cause
+// (errors.Is(err, fs.ErrNotExist) holds for a missing one), and names every
+// socket tried with why it did not answer, in words ("/run/x.sock: answers,
+// but not as LXD or Incus (HTTP 200, not JSON)"). Over HTTPS the client presents HTTPSOptions's
 // certificate and accepts only the server certificate pinned there (the
 // system's roots when none is); a daemon that does not trust the client is
 // an error wrapping [ErrUntrusted]. It dials directly (or with
@@ -87,10 +90,10 @@ func Dial(ctx context.Context, opts DialOptions) (*Client, error) {
 	if opts.Socket == "" {
 		tried = SocketsFor(opts.Daemon)
 	}
-	var why []string
+	var why []error
 	for _, p := range tried {
 		if fi, err := os.Stat(p); err == nil && fi.Mode().Type() != os.ModeSocket {
-			why = append(why, p+" (not a socket)")
+			why = append(why, &socketError{path: p, daemon: opts.Daemon, err: syscall.ENOTSOCK})
 			continue
 		}
 		c := newClient(ctx, p)
@@ -106,22 +109,10 @@ func Dial(ctx context.Context, opts DialOptions) (*Client, error) {
 		if errors.Is(err, ErrWrongDaemon) || errors.Is(err, ErrUnknownDaemon) || errors.Is(err, ErrUntrusted) {
 			return nil, err
 		}
-		why = append(why, fmt.Sprintf("%s (%s)", p, connectCause(err)))
+		why = append(why, &socketError{path: p, daemon: opts.Daemon, err: err})
 	}
-	return nil, &noDaemonError{daemon: opts.Daemon, tried: strings.Join(why, ", ")}
+	return nil, &noDaemonError{daemon: opts.Daemon, tried: why}
 }
-
-// noDaemonError is ErrNoDaemon naming the daemon looked for.
-type noDaemonError struct {
-	daemon Daemon
-	tried  string
-}
-
-func (e *noDaemonError) Error() string {
-	return fmt.Sprintf("lxdprofile: no %s daemon answers on %s", e.daemon.Name(), e.tried)
-}
-
-func (e *noDaemonError) Is(target error) bool { return target == ErrNoDaemon }
 
 func newClient(ctx context.Context, socket string) *Client {
 	tr := &http.Transport{
@@ -302,6 +293,37 @@ func (c *Client) send(method, path string, in any, etag string) error {
 	return err
 }
 
+// answerError is an HTTP answer that is not the API's: not JSON (err
+// says why), or JSON of no response type the API has (typ). It keeps the
+// status, so Dial can say what answers on a socket instead of a daemon.
+type answerError struct {
+	method, path string
+	status       int
+	typ          string
+	err          error
+}
+
+func (e *answerError) Error() string {
+	if e.err != nil {
+		return fmt.Sprintf("lxdprofile: %s %s: answer is not the daemon's JSON (HTTP %d): %v", e.method, e.path, e.status, e.err)
+	}
+	return fmt.Sprintf("lxdprofile: %s %s: unexpected %q answer", e.method, e.path, e.typ)
+}
+
+func (e *answerError) Unwrap() error { return e.err }
+
+// what says in a few words what the answer was instead of the API's.
+func (e *answerError) what() string {
+	var syntax *json.SyntaxError
+	switch {
+	case errors.Is(e.err, io.EOF):
+		return "empty answer"
+	case errors.As(e.err, &syntax):
+		return "not JSON"
+	}
+	return "not the daemon's JSON"
+}
+
 // do makes one request and decodes a sync answer's metadata into out; an
 // error answer is an api.StatusError (so api.StatusErrorCheck works as with
 // the LXD client).
@@ -328,7 +350,7 @@ func (c *Client) do(method, path string, body []byte, etag string, out any) (str
 	defer resp.Body.Close()
 	var r api.Response
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&r); err != nil {
-		return "", fmt.Errorf("lxdprofile: %s %s: answer is not the daemon's JSON (HTTP %d): %w", method, path, resp.StatusCode, err)
+		return "", &answerError{method: method, path: path, status: resp.StatusCode, err: err}
 	}
 	switch r.Type {
 	case api.ErrorResponse:
@@ -339,7 +361,7 @@ func (c *Client) do(method, path string, body []byte, etag string, out any) (str
 		return "", api.NewStatusError(code, r.Error)
 	case api.SyncResponse:
 	default:
-		return "", fmt.Errorf("lxdprofile: %s %s: unexpected %q answer", method, path, r.Type)
+		return "", &answerError{method: method, path: path, status: resp.StatusCode, typ: string(r.Type)}
 	}
 	if out != nil {
 		if err := json.Unmarshal(r.Metadata, out); err != nil {

@@ -198,15 +198,15 @@ func TestDialSaysWhatItTried(t *testing.T) {
 	}{
 		{name: "incus default", daemon: Incus,
 			env:  map[string]string{"INCUS_DIR": dir},
-			want: "lxdprofile: no Incus daemon answers on " + dir + "/unix.socket (no such file)"},
+			want: "lxdprofile: no Incus daemon answers on " + dir + "/unix.socket: no such socket"},
 		{name: "INCUS_SOCKET wins", daemon: Incus, env: map[string]string{"INCUS_DIR": dir, "INCUS_SOCKET": dead},
-			want: "lxdprofile: no Incus daemon answers on " + dead + " (connection refused: the daemon is not running)"},
+			want: "lxdprofile: no Incus daemon answers on " + dead + ": connection refused (the daemon is not running)"},
 		{name: "lxd", daemon: LXD, env: map[string]string{"LXD_DIR": dir},
-			want: "lxdprofile: no LXD daemon answers on " + dir + "/unix.socket (no such file)"},
+			want: "lxdprofile: no LXD daemon answers on " + dir + "/unix.socket: no such socket"},
 		{name: "detect from env", env: map[string]string{"INCUS_DIR": dir, "LXD_SOCKET": dead},
-			want: "lxdprofile: no LXD or Incus daemon answers on " + dir + "/unix.socket (no such file), " + dead + " (connection refused: the daemon is not running)"},
+			want: "lxdprofile: no LXD or Incus daemon answers on " + dir + "/unix.socket: no such socket, " + dead + ": connection refused (the daemon is not running)"},
 		{name: "not a socket", socket: dir,
-			want: "lxdprofile: no LXD or Incus daemon answers on " + dir + " (not a socket)"},
+			want: "lxdprofile: no LXD or Incus daemon answers on " + dir + ": not a socket"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,10 +3,13 @@ package lxdprofile
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +17,7 @@ import (
 	"syscall"
 
 	lxd "github.com/canonical/lxd/client"
+	"github.com/canonical/lxd/shared/api"
 )
 
 // ErrNoDaemon means no LXD daemon answered on the unix sockets tried.
@@ -46,8 +50,9 @@ func DefaultSockets() []string {
 
 // ConnectUnix connects to the LXD daemon's unix socket at path, or, when
 // path is empty, to the first of [DefaultSockets] that answers. When none
-// answers the error wraps [ErrNoDaemon] and names every socket tried with
-// why it did not answer. The LXD client keeps ctx for every later request:
+// answers the error wraps [ErrNoDaemon] and each socket's cause
+// (errors.Is(err, fs.ErrNotExist) holds for a missing one), and names every
+// socket tried with why it did not answer, in words. The LXD client keeps ctx for every later request:
 // cancelling it ends the connection's usefulness, so pass a context that
 // lives as long as the server value. Call Disconnect when done.
 func ConnectUnix(ctx context.Context, path string) (lxd.InstanceServer, error) {
@@ -55,10 +60,10 @@ func ConnectUnix(ctx context.Context, path string) (lxd.InstanceServer, error) {
 	if path == "" {
 		tried = DefaultSockets()
 	}
-	var why []string
+	var why []error
 	for _, p := range tried {
 		if fi, err := os.Stat(p); err == nil && fi.Mode().Type() != os.ModeSocket {
-			why = append(why, p+" (not a socket)")
+			why = append(why, &socketError{path: p, daemon: LXD, err: syscall.ENOTSOCK})
 			continue
 		}
 		srv, err := lxd.ConnectLXDUnixWithContext(ctx, p, &lxd.ConnectionArgs{UserAgent: "v6kit-lxdprofile"})
@@ -68,22 +73,117 @@ func ConnectUnix(ctx context.Context, path string) (lxd.InstanceServer, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		why = append(why, fmt.Sprintf("%s (%s)", p, connectCause(err)))
+		why = append(why, &socketError{path: p, daemon: LXD, err: err})
 	}
-	return nil, fmt.Errorf("%w on %s", ErrNoDaemon, strings.Join(why, ", "))
+	return nil, &noDaemonError{daemon: LXD, tried: why}
 }
 
-// connectCause says in a few words why a socket did not answer.
-func connectCause(err error) string {
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return "no such file"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused: the daemon is not running"
-	case errors.Is(err, os.ErrPermission):
-		return "permission denied: run as root or join the lxd group"
+// noDaemonError is ErrNoDaemon naming the daemon looked for and every
+// socket tried with why it did not answer, "lxdprofile: no LXD daemon
+// answers on /a: no such socket, /b: connection refused (…)". It wraps
+// each socket's cause, so errors.Is(err, fs.ErrNotExist) and the like
+// still work.
+type noDaemonError struct {
+	daemon Daemon
+	tried  []error // *socketError, one per socket in the order tried
+}
+
+func (e *noDaemonError) Error() string {
+	why := make([]string, len(e.tried))
+	for i, err := range e.tried {
+		why[i] = err.Error()
 	}
-	return err.Error()
+	return fmt.Sprintf("lxdprofile: no %s daemon answers on %s", e.daemon.Name(), strings.Join(why, ", "))
+}
+
+func (e *noDaemonError) Is(target error) bool { return target == ErrNoDaemon }
+
+func (e *noDaemonError) Unwrap() []error { return e.tried }
+
+// socketError is why one unix socket did not answer as the daemon wanted:
+// "PATH: REASON", in a user's words rather than the HTTP client's, with
+// the cause wrapped for callers.
+type socketError struct {
+	path   string
+	daemon Daemon
+	err    error
+}
+
+func (e *socketError) Error() string { return e.path + ": " + connectCause(e.daemon, e.path, e.err) }
+
+func (e *socketError) Unwrap() error { return e.err }
+
+// connectCause says in a few words why the socket at path did not answer
+// as daemon d: the reason a user acts on, never Go's HTTP text ("Get
+// "http://unix.socket/1.0": read unix @->…") or a package prefix.
+func connectCause(d Daemon, path string, err error) string {
+	var (
+		answer  *answerError
+		status  api.StatusError
+		syntax  *json.SyntaxError
+		urlErr  *url.Error
+		netErr  net.Error
+		errno   syscall.Errno
+		notThem = "answers, but not as " + d.Name()
+	)
+	switch {
+	case errors.Is(err, syscall.ENOTSOCK):
+		return "not a socket"
+	case errors.Is(err, os.ErrNotExist):
+		return "no such socket"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused (the daemon is not running)"
+	case errors.Is(err, os.ErrPermission):
+		return "permission denied (run as root or join the " + group(d, path) + " group)"
+	case errors.As(err, &answer):
+		return fmt.Sprintf("%s (HTTP %d, %s)", notThem, answer.status, answer.what())
+	case errors.As(err, &status):
+		return fmt.Sprintf("answers with an error (HTTP %d: %s)", status.Status(), status.Error())
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.As(err, &urlErr) && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+			// net/http's own error value for a connection closed
+			// before the request went out is unexported: its text.
+			strings.Contains(urlErr.Err.Error(), "server closed idle connection")):
+		return "connection closed"
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "no answer in time"
+	case errors.As(err, &urlErr) && strings.Contains(urlErr.Err.Error(), "malformed HTTP"):
+		// net/http has no error value for a peer that does not speak
+		// HTTP (an SSH server, say): its text is all there is.
+		return notThem + " (not HTTP)"
+	case errors.As(err, &syntax):
+		// The LXD client's answers, which carry no HTTP status.
+		return notThem + " (not JSON)"
+	case errors.Is(err, io.EOF):
+		return notThem + " (empty answer)"
+	case errors.As(err, &errno):
+		return errno.Error()
+	}
+	// Something else: its innermost text, without the wrappers that
+	// carry Go's request line.
+	for {
+		inner := errors.Unwrap(err)
+		if inner == nil {
+			return err.Error()
+		}
+		err = inner
+	}
+}
+
+// group is the group that may use daemon d's socket at path: lxd, or
+// incus-admin (Incus's packages); both when neither says which.
+func group(d Daemon, path string) string {
+	switch {
+	case d == LXD:
+		return "lxd"
+	case d == Incus:
+		return "incus-admin"
+	case strings.Contains(path, "incus"):
+		return "incus-admin"
+	case strings.Contains(path, "lxd"):
+		return "lxd"
+	}
+	return "lxd or incus-admin"
 }
 
 // PoolLister is the part of the LXD client [CheckPools] uses.

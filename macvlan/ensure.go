@@ -1,10 +1,13 @@
 package macvlan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
+	"strings"
 
 	"github.com/v6kit/v6kit/slaac"
 )
@@ -97,8 +100,8 @@ func ensureLink(o netOps, c *changes, parent linkInfo) error {
 		return err
 	}
 	if exists && !isShimOf(l, parent, s.MAC) {
-		return errorf(ErrNameTaken, "macvlan: interface %q exists and is not our shim on %q (kind %q, mode %s, MAC %s); give the shim another name",
-			s.Name, s.Parent, l.Kind, l.Mode, l.MAC)
+		return errorf(ErrNameTaken, "macvlan: interface %q exists and is not our shim on %q (%s); give the shim another name",
+			s.Name, s.Parent, describe(l, parent, s.MAC))
 	}
 	if !exists {
 		err := c.do(fmt.Sprintf("create %s on %s", s.Name, s.Parent), func() error {
@@ -116,6 +119,49 @@ func ensureLink(o netOps, c *changes, parent linkInfo) error {
 		return c.do("set "+s.Name+" up", func() error { return o.setUp(l.Index) }, nil)
 	}
 	return nil
+}
+
+// describe says in words what link l is, for a user who asked for a shim
+// under its name: its kind (netlink reports none, "device", for a NIC or
+// the loopback, so its link type stands in), a macvlan's mode and parent,
+// and its MAC, or that it has none (the loopback's all-zero MAC is not
+// reported).
+func describe(l linkInfo, parent linkInfo, shimMAC net.HardwareAddr) string {
+	var b strings.Builder
+	switch {
+	case l.Kind == "macvlan":
+		fmt.Fprintf(&b, "a macvlan in %s mode", l.Mode)
+		if l.ParentIndex != parent.Index {
+			b.WriteString(" on another parent")
+		}
+	case l.Kind != "" && l.Kind != "device":
+		fmt.Fprintf(&b, "%s %s link", article(l.Kind), l.Kind)
+	case l.Encap == "loopback":
+		b.WriteString("a loopback device")
+	case l.Encap == "ether":
+		b.WriteString("an Ethernet device")
+	case l.Encap != "":
+		fmt.Fprintf(&b, "a device of link type %s", l.Encap)
+	default:
+		b.WriteString("a device")
+	}
+	if len(l.MAC) == 0 {
+		b.WriteString(" with no MAC")
+		return b.String()
+	}
+	fmt.Fprintf(&b, " with MAC %s", l.MAC)
+	if l.Kind == "macvlan" && l.ParentIndex == parent.Index && l.Mode == ModeBridge && !bytes.Equal(l.MAC, shimMAC) {
+		fmt.Fprintf(&b, ", not the shim's %s", shimMAC)
+	}
+	return b.String()
+}
+
+// article is "a" or "an" before a link kind ("an ipvlan", "a veth").
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // syncAddrs adds the shim's addresses it lacks and removes its own that

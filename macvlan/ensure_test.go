@@ -379,6 +379,44 @@ func TestEnsureErrors(t *testing.T) {
 	}
 }
 
+// TestNameTakenSaysWhatIsThere: the refusal says in words what holds the
+// name (it printed `kind "device", mode mode(0), MAC ` for lo).
+func TestNameTakenSaysWhatIsThere(t *testing.T) {
+	const pre = `macvlan: interface "host-shim" exists and is not our shim on "eth0" (`
+	const post = `); give the shim another name`
+	tests := []struct {
+		name string
+		l    linkInfo
+		want string
+	}{
+		{name: "loopback", l: linkInfo{Kind: "device", Encap: "loopback"}, want: "a loopback device with no MAC"},
+		{name: "nic", l: linkInfo{Kind: "device", Encap: "ether", MAC: mustMAC("00:16:3e:00:00:01")}, want: "an Ethernet device with MAC 00:16:3e:00:00:01"},
+		{name: "no kind or encap", l: linkInfo{}, want: "a device with no MAC"},
+		{name: "other encap", l: linkInfo{Kind: "device", Encap: "ipip"}, want: "a device of link type ipip with no MAC"},
+		{name: "bridge", l: linkInfo{Kind: "bridge", Encap: "ether", MAC: mustMAC("02:00:00:00:00:01")}, want: "a bridge link with MAC 02:00:00:00:00:01"},
+		{name: "ipvlan", l: linkInfo{Kind: "ipvlan", Encap: "ether", MAC: mustMAC("02:00:00:00:00:01")}, want: "an ipvlan link with MAC 02:00:00:00:00:01"},
+		{name: "private macvlan", l: linkInfo{Kind: "macvlan", Mode: ModePrivate, ParentIndex: 1, MAC: mustMAC("02:16:3e:65:2b:99")},
+			want: "a macvlan in private mode with MAC 02:16:3e:65:2b:99"},
+		{name: "macvlan without a mode", l: linkInfo{Kind: "macvlan", ParentIndex: 1, MAC: mustMAC("02:16:3e:65:2b:99")},
+			want: "a macvlan in unknown mode with MAC 02:16:3e:65:2b:99"},
+		{name: "macvlan elsewhere", l: linkInfo{Kind: "macvlan", Mode: ModeBridge, ParentIndex: 7, MAC: mustMAC("02:16:3e:65:2b:99")},
+			want: "a macvlan in bridge mode on another parent with MAC 02:16:3e:65:2b:99"},
+		{name: "bridge-mode macvlan, other MAC", l: linkInfo{Kind: "macvlan", Mode: ModeBridge, ParentIndex: 1, MAC: mustMAC("02:00:00:00:00:09")},
+			want: "a macvlan in bridge mode with MAC 02:00:00:00:00:09, not the shim's 02:16:3e:65:2b:99"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := lan()
+			tt.l.Name = DefaultName
+			f.addLink(tt.l)
+			_, err := ensure(context.Background(), f, Config{Parent: "eth0", SysRoot: t.TempDir()})
+			if !errors.Is(err, ErrNameTaken) || err.Error() != pre+tt.want+post {
+				t.Errorf("ensure = %v\nwant  %s", err, pre+tt.want+post)
+			}
+		})
+	}
+}
+
 func TestList(t *testing.T) {
 	f, idx := lan()
 	f.addLink(linkInfo{Name: "mv1", Kind: "macvlan", ParentIndex: idx, Mode: ModePrivate, MAC: mustMAC("02:00:00:00:00:01")})
@@ -395,7 +433,7 @@ func TestList(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("list (-want +got):\n%s", diff)
 	}
-	for m, s := range map[Mode]string{ModeBridge: "bridge", ModePrivate: "private", ModeVEPA: "vepa", ModePassthru: "passthru", ModeSource: "source", 3: "mode(3)"} {
+	for m, s := range map[Mode]string{ModeBridge: "bridge", ModePrivate: "private", ModeVEPA: "vepa", ModePassthru: "passthru", ModeSource: "source", ModeUnknown: "unknown", 3: "unknown", 32: "unknown"} {
 		if m.String() != s {
 			t.Errorf("Mode(%d).String() = %q, want %q", m, m.String(), s)
 		}

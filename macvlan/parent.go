@@ -76,7 +76,13 @@ func parentOf(o netOps, name string) (linkInfo, net.HardwareAddr, error) {
 		if encap == "" {
 			encap = "unknown"
 		}
-		return linkInfo{}, nil, errorf(ErrNotEthernet, "macvlan: parent %q is not an Ethernet link (link type %s, MAC %q); give the LAN interface, such as eth0", name, encap, parent.MAC)
+		// Netlink reports no MAC for the loopback's all-zero one or a
+		// tunnel: say so rather than print an empty field.
+		mac := "no MAC"
+		if len(parent.MAC) > 0 {
+			mac = "MAC " + parent.MAC.String()
+		}
+		return linkInfo{}, nil, errorf(ErrNotEthernet, "macvlan: parent %q is not an Ethernet link (link type %s, %s); give the LAN interface, such as eth0", name, encap, mac)
 	}
 	mac, err := ShimMAC(parent.MAC)
 	if err != nil {

@@ -28,7 +28,9 @@ const (
 	ModeSource   Mode = 16
 )
 
-// String returns the mode as `ip link` spells it.
+// String returns the mode as `ip link` spells it: "unknown" for
+// ModeUnknown (the kernel reported none) and for values Linux does not
+// define, as ip link prints them, so a message never shows a Go value.
 func (m Mode) String() string {
 	switch m {
 	case ModePrivate:
@@ -42,7 +44,7 @@ func (m Mode) String() string {
 	case ModeSource:
 		return "source"
 	}
-	return fmt.Sprintf("mode(%d)", uint32(m))
+	return "unknown"
 }
 
 // Config says which shim to ensure or remove.

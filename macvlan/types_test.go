@@ -62,14 +62,16 @@ func TestConfigChecked(t *testing.T) {
 		{name: "name with space", cfg: Config{Parent: "eth0", Name: "host shim"}, want: `macvlan: shim name: interface name "host shim" has '/', ':' or white space; Linux refuses those`},
 		{name: "name is parent", cfg: Config{Parent: "eth0", Name: "eth0"}, want: `macvlan: shim name "eth0" equals the parent's; give the shim another name`},
 		{name: "missing parent", cfg: Config{Parent: "eth9"}, want: `macvlan: parent interface "eth9" not found; list them with 'ip link'`, is: ErrNoParent},
-		{name: "loopback parent", cfg: Config{Parent: "lo"}, want: `macvlan: parent "lo" is not an Ethernet link (link type loopback, MAC ""); give the LAN interface, such as eth0`, is: ErrNotEthernet},
-		{name: "tunnel parent", cfg: Config{Parent: "tun0"}, want: `macvlan: parent "tun0" is not an Ethernet link (link type none, MAC ""); give the LAN interface, such as eth0`, is: ErrNotEthernet},
+		{name: "loopback parent", cfg: Config{Parent: "lo"}, want: `macvlan: parent "lo" is not an Ethernet link (link type loopback, no MAC); give the LAN interface, such as eth0`, is: ErrNotEthernet},
+		{name: "tunnel parent", cfg: Config{Parent: "tun0"}, want: `macvlan: parent "tun0" is not an Ethernet link (link type none, no MAC); give the LAN interface, such as eth0`, is: ErrNotEthernet},
+		{name: "infiniband parent", cfg: Config{Parent: "ib0"}, want: `macvlan: parent "ib0" is not an Ethernet link (link type infiniband, MAC 00:00:00:00:00:00:00:01); give the LAN interface, such as eth0`, is: ErrNotEthernet},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, _ := lan()
 			f.addLink(linkInfo{Name: "lo", Kind: "device", Encap: "loopback", Up: true})
 			f.addLink(linkInfo{Name: "tun0", Kind: "tun", Encap: "none", Up: true})
+			f.addLink(linkInfo{Name: "ib0", Kind: "ipoib", Encap: "infiniband", MAC: mustMAC("00:00:00:00:00:00:00:01"), Up: true})
 			tt.cfg.SysRoot = t.TempDir()
 			_, err := ensure(context.Background(), f, tt.cfg)
 			if err == nil || err.Error() != tt.want {

@@ -72,6 +72,11 @@ func (c *Conn) setup() error {
 }
 
 func linkLocal(ifi *net.Interface) (netip.Addr, error) {
+	// The loopback never has one: telling its user to enable IPv6 on it
+	// would send them looking for a fix that does not exist.
+	if ifi.Flags&net.FlagLoopback != 0 {
+		return netip.Addr{}, fmt.Errorf("ripng: interface %q is the loopback, which has no link-local address; RIPng runs on links with link-local addresses, so pick a LAN or WAN interface", ifi.Name)
+	}
 	addrs, err := ifi.Addrs()
 	if err != nil {
 		return netip.Addr{}, fmt.Errorf("ripng: addresses of interface %q: %w", ifi.Name, err)

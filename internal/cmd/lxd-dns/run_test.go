@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net"
+	"net/http"
 	"net/netip"
+	"path/filepath"
 	"testing"
 
 	"github.com/canonical/lxd/shared/api"
@@ -70,6 +74,7 @@ func (failWriter) Write([]byte) (int, error) { return 0, errors.New("closed") }
 func TestBadInputs(t *testing.T) {
 	root := t.TempDir()
 	dead := sdktest.DeadSocket(t, root)
+	html, empty, closes := fakeSockets(t)
 	for _, k := range []string{"LXD_SOCKET", "INCUS_SOCKET", "INCUS_DIR"} {
 		t.Setenv(k, "")
 	}
@@ -98,10 +103,52 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-prefix", p, "web"}, Status: 2, Line: `lxd-dns: unexpected argument "web"; every option is a flag (see lxd-dns -h)`},
 		{Args: []string{"-prefix", p, "-zone", "lan"}, Status: 2, Line: "lxd-dns: -zone: no such flag; see -h for the flags"},
 		// no daemon
-		{Args: []string{"-prefix", p}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + root + "/unix.socket (no such file); give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"},
-		{Args: []string{"-prefix", p, "-socket", dead}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + dead + " (connection refused: the daemon is not running); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
-		{Args: []string{"-prefix", p, "-socket", root}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + root + " (not a socket); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
-		{Args: []string{"-prefix", p, "-daemon", "incus", "-socket", root}, Status: 1, Line: "lxd-dns: no Incus daemon answers on " + root + " (not a socket); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-prefix", p}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + root + "/unix.socket: no such socket; give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"},
+		{Args: []string{"-prefix", p, "-socket", dead}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + dead + ": connection refused (the daemon is not running); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-prefix", p, "-socket", root}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + root + ": not a socket; check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-prefix", p, "-daemon", "incus", "-socket", root}, Status: 1, Line: "lxd-dns: no Incus daemon answers on " + root + ": not a socket; check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		// something else answers, or the connection closes: said in words,
+		// without Go's HTTP text (it was "(lxdprofile: GET /1.0: answer is
+		// not the daemon's JSON (HTTP 200): invalid character '<' …)")
+		{Args: []string{"-prefix", p, "-socket", html}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + html + ": answers, but not as LXD or Incus (HTTP 200, not JSON); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-prefix", p, "-socket", empty, "-daemon", "incus"}, Status: 1, Line: "lxd-dns: no Incus daemon answers on " + empty + ": answers, but not as Incus (HTTP 200, empty answer); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-prefix", p, "-socket", closes}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + closes + ": connection closed; check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
 		{Args: []string{"-prefix", p, "-daemon", "docker"}, Status: 2, Line: `lxd-dns: -daemon "docker" is not a daemon; give lxd or incus, or leave it out to take whichever answers`},
 	})
+}
+
+// fakeSockets serves on unix sockets in a temporary directory, until the
+// test ends, what is not a daemon: a web server's HTML, an empty 200
+// answer, and a listener that closes each connection at once.
+func fakeSockets(t *testing.T) (html, empty, closes string) {
+	t.Helper()
+	dir := t.TempDir()
+	listen := func(name string) net.Listener {
+		l, err := net.Listen("unix", filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	serve := func(name string, h http.HandlerFunc) string {
+		l := listen(name)
+		s := &http.Server{Handler: h}
+		go s.Serve(l)
+		t.Cleanup(func() { s.Close() })
+		return l.Addr().String()
+	}
+	l := listen("closes")
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return serve("html", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "<html>hello</html>") }),
+		serve("empty", func(http.ResponseWriter, *http.Request) {}),
+		l.Addr().String()
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net"
 
 	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/internal/lxdcli"
@@ -55,6 +56,7 @@ type options struct {
 	overwrite, shim, shimIPv4 bool
 	json                      bool
 	sysRoot                   string
+	ifi                       *net.Interface // the parent, looked up by check
 }
 
 // sysRoot is where sysfs is mounted; tests point it at a fake tree.
@@ -79,9 +81,9 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 	}
 }
 
-// check validates the flags before anything is opened and returns the
-// profile to apply.
-func (o options) check() (lxdprofile.Profile, error) {
+// check validates the flags before anything is opened, looks the parent
+// up, and returns the profile to apply.
+func (o *options) check() (lxdprofile.Profile, error) {
 	switch {
 	case o.parent == "":
 		return lxdprofile.Profile{}, cli.Usagef("-parent is required; give the host's LAN interface, such as -parent eth0")
@@ -98,6 +100,13 @@ func (o options) check() (lxdprofile.Profile, error) {
 	if err := netx.CheckName(o.parent); err != nil {
 		return lxdprofile.Profile{}, cli.Usagef("-parent: %v", err)
 	}
+	// A parent that is not there is a wrong command line, caught before
+	// the daemon is contacted, in the words v6disc and v6only-server use.
+	ifi, err := iface(o.parent)
+	if err != nil {
+		return lxdprofile.Profile{}, cli.Usagef("-parent: %v", err)
+	}
+	o.ifi = ifi
 	p := lxdprofile.Macvlan(o.parent, o.pool)
 	p.Name = o.profile
 	if err := lxdprofile.Validate(p); err != nil {
@@ -108,3 +117,6 @@ func (o options) check() (lxdprofile.Profile, error) {
 	}
 	return p, nil
 }
+
+// iface looks the parent up; tests replace it.
+var iface = netx.Interface

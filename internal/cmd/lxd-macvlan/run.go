@@ -10,20 +10,15 @@ import (
 	"strings"
 
 	"github.com/v6kit/v6kit/internal/cli"
-	"github.com/v6kit/v6kit/internal/netx"
 	"github.com/v6kit/v6kit/lxdprofile"
 	"github.com/v6kit/v6kit/macvlan"
 )
 
 // run applies the macvlan profile p (and the shim) and prints the profile.
 func run(ctx context.Context, o options, p lxdprofile.Profile, w io.Writer) error {
-	// The parent must be here, and, for a shim, not wireless: refused
-	// before the daemon is contacted.
-	ifi, err := iface(o.parent)
-	if err != nil {
-		return err
-	}
-	if len(ifi.HardwareAddr) != 6 {
+	// The parent (check found it) must be Ethernet, and, for a shim, not
+	// wireless: refused before the daemon is contacted.
+	if len(o.ifi.HardwareAddr) != 6 {
 		return fmt.Errorf("interface %q is not an Ethernet link; give -parent the host's LAN interface, such as eth0", o.parent)
 	}
 	if o.shim {
@@ -33,7 +28,7 @@ func run(ctx context.Context, o options, p lxdprofile.Profile, w io.Writer) erro
 	}
 	srv, err := o.daemon.Connect(ctx)
 	if err != nil {
-		return err
+		return connectError(err)
 	}
 	defer srv.Close()
 	server := srv.Server()
@@ -71,9 +66,6 @@ func run(ctx context.Context, o options, p lxdprofile.Profile, w io.Writer) erro
 	}
 	return write(w, outJSON{Profile: p.Name, Result: res.String(), Daemon: server.Daemon.String(), ServerVersion: server.Version, YAML: string(y), Shim: shimOut(shim)}, o.json)
 }
-
-// iface looks the parent up; tests replace it.
-var iface = netx.Interface
 
 // lineError names the capability when a privilege was missing; cli.Main
 // drops the SDK's package names from the line.
@@ -133,5 +125,16 @@ func write(w io.Writer, out outJSON, asJSON bool) error {
 	}
 	b.WriteString(out.YAML)
 	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// connectError is Connect's error with its line but, when no daemon
+// answered, not its causes: a socket that hung up wraps ECONNRESET or
+// EPIPE, which cli.Main would take for a closed stdout and end on quietly,
+// with status 0.
+func connectError(err error) error {
+	if errors.Is(err, lxdprofile.ErrNoDaemon) {
+		return errors.New(err.Error())
+	}
 	return err
 }

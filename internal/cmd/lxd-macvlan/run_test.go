@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -65,22 +67,31 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-parent", "eth0", "-remote", "x"}, Status: 2, Line: "lxd-macvlan: -remote: no such flag; see -h for the flags"},
 		{Args: []string{"-parent", "eth0", "-socket"}, Status: 2, Line: "lxd-macvlan: -socket: needs a value"},
 		// unknown or unfit parent, before the daemon is contacted
-		{Args: []string{"-parent", "eth7"}, Status: 1, Line: `lxd-macvlan: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7"}, Status: 2, Line: `lxd-macvlan: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-shim", "-socket", dead}, Status: 2, Line: `lxd-macvlan: -parent: interface "eth7" not found; list them with 'ip link'`},
 		{Args: []string{"-parent", "lo"}, Status: 1, Line: `lxd-macvlan: interface "lo" is not an Ethernet link; give -parent the host's LAN interface, such as eth0`},
 		{Args: []string{"-parent", "wlan0", "-shim"}, Status: 1, Line: `lxd-macvlan: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
 		// no daemon
-		{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + root + "/unix.socket (no such file); give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"},
-		{Args: []string{"-parent", "eth0", "-daemon", "lxd"}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on " + root + "/unix.socket (no such file); give the socket with -socket PATH or set LXD_DIR"},
-		{Args: []string{"-parent", "eth0", "-socket", dead}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + dead + " (connection refused: the daemon is not running); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
-		{Args: []string{"-parent", "eth0", "-socket", root + "/nope", "-daemon", "incus"}, Status: 1, Line: "lxd-macvlan: no Incus daemon answers on " + root + "/nope (no such file); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + root + "/unix.socket: no such socket; give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"},
+		{Args: []string{"-parent", "eth0", "-daemon", "lxd"}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on " + root + "/unix.socket: no such socket; give the socket with -socket PATH or set LXD_DIR"},
+		{Args: []string{"-parent", "eth0", "-socket", dead}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + dead + ": connection refused (the daemon is not running); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		{Args: []string{"-parent", "eth0", "-socket", root + "/nope", "-daemon", "incus"}, Status: 1, Line: "lxd-macvlan: no Incus daemon answers on " + root + "/nope: no such socket; check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+	})
+	t.Run("not a daemon", func(t *testing.T) {
+		html, empty, closes := fakeSockets(t)
+		clitest.BadInputs(t, Command, []clitest.BadInput{
+			{Args: []string{"-parent", "eth0", "-socket", html}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + html + ": answers, but not as LXD or Incus (HTTP 200, not JSON); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+			{Args: []string{"-parent", "eth0", "-socket", empty, "-daemon", "lxd"}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on " + empty + ": answers, but not as LXD (HTTP 200, empty answer); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+			{Args: []string{"-parent", "eth0", "-socket", closes}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + closes + ": connection closed; check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
+		})
 	})
 	t.Run("LXD_DIR elsewhere", func(t *testing.T) {
 		t.Setenv("LXD_DIR", "/nonexistent/lxd")
-		clitest.BadInput{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on /nonexistent/lxd/unix.socket (no such file); give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"}.Check(t, Command)
+		clitest.BadInput{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on /nonexistent/lxd/unix.socket: no such socket; give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"}.Check(t, Command)
 	})
 	t.Run("INCUS_DIR", func(t *testing.T) {
 		t.Setenv("INCUS_DIR", "/nonexistent/incus")
-		clitest.BadInput{Args: []string{"-parent", "eth0", "-daemon", "incus"}, Status: 1, Line: "lxd-macvlan: no Incus daemon answers on /nonexistent/incus/unix.socket (no such file); give the socket with -socket PATH or set INCUS_DIR"}.Check(t, Command)
+		clitest.BadInput{Args: []string{"-parent", "eth0", "-daemon", "incus"}, Status: 1, Line: "lxd-macvlan: no Incus daemon answers on /nonexistent/incus/unix.socket: no such socket; give the socket with -socket PATH or set INCUS_DIR"}.Check(t, Command)
 	})
 }
 
@@ -118,3 +129,39 @@ func TestJSONGolden(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("closed") }
+
+// fakeSockets serves on unix sockets in a temporary directory, until the
+// test ends, what is not a daemon: a web server's HTML, an empty 200
+// answer, and a listener that closes each connection at once.
+func fakeSockets(t *testing.T) (html, empty, closes string) {
+	t.Helper()
+	dir := t.TempDir()
+	listen := func(name string) net.Listener {
+		l, err := net.Listen("unix", filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	serve := func(name string, h http.HandlerFunc) string {
+		l := listen(name)
+		s := &http.Server{Handler: h}
+		go s.Serve(l)
+		t.Cleanup(func() { s.Close() })
+		return l.Addr().String()
+	}
+	l := listen("closes")
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return serve("html", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "<html>hello</html>") }),
+		serve("empty", func(http.ResponseWriter, *http.Request) {}),
+		l.Addr().String()
+}

@@ -35,16 +35,16 @@ examples:
   macvlan-shim -parent eth0 -remove
 
 -json prints one object per line.
+Every key listed is always there.
   ensure:  action "ensure", name, parent (strings), mac (string, aa:bb:..),
            index (number, the shim's ifindex), created, changed (booleans),
-           addrs (strings, the shim's /128s; omitted when none),
-           routes (objects: dst (prefix), src (address, IPv4 only, omitted
-           otherwise), metric (number), pref_high (boolean, omitted when false);
-           omitted when none)
+           addrs (strings, the shim's /128s; [] when none),
+           routes (objects: dst (prefix), src (address; null for IPv6
+           routes), metric (number), pref_high (boolean); [] when none)
   -remove: action "remove", name, parent (strings), changed, removed (booleans)
   -list:   one object per macvlan on IF: name, parent, mac, mode ("bridge",
-           "private", "vepa", "passthru", "source") (strings), index (number),
-           up (boolean)
+           "private", "vepa", "passthru", "source" or "unknown") (strings),
+           index (number), up (boolean)
 `,
 	Setup: setup,
 }
@@ -128,5 +128,13 @@ func (o *options) check(set map[string]bool) error {
 			return cli.Usagef("-name has no effect with -list; drop it")
 		}
 	}
+	// A parent that is not there is a wrong command line, caught before
+	// anything is made, in the words v6disc and v6only-server use.
+	if _, err := iface(o.parent); err != nil {
+		return cli.Usagef("-parent: %v", err)
+	}
 	return nil
 }
+
+// iface looks the parent up; tests replace it.
+var iface = netx.Interface

@@ -45,25 +45,37 @@ func runtimeError(err error) error {
 	return err
 }
 
-// shimJSON is the -json form of an ensured or removed shim.
+// shimJSON is the -json form of an ensured shim. Every key -h lists is
+// always there, whatever its value (false, 0, an empty list), so a script
+// need not tell a missing key from a false one.
 type shimJSON struct {
 	Action  string      `json:"action"`
 	Name    string      `json:"name"`
 	Parent  string      `json:"parent"`
-	MAC     string      `json:"mac,omitempty"`
-	Index   int         `json:"index,omitempty"`
-	Created bool        `json:"created,omitempty"`
+	MAC     string      `json:"mac"`
+	Index   int         `json:"index"`
+	Created bool        `json:"created"`
 	Changed bool        `json:"changed"`
-	Addrs   []string    `json:"addrs,omitempty"`
-	Routes  []routeJSON `json:"routes,omitempty"`
-	Removed *bool       `json:"removed,omitempty"`
+	Addrs   []string    `json:"addrs"`
+	Routes  []routeJSON `json:"routes"`
 }
 
+// removedJSON is the -json form of -remove.
+type removedJSON struct {
+	Action  string `json:"action"`
+	Name    string `json:"name"`
+	Parent  string `json:"parent"`
+	Changed bool   `json:"changed"`
+	Removed bool   `json:"removed"`
+}
+
+// routeJSON is one route through the shim; src is null for IPv6 routes,
+// which have no preferred source.
 type routeJSON struct {
-	Dst      string `json:"dst"`
-	Src      string `json:"src,omitempty"`
-	Metric   uint32 `json:"metric"`
-	PrefHigh bool   `json:"pref_high,omitempty"`
+	Dst      string  `json:"dst"`
+	Src      *string `json:"src"`
+	Metric   uint32  `json:"metric"`
+	PrefHigh bool    `json:"pref_high"`
 }
 
 type linkJSON struct {
@@ -97,7 +109,7 @@ func printLinks(w io.Writer, parent string, links []macvlan.Link, asJSON bool) e
 
 func printRemoved(w io.Writer, name, parent string, removed, asJSON bool) error {
 	if asJSON {
-		return json.NewEncoder(w).Encode(shimJSON{Action: "remove", Name: name, Parent: parent, Changed: removed, Removed: &removed})
+		return json.NewEncoder(w).Encode(removedJSON{Action: "remove", Name: name, Parent: parent, Changed: removed, Removed: removed})
 	}
 	what := "not present"
 	if removed {
@@ -150,7 +162,8 @@ func routes(rs []macvlan.Route) []routeJSON {
 	for _, r := range rs {
 		rj := routeJSON{Dst: r.Dst.String(), Metric: r.Metric, PrefHigh: r.PrefHigh}
 		if r.Src.IsValid() {
-			rj.Src = r.Src.String()
+			src := r.Src.String()
+			rj.Src = &src
 		}
 		out = append(out, rj)
 	}

@@ -76,8 +76,8 @@ func TestRunInterop(t *testing.T) {
 	}
 	wantObj := map[string]any{
 		"action": "ensure", "name": "host-shim", "parent": "eth0", "mac": "02:16:3e:65:2b:99", "index": float64(shim.Index),
-		"changed": false, "addrs": []any{"2001:db8:1:2:16:3eff:fe65:2b99/128"},
-		"routes": []any{map[string]any{"dst": "2001:db8:1:2::/64", "metric": float64(100), "pref_high": true}},
+		"created": false, "changed": false, "addrs": []any{"2001:db8:1:2:16:3eff:fe65:2b99/128"},
+		"routes": []any{map[string]any{"dst": "2001:db8:1:2::/64", "src": nil, "metric": float64(100), "pref_high": true}},
 	}
 	if diff := cmp.Diff(wantObj, obj); diff != "" {
 		t.Errorf("second run -json (-want +got):\n%s", diff)
@@ -125,16 +125,18 @@ func TestMetricConverges(t *testing.T) {
 	}
 }
 
-// TestRuntimeErrors: errors only the kernel can tell, each one line naming
-// the interface, exit 1, nothing created.
+// TestRuntimeErrors: a missing parent is a usage error (exit 2: nothing
+// was done), as in v6disc; errors only the kernel can tell are one line
+// naming the interface, exit 1. Nothing is created.
 func TestRuntimeErrors(t *testing.T) {
 	host := hostLab(t)
 	clitest.BadInputsIn(t, host.Run, Command, []clitest.BadInput{
-		{Args: []string{"-parent", "eth7"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
-		{Args: []string{"-parent", "eth7", "-list"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
-		{Args: []string{"-parent", "eth7", "-remove"}, Status: 1, Line: `macvlan-shim: parent interface "eth7" not found; list them with 'ip link'`},
-		{Args: []string{"-parent", "lo"}, Status: 1, Line: `macvlan-shim: parent "lo" is not an Ethernet link (link type loopback, MAC ""); give the LAN interface, such as eth0`},
-		{Args: []string{"-parent", "eth0", "-name", "ctr0"}, Status: 1, Line: `macvlan-shim: interface "ctr0" exists and is not our shim on "eth0" (kind "macvlan", mode private, MAC ` + mustMAC(t, host, "ctr0") + `); give the shim another name`},
+		{Args: []string{"-parent", "eth7"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-list"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-remove"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "lo"}, Status: 1, Line: `macvlan-shim: parent "lo" is not an Ethernet link (link type loopback, no MAC); give the LAN interface, such as eth0`},
+		{Args: []string{"-parent", "eth0", "-name", "ctr0"}, Status: 1, Line: `macvlan-shim: interface "ctr0" exists and is not our shim on "eth0" (a macvlan in private mode with MAC ` + mustMAC(t, host, "ctr0") + `); give the shim another name`},
+		{Args: []string{"-parent", "eth0", "-name", "lo"}, Status: 1, Line: `macvlan-shim: interface "lo" exists and is not our shim on "eth0" (a loopback device with no MAC); give the shim another name`},
 		{Args: []string{"-parent", "eth0", "-name", "ctr0", "-remove"}, Status: 1, Line: `macvlan-shim: interface "ctr0" is not our shim on "eth0"; left alone`},
 	})
 	if _, err := host.Interface("host-shim"); err == nil {

@@ -2,9 +2,15 @@ package macvlanshim
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/v6kit/v6kit/internal/clitest"
@@ -21,6 +27,7 @@ func TestBadInputs(t *testing.T) {
 	}
 	sysRoot = root
 	t.Cleanup(func() { sysRoot = "" })
+	fakeLinks(t)
 	clitest.BadInputs(t, Command, []clitest.BadInput{
 		// required
 		{Status: 2, Line: "macvlan-shim: -parent is required; give the LAN interface the containers' macvlans sit on, such as -parent eth0"},
@@ -54,9 +61,26 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-parent", "eth0", "-mode", "bridge"}, Status: 2, Line: "macvlan-shim: -mode: no such flag; see -h for the flags"},
 		{Args: []string{"-parent"}, Status: 2, Line: "macvlan-shim: -parent: needs a value"},
 		{Args: []string{"-parent", "eth0", "-ipv4=maybe"}, Status: 2, Line: `macvlan-shim: -ipv4 "maybe": not a boolean; give true or false`},
-		// refused parent, before anything is created
+		// unknown or refused parent, before anything is created
+		{Args: []string{"-parent", "eth7"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-list"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
+		{Args: []string{"-parent", "eth7", "-remove"}, Status: 2, Line: `macvlan-shim: -parent: interface "eth7" not found; list them with 'ip link'`},
 		{Args: []string{"-parent", "wlan0"}, Status: 1, Line: `macvlan-shim: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
 	})
+}
+
+// fakeLinks stands in for the lookup of the parent, so the table runs
+// unprivileged and never depends on the machine's own links: only wlan0
+// is there (what happens next is decided by the fake sysfs and netlink).
+func fakeLinks(t *testing.T) {
+	old := iface
+	iface = func(name string) (*net.Interface, error) {
+		if name == "wlan0" {
+			return &net.Interface{Name: name, Index: 2, HardwareAddr: net.HardwareAddr{0, 0x16, 0x3e, 0x65, 0x2b, 0x99}}, nil
+		}
+		return nil, fmt.Errorf("interface %q not found; list them with 'ip link'", name)
+	}
+	t.Cleanup(func() { iface = old })
 }
 
 // TestJSONGolden pins the -json keys of every output the program prints;
@@ -85,6 +109,46 @@ func TestJSONGolden(t *testing.T) {
 	must(printLinks(&b, "eth0", []macvlan.Link{{Name: "ctr0", Index: 3, MAC: []byte{2, 0, 0x5e, 0x10, 0, 3}, Mode: macvlan.ModePrivate}, {Name: "host-shim", Index: 4, MAC: shim.MAC, Mode: macvlan.ModeBridge, Up: true}}, true))
 	clitest.Golden(t, "testdata/json.golden", b.Bytes())
 	clitest.Mentioned(t, clitest.Help(t, Command), clitest.Keys(t, b.Bytes())...)
+}
+
+// TestJSONKeysAlwaysThere: every key -h lists for an object is in it,
+// whatever its value: false, 0, none (an empty list) or no source (null).
+// created was left out when false.
+func TestJSONKeysAlwaysThere(t *testing.T) {
+	var ensure, remove, list = []string{"action", "name", "parent", "mac", "index", "created", "changed", "addrs", "routes"},
+		[]string{"action", "name", "parent", "changed", "removed"},
+		[]string{"name", "parent", "mac", "mode", "index", "up"}
+	route := []string{"dst", "src", "metric", "pref_high"}
+	var b bytes.Buffer
+	bare := &macvlan.Shim{Name: "host-shim", Parent: "eth0", MAC: []byte{2, 0, 0, 0, 0, 1}}
+	v6 := &macvlan.Shim{Name: "host-shim", Parent: "eth0", Index: 4, MAC: bare.MAC, Routes: []macvlan.Route{{Dst: netip.MustParsePrefix("2001:db8::/64"), Metric: 1}}}
+	for _, s := range []*macvlan.Shim{bare, v6} {
+		if err := printShim(&b, s, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := printRemoved(&b, "host-shim", "eth0", false, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := printLinks(&b, "eth0", []macvlan.Link{{Name: "mv0"}}, true); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	for i, want := range [][]string{ensure, ensure, remove, list} {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &obj); err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.Sorted(maps.Keys(obj)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+			t.Errorf("%s\nhas keys %q, want %q", lines[i], got, slices.Sorted(slices.Values(want)))
+		}
+		if i == 1 {
+			r := obj["routes"].([]any)[0].(map[string]any)
+			if got := slices.Sorted(maps.Keys(r)); !slices.Equal(got, slices.Sorted(slices.Values(route))) || r["src"] != nil {
+				t.Errorf("route %v: keys %q, want %q with src null", r, got, slices.Sorted(slices.Values(route)))
+			}
+		}
+	}
 }
 
 // TestPrintReturnsWriteErrors: output errors are returned, so a closed

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -106,6 +107,19 @@ func (opts *Options) parse(ifs string, announce []string, tag, cost int64, durat
 		}
 		seenP[p] = true
 		opts.Announce = append(opts.Announce, p)
+	}
+	// Last, the interfaces themselves: one that is not there, or the
+	// loopback, is a wrong command line (nothing is opened yet), in the
+	// words v6disc uses. The loopback never has a link-local address,
+	// which RIPng speaks from (RFC 2080 §2.5), so it can never work.
+	for _, name := range opts.Interfaces {
+		ifi, err := netx.Interface(name)
+		if err != nil {
+			return cli.Usagef("-i: %v", err)
+		}
+		if ifi.Flags&net.FlagLoopback != 0 {
+			return cli.Usagef("-i: interface %q is the loopback, which has no link-local address; RIPng runs on links with link-local addresses, so pick a LAN or WAN interface", name)
+		}
 	}
 	return nil
 }

@@ -41,8 +41,11 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-i", "eth0", "-announce", "2001:db8::/32", "-announce", "2001:db8::/32"}, Status: 2, Line: "ripngd: -announce 2001:db8::/32 given twice; give each prefix once"},
 		{Args: []string{"-i", "eth0", "-bogus"}, Status: 2, Line: "ripngd: -bogus: no such flag; see -h for the flags"},
 		{Args: []string{"-i", "eth0", "extra"}, Status: 2, Line: `ripngd: unexpected argument "extra"; every option is a flag (see ripngd -h)`},
-		{Args: []string{"-i", "v6kit-nosuch0"}, Status: 1, Line: `ripngd: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
-		{Args: []string{"-i", "lo"}, Status: 1, Line: `ripngd: interface "lo" has no IPv6 link-local address; bring it up with IPv6 enabled`},
+		// Interfaces that are not there, or cannot carry RIPng, are usage
+		// errors: nothing was opened.
+		{Args: []string{"-i", "v6kit-nosuch0"}, Status: 2, Line: `ripngd: -i: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
+		{Args: []string{"-i", "v6kit-nosuch0,lo"}, Status: 2, Line: `ripngd: -i: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
+		{Args: []string{"-i", "lo"}, Status: 2, Line: `ripngd: -i: interface "lo" is the loopback, which has no link-local address; RIPng runs on links with link-local addresses, so pick a LAN or WAN interface`},
 	})
 }
 

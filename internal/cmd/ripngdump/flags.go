@@ -72,6 +72,11 @@ func (opts Options) check() error {
 		if err := netx.CheckName(opts.Interface); err != nil {
 			return cli.Usagef("-i: %v", err)
 		}
+		// One that is not there is a wrong command line, caught before
+		// the capture opens, in the words v6disc uses.
+		if _, err := netx.Interface(opts.Interface); err != nil {
+			return cli.Usagef("-i: %v", err)
+		}
 	}
 	if opts.File != "" {
 		if st, err := os.Stat(opts.File); err == nil && st.IsDir() {

@@ -334,7 +334,9 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-r", wifiNG}, Status: 1, Line: fmt.Sprintf("ripngdump: capture file %q has link type RadioTap (127), which ripngdump does not read; capture on an Ethernet interface or with tshark -i any (Linux cooked)", wifiNG)},
 		{Args: []string{"-r", cut}, Status: 1, Line: fmt.Sprintf("ripngdump: capture file %q: packet record at offset 24: truncated: unexpected EOF", cut)},
 		{Args: []string{"-r", v3}, Status: 1, Line: fmt.Sprintf("ripngdump: capture file %q: file header at offset 0: unsupported: version 3.4", v3)},
-		{Args: []string{"-i", "v6kit-nosuch0"}, Status: 1, Line: `ripngdump: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
+		// an interface that is not there is a usage error: nothing was opened
+		{Args: []string{"-i", "v6kit-nosuch0"}, Status: 2, Line: `ripngdump: -i: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
+		{Args: []string{"-i", "v6kit-nosuch0", "-c", "1", "-json"}, Status: 2, Line: `ripngdump: -i: interface "v6kit-nosuch0" not found; list them with 'ip link'`},
 	})
 }
 
