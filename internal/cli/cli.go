@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -127,13 +128,14 @@ func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Write
 	if fs.NArg() > 0 {
 		return c.usage(stderr, fmt.Sprintf("unexpected argument %q; every option is a flag (see %s -h)", fs.Arg(0), c.Name))
 	}
-	err := run(ctx, stdout)
+	out := &watchedOutput{w: stdout}
+	err := run(ctx, out)
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.Is(err, ErrUsage):
 		return c.usage(stderr, err.Error())
-	case ClosedOutput(err):
+	case out.closed() && ClosedOutput(err):
 		return ExitOK
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		return c.interrupted(ctx, stderr)
@@ -298,6 +300,33 @@ func Version() string {
 		v += " " + rev + dirty
 	}
 	return v + " " + bi.GoVersion
+}
+
+// watchedOutput is the program's stdout, watched for the reader going
+// away: only then is an EPIPE or ECONNRESET error a closed stdout to end on
+// quietly, not a peer (an LXD socket) that hung up, which is a failure.
+type watchedOutput struct {
+	w   io.Writer
+	mu  sync.Mutex
+	err error // the first write error
+}
+
+func (o *watchedOutput) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil {
+		o.mu.Lock()
+		if o.err == nil {
+			o.err = err
+		}
+		o.mu.Unlock()
+	}
+	return n, err
+}
+
+func (o *watchedOutput) closed() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return ClosedOutput(o.err)
 }
 
 // ClosedOutput reports whether err is a write to a closed pipe or socket:

@@ -28,8 +28,11 @@ var demo = Command{
 				return fmt.Errorf("demo: interface %q: no such interface", "eth7")
 			case *n == 6:
 				return fmt.Errorf("interface \"eth6\": %w", fmt.Errorf("ndp: %w", errors.New("ripng: no usable link-local address")))
-			case *n == 8:
-				return fmt.Errorf("write /dev/stdout: %w", syscall.EPIPE)
+			case *n == 8: // the reader of stdout went away
+				_, err := stdout.Write([]byte("8\n"))
+				return fmt.Errorf("write /dev/stdout: %w", err)
+			case *n == 2: // a peer hung up: not stdout
+				return fmt.Errorf("no daemon answers on /run/x.socket: %w", syscall.ECONNRESET)
 			case *n == 5: // a one-shot program a signal ends mid-way
 				<-ctx.Done()
 				return fmt.Errorf("interface %q: %w", "eth5", ctx.Err())
@@ -64,12 +67,17 @@ func TestMain_exitStatusAndOneLine(t *testing.T) {
 		{"runtime error named once", []string{"-n", "7"}, ExitFailure, "", `demo: interface "eth7": no such interface`},
 		{"SDK package names dropped", []string{"-n", "6"}, ExitFailure, "", `demo: interface "eth6": no usable link-local address`},
 		{"closed stdout is quiet", []string{"-n", "8"}, ExitOK, "", ""},
+		{"a peer's reset is a failure", []string{"-n", "2"}, ExitFailure, "", "demo: no daemon answers on /run/x.socket: connection reset by peer"},
 		{"version", []string{"-version"}, ExitOK, "demo ", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			got := Main(context.Background(), demo, tt.args, &out, &errb)
+			var stdout io.Writer = &out
+			if tt.name == "closed stdout is quiet" {
+				stdout = closedPipe{}
+			}
+			got := Main(context.Background(), demo, tt.args, stdout, &errb)
 			if got != tt.status {
 				t.Errorf("status %d, want %d (stderr %q)", got, tt.status, errb.String())
 			}
@@ -215,3 +223,8 @@ func TestMultiMain(t *testing.T) {
 		}
 	}
 }
+
+// closedPipe is a stdout whose reader went away.
+type closedPipe struct{}
+
+func (closedPipe) Write([]byte) (int, error) { return 0, syscall.EPIPE }

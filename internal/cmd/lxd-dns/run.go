@@ -3,7 +3,6 @@ package lxddns
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -25,7 +24,7 @@ type instanceLister interface {
 func run(ctx context.Context, prefixes []netip.Prefix, daemon *lxdcli.Flags, asJSON bool, w io.Writer) error {
 	srv, err := daemon.Connect(ctx)
 	if err != nil {
-		return connectError(err)
+		return err
 	}
 	defer srv.Close()
 	return write(ctx, srv, prefixes, asJSON, w)
@@ -70,15 +69,4 @@ func write(ctx context.Context, srv instanceLister, prefixes []netip.Prefix, asJ
 		}
 	}
 	return nil
-}
-
-// connectError is Connect's error with its line but, when no daemon
-// answered, not its causes: a socket that hung up wraps ECONNRESET or
-// EPIPE, which cli.Main would take for a closed stdout and end on quietly,
-// with status 0.
-func connectError(err error) error {
-	if errors.Is(err, lxdprofile.ErrNoDaemon) {
-		return errors.New(err.Error())
-	}
-	return err
 }

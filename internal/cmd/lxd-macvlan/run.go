@@ -28,7 +28,7 @@ func run(ctx context.Context, o options, p lxdprofile.Profile, w io.Writer) erro
 	}
 	srv, err := o.daemon.Connect(ctx)
 	if err != nil {
-		return connectError(err)
+		return err
 	}
 	defer srv.Close()
 	server := srv.Server()
@@ -125,16 +125,5 @@ func write(w io.Writer, out outJSON, asJSON bool) error {
 	}
 	b.WriteString(out.YAML)
 	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// connectError is Connect's error with its line but, when no daemon
-// answered, not its causes: a socket that hung up wraps ECONNRESET or
-// EPIPE, which cli.Main would take for a closed stdout and end on quietly,
-// with status 0.
-func connectError(err error) error {
-	if errors.Is(err, lxdprofile.ErrNoDaemon) {
-		return errors.New(err.Error())
-	}
 	return err
 }
