@@ -8,6 +8,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/v6kit/v6kit/internal/cli"
 	"github.com/v6kit/v6kit/lxdprofile"
@@ -44,8 +46,8 @@ func (f *Flags) Daemon() (lxdprofile.Daemon, error) {
 
 // Connect connects to the daemon the flags name ([lxdprofile.Dial]). When
 // none answers, the error (still wrapping [lxdprofile.ErrNoDaemon]) lists
-// the sockets tried and says how to pick one: -socket, INCUS_DIR or
-// LXD_DIR, -daemon.
+// the sockets tried and says how to pick one: -socket, the environment
+// variables that apply (or fix the ones set), -daemon.
 func (f *Flags) Connect(ctx context.Context) (*lxdprofile.Client, error) {
 	d, err := f.Daemon()
 	if err != nil {
@@ -60,14 +62,38 @@ func (f *Flags) Connect(ctx context.Context) (*lxdprofile.Client, error) {
 	case errors.Is(err, lxdprofile.ErrNoDaemon) && f.Socket != "":
 		return nil, fmt.Errorf("%w; check -socket (Incus's is %s, a snap LXD's %s)", err, lxdprofile.IncusSocket, lxdprofile.SnapSocket)
 	case errors.Is(err, lxdprofile.ErrNoDaemon):
-		env := "INCUS_DIR or LXD_DIR"
-		switch d {
-		case lxdprofile.LXD:
-			env = "LXD_DIR"
-		case lxdprofile.Incus:
-			env = "INCUS_DIR"
+		vars := envVars(d)
+		var set []string
+		for _, k := range vars {
+			if v := os.Getenv(k); v != "" {
+				set = append(set, k+"="+v)
+			}
 		}
-		return nil, fmt.Errorf("%w; give the socket with -socket PATH or set %s", err, env)
+		if len(set) > 0 {
+			// The environment chose the socket: that is what to fix.
+			return nil, fmt.Errorf("%w; fix or unset %s, or give the socket with -socket PATH", err, strings.Join(set, ", "))
+		}
+		return nil, fmt.Errorf("%w; give the socket with -socket PATH or set %s", err, orList(vars))
 	}
 	return nil, err
+}
+
+// envVars are the environment variables that choose d's socket, as
+// [lxdprofile.SocketsFor] reads them.
+func envVars(d lxdprofile.Daemon) []string {
+	switch d {
+	case lxdprofile.LXD:
+		return []string{"LXD_SOCKET", "LXD_DIR"}
+	case lxdprofile.Incus:
+		return []string{"INCUS_SOCKET", "INCUS_DIR"}
+	}
+	return []string{"INCUS_SOCKET", "INCUS_DIR", "LXD_SOCKET", "LXD_DIR"}
+}
+
+// orList joins names as "A, B or C".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -103,7 +103,7 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-prefix", p, "web"}, Status: 2, Line: `lxd-dns: unexpected argument "web"; every option is a flag (see lxd-dns -h)`},
 		{Args: []string{"-prefix", p, "-zone", "lan"}, Status: 2, Line: "lxd-dns: -zone: no such flag; see -h for the flags"},
 		// no daemon
-		{Args: []string{"-prefix", p}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + root + "/unix.socket: no such socket; give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"},
+		{Args: []string{"-prefix", p}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + root + "/unix.socket: no such socket; fix or unset LXD_DIR=" + root + ", or give the socket with -socket PATH"},
 		{Args: []string{"-prefix", p, "-socket", dead}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + dead + ": connection refused (the daemon is not running); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
 		{Args: []string{"-prefix", p, "-socket", root}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + root + ": not a socket; check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
 		{Args: []string{"-prefix", p, "-daemon", "incus", "-socket", root}, Status: 1, Line: "lxd-dns: no Incus daemon answers on " + root + ": not a socket; check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},

@@ -72,8 +72,8 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-parent", "lo"}, Status: 1, Line: `lxd-macvlan: interface "lo" is not an Ethernet link; give -parent the host's LAN interface, such as eth0`},
 		{Args: []string{"-parent", "wlan0", "-shim"}, Status: 1, Line: `lxd-macvlan: parent "wlan0" is a wireless interface (sysfs: wireless/); an access point drops frames from extra MACs, so give a wired interface`},
 		// no daemon
-		{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + root + "/unix.socket: no such socket; give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"},
-		{Args: []string{"-parent", "eth0", "-daemon", "lxd"}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on " + root + "/unix.socket: no such socket; give the socket with -socket PATH or set LXD_DIR"},
+		{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + root + "/unix.socket: no such socket; fix or unset LXD_DIR=" + root + ", or give the socket with -socket PATH"},
+		{Args: []string{"-parent", "eth0", "-daemon", "lxd"}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on " + root + "/unix.socket: no such socket; fix or unset LXD_DIR=" + root + ", or give the socket with -socket PATH"},
 		{Args: []string{"-parent", "eth0", "-socket", dead}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + dead + ": connection refused (the daemon is not running); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
 		{Args: []string{"-parent", "eth0", "-socket", root + "/nope", "-daemon", "incus"}, Status: 1, Line: "lxd-macvlan: no Incus daemon answers on " + root + "/nope: no such socket; check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
 	})
@@ -87,11 +87,11 @@ func TestBadInputs(t *testing.T) {
 	})
 	t.Run("LXD_DIR elsewhere", func(t *testing.T) {
 		t.Setenv("LXD_DIR", "/nonexistent/lxd")
-		clitest.BadInput{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on /nonexistent/lxd/unix.socket: no such socket; give the socket with -socket PATH or set INCUS_DIR or LXD_DIR"}.Check(t, Command)
+		clitest.BadInput{Args: []string{"-parent", "eth0"}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on /nonexistent/lxd/unix.socket: no such socket; fix or unset LXD_DIR=/nonexistent/lxd, or give the socket with -socket PATH"}.Check(t, Command)
 	})
 	t.Run("INCUS_DIR", func(t *testing.T) {
 		t.Setenv("INCUS_DIR", "/nonexistent/incus")
-		clitest.BadInput{Args: []string{"-parent", "eth0", "-daemon", "incus"}, Status: 1, Line: "lxd-macvlan: no Incus daemon answers on /nonexistent/incus/unix.socket: no such socket; give the socket with -socket PATH or set INCUS_DIR"}.Check(t, Command)
+		clitest.BadInput{Args: []string{"-parent", "eth0", "-daemon", "incus"}, Status: 1, Line: "lxd-macvlan: no Incus daemon answers on /nonexistent/incus/unix.socket: no such socket; fix or unset INCUS_DIR=/nonexistent/incus, or give the socket with -socket PATH"}.Check(t, Command)
 	})
 }
 
