@@ -2,9 +2,9 @@
 // holds (docs/cli.md): flags are parsed and validated before any socket
 // opens; a usage error exits 2 with one line "prog: what is wrong; what to
 // do" followed by the synopsis; a runtime error exits 1 with one line naming
-// the object; a closed stdout ends the program quietly; SIGINT, SIGTERM,
-// SIGHUP and SIGPIPE cancel the context so the program cleans up, and a
-// program they end before it is done exits 128 + the signal's number.
+// the object; a closed stdout ends the program quietly; SIGINT, SIGTERM and
+// SIGHUP cancel the context so the program cleans up, and a program they
+// end before it is done exits 128 + the signal's number.
 //
 // A program is a [Command] declared in its internal/cmd package, so tests
 // drive [Main] in-process with arguments and read its exit status and its
@@ -39,10 +39,15 @@ const (
 )
 
 // Signalled is the cause of a context a signal cancelled: [Exit] cancels
-// the program's context with it, and [Main] reads it back.
+// the program's context with it, and [Main] reads it back. It is
+// context.Canceled for errors.Is, so code that checks a context's cause
+// for a normal stop (a daemon's Run) still sees one.
 type Signalled struct{ Signal syscall.Signal }
 
 func (s Signalled) Error() string { return signalName(s.Signal) + " received" }
+
+// Is makes a signal's stop a cancellation for errors.Is.
+func (s Signalled) Is(target error) bool { return target == context.Canceled }
 
 // signalName is the signal's conventional name ("SIGINT").
 func signalName(s syscall.Signal) string {
@@ -146,27 +151,23 @@ func Main(ctx context.Context, c Command, args []string, stdout, stderr io.Write
 
 // interrupted reports a program a signal ended before it was done: one
 // line naming the signal, and 128 + its number, so a script tells it from
-// a result and from a failure. A closed pipe (SIGPIPE) ends it quietly, as
-// a closed stdout does. (A program that runs until it is stopped returns
-// nil when stopped and exits 0.)
+// a result and from a failure. (A program that runs until it is stopped
+// returns nil when stopped and exits 0.)
 func (c Command) interrupted(ctx context.Context, stderr io.Writer) int {
 	var sig Signalled
 	if !errors.As(context.Cause(ctx), &sig) {
 		fmt.Fprintln(stderr, c.Name+": interrupted before it was done")
 		return ExitInterrupted
 	}
-	if sig.Signal == syscall.SIGPIPE {
-		return ExitOK
-	}
 	fmt.Fprintf(stderr, "%s: interrupted by %s before it was done\n", c.Name, signalName(sig.Signal))
 	return 128 + int(sig.Signal)
 }
 
 // Exit runs c with the process's arguments under a context that SIGINT,
-// SIGTERM, SIGHUP or SIGPIPE cancels — so a program cleans up the
-// namespaces, links or routes it made however it is ended, including
-// `prog | head`, whose closed pipe would otherwise kill it outright — and
-// exits with Main's status.
+// SIGTERM or SIGHUP cancels — so a program cleans up the namespaces, links
+// or routes it made however it is ended; with SIGPIPE ignored, so that
+// `prog | head` gets a write error instead of being killed outright, and
+// cleans up too — and exits with Main's status.
 func Exit(c Command) { exit(c, os.Args[1:]) }
 
 func exit(c Command, args []string) {
@@ -176,12 +177,17 @@ func exit(c Command, args []string) {
 	os.Exit(status)
 }
 
-// signalContext is cancelled by the first SIGINT, SIGTERM, SIGHUP or
-// SIGPIPE, with [Signalled] as its cause; stop releases the signals.
+// signalContext is cancelled by the first SIGINT, SIGTERM or SIGHUP, with
+// [Signalled] as its cause; stop releases the signals. SIGPIPE is ignored:
+// a write to a closed stdout then fails with EPIPE, which the program
+// returns and [Main] ends on quietly — and an EPIPE on any other
+// descriptor (a daemon's socket) stays an error of that write, where
+// catching SIGPIPE would cancel the whole program for it.
 func signalContext() (ctx context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
+	signal.Ignore(syscall.SIGPIPE)
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
 		select {

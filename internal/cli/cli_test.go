@@ -39,6 +39,12 @@ var demo = Command{
 			case *n == 4: // a program that runs until it is stopped
 				<-ctx.Done()
 				return nil
+			case *n == 1: // one that returns its context's cause unless it is a stop (v6only-server)
+				<-ctx.Done()
+				if err := context.Cause(ctx); !errors.Is(err, context.Canceled) {
+					return err
+				}
+				return nil
 			}
 			_, err := fmt.Fprintln(stdout, *n)
 			return err
@@ -147,7 +153,7 @@ func TestCause(t *testing.T) {
 // TestMain_interrupted: a one-shot program a signal ends before it is done
 // exits 128 + the signal's number with one line naming it, so a script
 // tells it from a result (0) and a failure (1); a program that runs until
-// stopped exits 0; SIGPIPE (a closed stdout) is quiet.
+// stopped exits 0, also when it returns its context's cause.
 func TestMain_interrupted(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -159,9 +165,9 @@ func TestMain_interrupted(t *testing.T) {
 		{"SIGINT", "5", Signalled{syscall.SIGINT}, 130, "demo: interrupted by SIGINT before it was done"},
 		{"SIGTERM", "5", Signalled{syscall.SIGTERM}, 143, "demo: interrupted by SIGTERM before it was done"},
 		{"SIGHUP", "5", Signalled{syscall.SIGHUP}, 129, "demo: interrupted by SIGHUP before it was done"},
-		{"SIGPIPE is a closed stdout", "5", Signalled{syscall.SIGPIPE}, ExitOK, ""},
 		{"cancelled without a signal", "5", nil, ExitInterrupted, "demo: interrupted before it was done"},
 		{"stopped daemon", "4", Signalled{syscall.SIGTERM}, ExitOK, ""},
+		{"stopped daemon checking the cause", "1", Signalled{syscall.SIGTERM}, ExitOK, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,10 +190,17 @@ func TestMain_interrupted(t *testing.T) {
 }
 
 // TestSignalContext: a real SIGHUP to this process cancels the context
-// with its name as the cause (SIGHUP: the test runner does not use it).
+// with its name as the cause (SIGHUP: the test runner does not use it);
+// a SIGPIPE, ignored, neither kills the process nor cancels it.
 func TestSignalContext(t *testing.T) {
 	ctx, stop := signalContext()
 	defer stop()
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGPIPE); err != nil {
+		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("SIGPIPE cancelled the context: %v", context.Cause(ctx))
+	}
 	if err := syscall.Kill(syscall.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func ownerAlive(dir string) (int, bool) {
 		return 0, false
 	}
 	now, err := startTime(pid)
-	return pid, err == nil && now == start
+	return pid, err == nil && now == start && alive(pid) // a zombie has ended
 }
 
 // startTime is a process's start time in clock ticks since boot, field 22

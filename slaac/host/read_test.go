@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/v6kit/v6kit/internal/sdktest"
 	"github.com/v6kit/v6kit/slaac"
 )
 
@@ -163,7 +164,7 @@ func TestNMVersionOutsidePATH(t *testing.T) {
 	// The real one, where Debian installs it.
 	nmBinaries = saved
 	if _, err := os.Stat("/usr/sbin/NetworkManager"); err != nil {
-		t.Skip("NetworkManager is not installed (scripts/install-peers.sh)")
+		sdktest.Skip(t, "NetworkManager is not installed (scripts/install-peers.sh)")
 	}
 	if _, err := slaac.ParseNMVersion(nmVersion()); err != nil {
 		t.Errorf("nmVersion() of /usr/sbin/NetworkManager with an empty PATH: %v", err)

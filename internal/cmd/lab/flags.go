@@ -2,7 +2,6 @@ package labcmd
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"io"
 
@@ -68,10 +67,8 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 		if o.ActTimeout == 0 {
 			return cli.Usagef("-act-timeout 0s must be positive; give how long one act may take, such as 30s")
 		}
-		err := Run(ctx, o, stdout)
-		if errors.Is(err, context.Canceled) {
-			return errors.New("lab: interrupted; everything it made is removed")
-		}
-		return err
+		// Interrupted, it has removed everything it made and returns
+		// the cancellation: cli.Main says so and exits 128 + the signal.
+		return Run(ctx, o, stdout)
 	}
 }

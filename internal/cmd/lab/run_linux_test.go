@@ -209,7 +209,7 @@ func TestLabDownLeavesRunningLab(t *testing.T) {
 	id := randomID(t)
 	cleanupLab(t, id)
 	cmd := exec.Command(bin, "-id", id, "-keep")
-	var out bytes.Buffer
+	var out lab.SyncBuffer // read while the lab writes, when it fails
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -271,7 +271,7 @@ func TestLabInterrupted(t *testing.T) {
 		id := randomID(t)
 		cleanupLab(t, id)
 		cmd := exec.Command(bin, "-id", id)
-		var out bytes.Buffer
+		var out lab.SyncBuffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -284,7 +284,17 @@ func TestLabInterrupted(t *testing.T) {
 		case <-done:
 		case <-time.After(60 * time.Second):
 			_ = cmd.Process.Kill()
+			<-done
 			t.Fatalf("lab did not exit within 60 s of SIGINT (sent after %v):\n%s", after, out.String())
+		}
+		// Interrupted, it says so and exits 130 (docs/cli.md); a SIGINT
+		// before Go's handler is in place kills it outright, as it would
+		// any program, and it has made nothing yet.
+		ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		if code := cmd.ProcessState.ExitCode(); code != 130 && !(ws.Signaled() && ws.Signal() == syscall.SIGINT) {
+			t.Errorf("SIGINT after %v: exit status %d, want 130:\n%s", after, code, out.String())
+		} else if code == 130 && !strings.Contains(out.String(), "lab: interrupted by SIGINT before it was done") {
+			t.Errorf("SIGINT after %v: no \"interrupted\" line:\n%s", after, out.String())
 		}
 		assertNothingLeft(t, id)
 	}
@@ -317,6 +327,9 @@ func TestLabClosedPipe(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		_ = cmd.Process.Kill()
 		t.Fatal("lab did not exit within 60 s of losing its stdout")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("lab | head -1: exit status %d, want 0 (a closed stdout ends it quietly)", code)
 	}
 	assertNothingLeft(t, id)
 }

@@ -19,9 +19,11 @@ import (
 // generator checks the flags of the stable modes and returns the
 // generator they describe.
 func generator(o Options) (slaac.Generator, error) {
-	if o.IfName != "" {
+	if o.IfName != "" && o.Mode != "rfc7217" {
 		// docs/cli.md: interface names are 1–15 bytes without '/', ':'
-		// or white space, as Linux takes them.
+		// or white space, as Linux takes them. RFC 7217's generic
+		// Net_Iface may be any stable identifier (Appendix A: a MAC,
+		// colons and all), so that mode takes any.
 		if err := netx.CheckName(o.IfName); err != nil {
 			return nil, cli.Usagef("-ifname: %v", err)
 		}
