@@ -17,6 +17,7 @@ import (
 
 	"github.com/canonical/lxd/shared/api"
 
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
 
@@ -24,7 +25,7 @@ func TestConnectUnixSaysWhatItTried(t *testing.T) {
 	dir := t.TempDir()
 	// A socket file nobody listens on any more: connection refused.
 	dead := sdktest.DeadSocket(t, dir)
-	fakes := fakeSockets(t)
+	fakes := labtest.ServeNotDaemons(t)
 
 	t.Setenv("LXD_SOCKET", "")
 	t.Setenv("LXD_DIR", dir)
@@ -41,9 +42,9 @@ func TestConnectUnixSaysWhatItTried(t *testing.T) {
 			want: "lxdprofile: no LXD daemon answers on " + dir + ": not a socket"},
 		{name: "explicit path", path: filepath.Join(dir, "nope"), env: map[string]string{"LXD_SOCKET": dead},
 			want: "lxdprofile: no LXD daemon answers on " + dir + "/nope: no such socket"},
-		{name: "HTML", path: fakes.html, want: "lxdprofile: no LXD daemon answers on " + fakes.html + ": answers, but not as LXD (not JSON)"},
-		{name: "closes", path: fakes.closes, want: "lxdprofile: no LXD daemon answers on " + fakes.closes + ": connection closed"},
-		{name: "not HTTP", path: fakes.ssh, want: "lxdprofile: no LXD daemon answers on " + fakes.ssh + ": answers, but not as LXD (not HTTP)"},
+		{name: "HTML", path: fakes.HTML, want: "lxdprofile: no LXD daemon answers on " + fakes.HTML + ": answers, but not as LXD (not JSON)"},
+		{name: "closes", path: fakes.Closes, want: "lxdprofile: no LXD daemon answers on " + fakes.Closes + ": connection closed"},
+		{name: "not HTTP", path: fakes.SSH, want: "lxdprofile: no LXD daemon answers on " + fakes.SSH + ": answers, but not as LXD (not HTTP)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,65 +60,6 @@ func TestConnectUnixSaysWhatItTried(t *testing.T) {
 	t.Setenv("LXD_DIR", "")
 	if got := DefaultSockets(); len(got) != 2 || got[0] != SnapSocket || got[1] != DebSocket {
 		t.Errorf("DefaultSockets without LXD_DIR = %q", got)
-	}
-}
-
-// sockets are unix sockets on which something other than LXD or Incus
-// answers, each in its own way.
-type sockets struct {
-	html, html404, empty, object, errorAnswer, closes, ssh string
-}
-
-// fakeSockets serves every kind of wrong answer on unix sockets in a
-// temporary directory, until the test ends: no daemon is involved.
-func fakeSockets(t *testing.T) sockets {
-	t.Helper()
-	dir := t.TempDir()
-	listen := func(name string) net.Listener {
-		l, err := net.Listen("unix", filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
-	serve := func(name string, h http.HandlerFunc) string {
-		l := listen(name)
-		s := &http.Server{Handler: h}
-		go s.Serve(l)
-		t.Cleanup(func() { s.Close() })
-		return l.Addr().String()
-	}
-	raw := func(name string, h func(net.Conn)) string {
-		l := listen(name)
-		t.Cleanup(func() { l.Close() })
-		go func() {
-			for {
-				c, err := l.Accept()
-				if err != nil {
-					return
-				}
-				go func() { h(c); c.Close() }()
-			}
-		}()
-		return l.Addr().String()
-	}
-	return sockets{
-		html:    serve("html", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "<html>hello</html>") }),
-		html404: serve("html404", http.NotFound),
-		empty:   serve("empty", func(http.ResponseWriter, *http.Request) {}),
-		object:  serve("object", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "{}") }),
-		errorAnswer: serve("error", func(w http.ResponseWriter, _ *http.Request) {
-			w.WriteHeader(http.StatusForbidden)
-			io.WriteString(w, `{"type":"error","error_code":403,"error":"not authorized"}`)
-		}),
-		closes: raw("closes", func(net.Conn) {}),
-		// An SSH server's banner, after the request (so the client is
-		// sure to read it) and until the client hangs up.
-		ssh: raw("ssh", func(c net.Conn) {
-			c.Read(make([]byte, 4096))
-			io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n")
-			io.Copy(io.Discard, c)
-		}),
 	}
 }
 
@@ -160,7 +102,7 @@ func TestConnectCause(t *testing.T) {
 // JSON (HTTP 200): invalid character '<' …", "Get "http://unix.socket/1.0":
 // read unix @->…"), and the cause stays wrapped.
 func TestDialSaysWhatAnswers(t *testing.T) {
-	f := fakeSockets(t)
+	f := labtest.ServeNotDaemons(t)
 	var syntax *json.SyntaxError
 	var status api.StatusError
 	tests := []struct {
@@ -168,13 +110,13 @@ func TestDialSaysWhatAnswers(t *testing.T) {
 		want   string
 		is     func(error) bool
 	}{
-		{f.html, "answers, but not as LXD or Incus (HTTP 200, not JSON)", func(err error) bool { return errors.As(err, &syntax) }},
-		{f.html404, "answers, but not as LXD or Incus (HTTP 404, not the daemon's JSON)", nil},
-		{f.empty, "answers, but not as LXD or Incus (HTTP 200, empty answer)", func(err error) bool { return errors.Is(err, io.EOF) }},
-		{f.object, "answers, but not as LXD or Incus (HTTP 200, not the daemon's JSON)", nil},
-		{f.errorAnswer, "answers with an error (HTTP 403: not authorized)", func(err error) bool { return errors.As(err, &status) && status.Status() == http.StatusForbidden }},
-		{f.closes, "connection closed", nil},
-		{f.ssh, "answers, but not as LXD or Incus (not HTTP)", nil},
+		{f.HTML, "answers, but not as LXD or Incus (HTTP 200, not JSON)", func(err error) bool { return errors.As(err, &syntax) }},
+		{f.HTML404, "answers, but not as LXD or Incus (HTTP 404, not the daemon's JSON)", nil},
+		{f.Empty, "answers, but not as LXD or Incus (HTTP 200, empty answer)", func(err error) bool { return errors.Is(err, io.EOF) }},
+		{f.Object, "answers, but not as LXD or Incus (HTTP 200, not the daemon's JSON)", nil},
+		{f.ErrorAnswer, "answers with an error (HTTP 403: not authorized)", func(err error) bool { return errors.As(err, &status) && status.Status() == http.StatusForbidden }},
+		{f.Closes, "connection closed", nil},
+		{f.SSH, "answers, but not as LXD or Incus (not HTTP)", nil},
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.socket), func(t *testing.T) {

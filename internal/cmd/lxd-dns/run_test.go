@@ -4,17 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"net"
-	"net/http"
 	"net/netip"
-	"path/filepath"
 	"testing"
 
 	"github.com/canonical/lxd/shared/api"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/v6kit/v6kit/internal/clitest"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 )
 
@@ -74,7 +71,8 @@ func (failWriter) Write([]byte) (int, error) { return 0, errors.New("closed") }
 func TestBadInputs(t *testing.T) {
 	root := t.TempDir()
 	dead := sdktest.DeadSocket(t, root)
-	html, empty, closes := fakeSockets(t)
+	nd := labtest.ServeNotDaemons(t)
+	html, empty, closes := nd.HTML, nd.Empty, nd.Closes
 	for _, k := range []string{"LXD_SOCKET", "INCUS_SOCKET", "INCUS_DIR"} {
 		t.Setenv(k, "")
 	}
@@ -115,40 +113,4 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-prefix", p, "-socket", closes}, Status: 1, Line: "lxd-dns: no LXD or Incus daemon answers on " + closes + ": connection closed; check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
 		{Args: []string{"-prefix", p, "-daemon", "docker"}, Status: 2, Line: `lxd-dns: -daemon "docker" is not a daemon; give lxd or incus, or leave it out to take whichever answers`},
 	})
-}
-
-// fakeSockets serves on unix sockets in a temporary directory, until the
-// test ends, what is not a daemon: a web server's HTML, an empty 200
-// answer, and a listener that closes each connection at once.
-func fakeSockets(t *testing.T) (html, empty, closes string) {
-	t.Helper()
-	dir := t.TempDir()
-	listen := func(name string) net.Listener {
-		l, err := net.Listen("unix", filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
-	serve := func(name string, h http.HandlerFunc) string {
-		l := listen(name)
-		s := &http.Server{Handler: h}
-		go s.Serve(l)
-		t.Cleanup(func() { s.Close() })
-		return l.Addr().String()
-	}
-	l := listen("closes")
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	return serve("html", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "<html>hello</html>") }),
-		serve("empty", func(http.ResponseWriter, *http.Request) {}),
-		l.Addr().String()
 }

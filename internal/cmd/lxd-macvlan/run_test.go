@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/v6kit/v6kit/internal/clitest"
+	"github.com/v6kit/v6kit/internal/labtest"
 	"github.com/v6kit/v6kit/internal/sdktest"
 	"github.com/v6kit/v6kit/lxdprofile"
 )
@@ -78,7 +77,8 @@ func TestBadInputs(t *testing.T) {
 		{Args: []string{"-parent", "eth0", "-socket", root + "/nope", "-daemon", "incus"}, Status: 1, Line: "lxd-macvlan: no Incus daemon answers on " + root + "/nope: no such socket; check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
 	})
 	t.Run("not a daemon", func(t *testing.T) {
-		html, empty, closes := fakeSockets(t)
+		nd := labtest.ServeNotDaemons(t)
+		html, empty, closes := nd.HTML, nd.Empty, nd.Closes
 		clitest.BadInputs(t, Command, []clitest.BadInput{
 			{Args: []string{"-parent", "eth0", "-socket", html}, Status: 1, Line: "lxd-macvlan: no LXD or Incus daemon answers on " + html + ": answers, but not as LXD or Incus (HTTP 200, not JSON); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
 			{Args: []string{"-parent", "eth0", "-socket", empty, "-daemon", "lxd"}, Status: 1, Line: "lxd-macvlan: no LXD daemon answers on " + empty + ": answers, but not as LXD (HTTP 200, empty answer); check -socket (Incus's is /var/lib/incus/unix.socket, a snap LXD's /var/snap/lxd/common/lxd/unix.socket)"},
@@ -129,39 +129,3 @@ func TestJSONGolden(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("closed") }
-
-// fakeSockets serves on unix sockets in a temporary directory, until the
-// test ends, what is not a daemon: a web server's HTML, an empty 200
-// answer, and a listener that closes each connection at once.
-func fakeSockets(t *testing.T) (html, empty, closes string) {
-	t.Helper()
-	dir := t.TempDir()
-	listen := func(name string) net.Listener {
-		l, err := net.Listen("unix", filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
-	serve := func(name string, h http.HandlerFunc) string {
-		l := listen(name)
-		s := &http.Server{Handler: h}
-		go s.Serve(l)
-		t.Cleanup(func() { s.Close() })
-		return l.Addr().String()
-	}
-	l := listen("closes")
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	return serve("html", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "<html>hello</html>") }),
-		serve("empty", func(http.ResponseWriter, *http.Request) {}),
-		l.Addr().String()
-}

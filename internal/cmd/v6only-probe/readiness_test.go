@@ -28,6 +28,20 @@ func ra(pref64 netip.Prefix, life, rtrLife time.Duration, rdnss bool) ndp.Router
 	return r
 }
 
+// probeJSON runs the probe with o (JSON set) and returns its report.
+func probeJSON(t *testing.T, ctx context.Context, o Options) Report {
+	t.Helper()
+	var out bytes.Buffer
+	if err := Run(ctx, o, &out); err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("%q: %v", out.String(), err)
+	}
+	return rep
+}
+
 // TestReadinessLines: each broken piece turns exactly its line ✘ (or
 // skips the lines that depend on it), with the fix that belongs to it.
 func TestReadinessLines(t *testing.T) {
@@ -76,14 +90,7 @@ func TestReadinessLines(t *testing.T) {
 				o := Options{JSON: true, Client: &fakeClient{offer: offer(t, []byte{0, 0, 7, 8})}, Routers: routers(tt.ra), Name: "a-only.example", Port: 80}
 				tt.net.apply(&o)
 				ctx := context.Background()
-				var out bytes.Buffer
-				if err := Run(ctx, o, &out); err != nil {
-					t.Fatal(err)
-				}
-				var rep Report
-				if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-					t.Fatal(err)
-				}
+				rep := probeJSON(t, ctx, o)
 				if len(rep.Checks) != 6 {
 					t.Fatalf("%d checks: %+v", len(rep.Checks), rep.Checks)
 				}
@@ -142,14 +149,7 @@ func TestDeadRDNSSPassedOver(t *testing.T) {
 				o := Options{JSON: true, Client: &fakeClient{offer: offer(t, []byte{0, 0, 7, 8})}, Routers: routers(r), Name: "a-only.example", Port: 80}
 				f := &fakeNet{dns64: nsp, up: true, dead: tt.dead}
 				f.apply(&o)
-				var out bytes.Buffer
-				if err := Run(context.Background(), o, &out); err != nil {
-					t.Fatal(err)
-				}
-				var rep Report
-				if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-					t.Fatal(err)
-				}
+				rep := probeJSON(t, context.Background(), o)
 				if rep.DNSServer != tt.wantServer {
 					t.Errorf("dns_server = %q, want %q", rep.DNSServer, tt.wantServer)
 				}
@@ -193,14 +193,7 @@ func TestDeadDNSServer(t *testing.T) {
 			Name: "a-only.example", Port: 80, DNS: netip.AddrPortFrom(dead, 53), ifIndex: 7}
 		f := &fakeNet{dns64: nsp, up: true, dead: []netip.Addr{dead.WithZone("7")}}
 		f.apply(&o)
-		var out bytes.Buffer
-		if err := Run(context.Background(), o, &out); err != nil {
-			t.Fatal(err)
-		}
-		var rep Report
-		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-			t.Fatal(err)
-		}
+		rep := probeJSON(t, context.Background(), o)
 		if len(f.asked) == 0 || f.asked[0] != netip.MustParseAddrPort("[fe80::53%7]:53") {
 			t.Errorf("asked %v, want [fe80::53%%7]:53 first (the probed link's zone)", f.asked)
 		}
