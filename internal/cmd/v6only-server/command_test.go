@@ -37,6 +37,7 @@ func TestCommandBadInputs(t *testing.T) {
 		{Name: "range with the broadcast address", Args: []string{"-i", "lo", "-range", "127.0.0.200-127.0.0.255", "-mask", "24"}, Status: 2, Line: "v6only-server: -range 127.0.0.200-127.0.0.255 includes the network or broadcast address of 127.0.0.0/24; give host addresses only"},
 		{Name: "range with the server's address", Args: []string{"-i", "lo", "-range", "127.0.0.1-127.0.0.5"}, Status: 2, Line: "v6only-server: -range 127.0.0.1-127.0.0.5 includes the server's own address 127.0.0.1; leave it out"},
 		{Name: "mask 40", Args: with("-mask", "40"), Status: 2, Line: "v6only-server: -mask 40 is out of range; give a prefix length from 1 to 31"},
+		{Name: "mask 0", Args: with("-mask", "0"), Status: 2, Line: "v6only-server: -mask 0 is out of range; give a prefix length from 1 to 31, or leave -mask out for the interface's"},
 		{Name: "mask 32", Args: with("-mask", "32"), Status: 2, Line: "v6only-server: -mask 32 is out of range; give a prefix length from 1 to 31"},
 		{Name: "mask negative", Args: with("-mask", "-1"), Status: 2, Line: "v6only-server: -mask -1 is out of range; give a prefix length from 1 to 31"},
 		{Name: "mask too narrow for the range", Args: with("-mask", "30"), Status: 2, Line: "v6only-server: -range 127.0.0.10-127.0.0.20 is outside lo's subnets (127.0.0.0/30); give addresses inside one"},
