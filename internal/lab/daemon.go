@@ -228,13 +228,6 @@ func WaitFor(ctx context.Context, interval time.Duration, cond func() (bool, err
 // alive reports whether pid runs and is not a zombie: an orphaned daemon's
 // zombie lingers until PID 1 reaps it, which may be never in a container.
 func alive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	// The state follows the command name in parentheses, which may itself
-	// contain spaces or parentheses: find the last ')'.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
+	st, err := readStat(pid)
+	return err == nil && st.state != 'Z'
 }

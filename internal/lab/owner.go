@@ -16,11 +16,11 @@ import (
 const ownerFile = "owner"
 
 func writeOwner(dir string) error {
-	start, err := startTime(os.Getpid())
+	st, err := readStat(os.Getpid())
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, ownerFile), fmt.Appendf(nil, "%d %d\n", os.Getpid(), start), 0o644)
+	return os.WriteFile(filepath.Join(dir, ownerFile), fmt.Appendf(nil, "%d %d\n", os.Getpid(), st.start), 0o644)
 }
 
 // ownerAlive reports whether the process that made the lab in dir still
@@ -37,25 +37,36 @@ func ownerAlive(dir string) (int, bool) {
 	if _, err := fmt.Sscan(string(b), &pid, &start); err != nil || pid <= 0 || pid == os.Getpid() {
 		return 0, false
 	}
-	now, err := startTime(pid)
-	return pid, err == nil && now == start && alive(pid) // a zombie has ended
+	st, err := readStat(pid)
+	return pid, err == nil && st.start == start && st.state != 'Z' // a zombie has ended
 }
 
-// startTime is a process's start time in clock ticks since boot, field 22
-// of /proc/PID/stat (after the command name, which may hold spaces).
-func startTime(pid int) (uint64, error) {
+// procStat is what the lab reads of /proc/PID/stat.
+type procStat struct {
+	state byte   // field 3: R, S, D, Z…
+	start uint64 // field 22: start time in clock ticks since boot
+}
+
+// readStat reads a process's state and start time. The fields follow the
+// command name in parentheses, which may itself hold spaces or
+// parentheses: they are counted from the last ')'.
+func readStat(pid int) (procStat, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, err
+		return procStat{}, err
 	}
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0, fmt.Errorf("/proc/%d/stat: no command name", pid)
+		return procStat{}, fmt.Errorf("/proc/%d/stat: no command name", pid)
 	}
 	f := strings.Fields(s[i+1:])
 	if len(f) < 20 {
-		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+		return procStat{}, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
 	}
-	return strconv.ParseUint(f[19], 10, 64) // field 22 is the 20th after the name (fields 3…)
+	start, err := strconv.ParseUint(f[19], 10, 64) // field 22 is the 20th after the name (fields 3…)
+	if err != nil {
+		return procStat{}, fmt.Errorf("/proc/%d/stat: start time: %w", pid, err)
+	}
+	return procStat{state: f[0][0], start: start}, nil
 }
