@@ -97,6 +97,15 @@ type Command struct {
 	Setup func(fs *flag.FlagSet) RunFunc
 }
 
+// Given reports whether the flag name was on the command line: for a flag
+// whose zero value means "the default" in Options but is a mistake when
+// given (-mask 0), or whose default depends on another flag.
+func Given(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
 // Synopsis is the first line of Help.
 func (c Command) Synopsis() string {
 	s, _, _ := strings.Cut(strings.TrimLeft(c.Help, "\n"), "\n")

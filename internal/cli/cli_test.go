@@ -241,3 +241,17 @@ func TestMultiMain(t *testing.T) {
 type closedPipe struct{}
 
 func (closedPipe) Write([]byte) (int, error) { return 0, syscall.EPIPE }
+
+// TestGiven: a flag given with its zero value counts as given; one left
+// out does not.
+func TestGiven(t *testing.T) {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.Int("mask", 0, "")
+	fs.Int("other", 0, "")
+	if err := fs.Parse([]string{"-mask", "0"}); err != nil {
+		t.Fatal(err)
+	}
+	if !Given(fs, "mask") || Given(fs, "other") || Given(fs, "nosuch") {
+		t.Errorf("Given: mask %v, other %v, nosuch %v; want true, false, false", Given(fs, "mask"), Given(fs, "other"), Given(fs, "nosuch"))
+	}
+}

@@ -136,8 +136,8 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 		return nil
 	})
 	return func(ctx context.Context, stdout io.Writer) error {
-		o.HasPreferred = isSet(fs, "preferred")
-		if o.Interface != "" || o.Mode == "" && isSet(fs, "i") {
+		o.HasPreferred = cli.Given(fs, "preferred")
+		if o.Interface != "" || o.Mode == "" && cli.Given(fs, "i") {
 			if err := checkHost(o); err != nil {
 				return err
 			}
@@ -169,11 +169,4 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 		}
 		return Run(ctx, o, stdout)
 	}
-}
-
-// isSet reports whether the flag was given.
-func isSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }

@@ -50,9 +50,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 		if o.RAWait == 0 {
 			return cli.Usagef("-ra-wait 0s is not a positive time; give e.g. -ra-wait 2s")
 		}
-		raSet := false
-		fs.Visit(func(f *flag.Flag) { raSet = raSet || f.Name == "ra-wait" })
-		if !raSet && o.Timeout > 0 {
+		if !cli.Given(fs, "ra-wait") && o.Timeout > 0 {
 			o.RAWait = min(DefaultRAWait, o.Timeout) // only -timeout given: fit the default in it
 		}
 		return Run(ctx, o, stdout)

@@ -34,9 +34,7 @@ func setup(fs *flag.FlagSet) cli.RunFunc {
 		if o.JSON && o.Quiet {
 			return cli.Usagef("-json and -quiet exclude each other; give one")
 		}
-		maskSet := false
-		fs.Visit(func(f *flag.Flag) { maskSet = maskSet || f.Name == "mask" })
-		if maskSet && o.Mask == 0 {
+		if cli.Given(fs, "mask") && o.Mask == 0 {
 			// 0 is Options' "the interface's"; given, it is a mistake.
 			return cli.Usagef("-mask 0 is out of range; give a prefix length from 1 to 31, or leave -mask out for the interface's")
 		}
